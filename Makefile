@@ -1,0 +1,49 @@
+# Campaign Manager — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ADMIN_EMAIL ?= admin@example.com
+ADMIN_PASSWORD ?= admin-password-change-me
+
+.PHONY: run test install install-test lint format check migrations schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/test.txt
+
+## Install, migrate, seed the demo campaign, create an admin login and serve HTTP + WebSocket.
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_admin --email "$(ADMIN_EMAIL)" --password "$(ADMIN_PASSWORD)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+## Run the test suite (embedded default unless DATABASE_URL / REDIS_URL are set).
+test: install-test
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Fail when models and migrations disagree.
+migrations: install-test
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint migrations
+
+clean:
+	rm -rf $(VENV) var staticfiles

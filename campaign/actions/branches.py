@@ -1,0 +1,121 @@
+"""Branch records. Forking (copying the parent's rows) and merging come with the branching work."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.actions import entities, history
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Operation
+from campaign.permissions import MANAGE, READ, WRITE, require_role
+from campaign.snapshots import snapshot
+from config.errors import Conflict, NotFound, ValidationError
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "description": f.text,
+    "is_pinned": f.boolean,
+    "color": f.text,
+    "tags": f.string_list,
+}
+
+
+def load_branch(actor: Actor, branch_id: Any, minimum: Any = READ) -> Branch:
+    branch = (
+        Branch.objects.filter(pk=entities.parse_id(branch_id, "branchId"))
+        .select_related("campaign")
+        .first()
+    )
+    if branch is None:
+        raise NotFound.entity("branch", branch_id)
+    require_role(actor, branch.campaign, minimum, NotFound.entity("branch", branch_id))
+    return branch
+
+
+def _name_taken(branch: Branch, name: str) -> bool:
+    others = Branch.objects.filter(campaign_id=branch.campaign_id, name=name)
+    return others.exclude(pk=branch.pk).exists()
+
+
+def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any] | None) -> None:
+    history.record(
+        actor,
+        entity_type="branch",
+        entity_id=str(branch.pk),
+        operation=operation,
+        previous=previous,
+        new=snapshot(branch),
+        campaign=branch.campaign,
+        branch=branch,
+        versioned=False,
+    )
+    history.after_commit(
+        actor,
+        campaign=branch.campaign,
+        branch=branch,
+        entity_type="branch",
+        entity_id=str(branch.pk),
+        operation=operation,
+        version=branch.version,
+    )
+
+
+def create_branch(actor: Actor, parent_id: Any, data: dict[str, Any]) -> Branch:
+    """A child branch of ``parent_id``, diverging at the parent's current world time."""
+    parent = load_branch(actor, parent_id, WRITE)
+    cleaned = f.clean_fields(data, FIELDS, required=("name",))
+    branch = Branch(
+        campaign=parent.campaign,
+        parent=parent,
+        diverged_at=parent.current_world_time,
+        current_world_time=parent.current_world_time,
+        fork_point=parent.versions.order_by("-id").values_list("id", flat=True).first(),
+        **cleaned,
+    )
+    if _name_taken(branch, branch.name):
+        raise ValidationError(f"A branch named {branch.name!r} already exists", field="name")
+    with transaction.atomic():
+        branch.save()
+        _write(actor, branch, Operation.CREATE, None)
+    return branch
+
+
+def update_branch(
+    actor: Actor, branch_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+) -> Branch:
+    branch = load_branch(actor, branch_id, WRITE)
+    cleaned = f.clean_fields(data, FIELDS)
+    if "name" in cleaned and _name_taken(branch, cleaned["name"]):
+        raise ValidationError(f"A branch named {cleaned['name']!r} already exists", field="name")
+    with transaction.atomic():
+        locked = Branch.objects.select_for_update().get(pk=branch.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict(
+                f"Branch {branch.pk} was changed by someone else",
+                expected_version=expected_version,
+                actual_version=locked.version,
+            )
+        previous = snapshot(locked)
+        for field, value in cleaned.items():
+            setattr(locked, field, value)
+        locked.version += 1
+        locked.save()
+        _write(actor, locked, Operation.UPDATE, previous)
+    return locked
+
+
+def delete_branch(actor: Actor, branch_id: Any) -> Branch:
+    """Refused for the main branch and for a branch with live children."""
+    branch = load_branch(actor, branch_id, MANAGE)
+    if branch.is_main:
+        raise ValidationError("The main branch cannot be deleted", field="id")
+    if branch.children.exists():
+        raise ValidationError("Delete this branch's child branches first", field="id")
+    with transaction.atomic():
+        previous = snapshot(branch)
+        branch.deleted_at = timezone.now()
+        branch.save(update_fields=["deleted_at", "updated_at"])
+        _write(actor, branch, Operation.DELETE, previous)
+    return branch

@@ -1,0 +1,229 @@
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from campaign.actions import entities, history
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import (
+    Branch,
+    Campaign,
+    CampaignMembership,
+    Character,
+    Encounter,
+    Event,
+    Kingdom,
+    Operation,
+    Party,
+    Role,
+    User,
+)
+from campaign.permissions import MANAGE, READ, WRITE
+from campaign.snapshots import snapshot
+from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
+
+MAIN_BRANCH_NAME = "main"
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "settings": f.json_object,
+    "is_active": f.boolean,
+    "srid": f.integer(1, 999_999),
+}
+
+
+def create_campaign(
+    actor: Actor,
+    world_id: Any,
+    data: dict[str, Any],
+    *,
+    current_world_time: datetime.datetime | None = None,
+) -> Campaign:
+    """A campaign and its main branch, whose clock starts at ``current_world_time``."""
+    if actor.user is None:
+        raise AuthenticationError("Authentication required")
+    world = entities.load(actor, "world", world_id, minimum=READ, field="worldId")
+    cleaned = f.clean_fields(data, FIELDS, required=("name",))
+    start = f.moment(current_world_time, "currentWorldTime")
+    with transaction.atomic():
+        campaign = entities.save_new(actor, Campaign(world=world, owner=actor.user, **cleaned))
+        Branch.objects.create(campaign=campaign, name=MAIN_BRANCH_NAME, current_world_time=start)
+    return campaign
+
+
+def update_campaign(
+    actor: Actor, campaign_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+) -> Campaign:
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE)
+    cleaned = f.clean_fields(data, FIELDS)
+    return entities.update(actor, campaign, cleaned, expected_version=expected_version)
+
+
+CAMPAIGN_CONTENT = (Party, Kingdom, Character, Event, Encounter)
+
+
+def delete_campaign(
+    actor: Actor, campaign_id: Any, *, expected_version: int | None = None
+) -> Campaign:
+    """Soft-delete the campaign with everything on every one of its branches, atomically."""
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE)
+    with transaction.atomic():
+        campaign = entities.soft_delete(actor, campaign, expected_version=expected_version)
+        for model in CAMPAIGN_CONTENT:
+            for row in model.objects.filter(branch__campaign=campaign).select_related("branch"):
+                entities.soft_delete(actor, row)
+        Branch.objects.filter(campaign=campaign).update(deleted_at=campaign.deleted_at)
+    return campaign
+
+
+# --- Membership (owner only) -------------------------------------------------------------------
+
+MEMBER_ROLES = (Role.GM, Role.PLAYER, Role.VIEWER)
+
+
+def _clean_role(role: Any) -> Role:
+    if role not in MEMBER_ROLES:
+        raise ValidationError(
+            f"role must be one of {', '.join(MEMBER_ROLES)}; the owner is set by ownership",
+            field="role",
+        )
+    return Role(role)
+
+
+def _audit_membership(
+    actor: Actor,
+    campaign: Campaign,
+    membership: CampaignMembership,
+    operation: str,
+    previous: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> None:
+    history.record(
+        actor,
+        entity_type="membership",
+        entity_id=str(membership.user_id),
+        operation=operation,
+        previous=previous,
+        new=new,
+        campaign=campaign,
+        branch=None,
+        versioned=False,
+    )
+
+
+def _member_state(membership: CampaignMembership) -> dict[str, Any]:
+    return {"userId": str(membership.user_id), "role": membership.role}
+
+
+def add_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> CampaignMembership:
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
+    role = _clean_role(role)
+    user = User.objects.filter(pk=entities.parse_id(user_id, "userId"), is_active=True).first()
+    if user is None:
+        raise NotFound.entity("user", user_id)
+    if user.pk == campaign.owner_id:
+        raise ValidationError("The owner is already a member of the campaign", field="userId")
+    with transaction.atomic():
+        if CampaignMembership.objects.filter(user=user, campaign=campaign).exists():
+            raise ValidationError("This user is already a member", field="userId")
+        membership = CampaignMembership.objects.create(user=user, campaign=campaign, role=role)
+        _audit_membership(
+            actor, campaign, membership, Operation.CREATE, None, _member_state(membership)
+        )
+    return membership
+
+
+def update_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> CampaignMembership:
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
+    role = _clean_role(role)
+    with transaction.atomic():
+        membership = _membership(campaign, user_id)
+        previous = _member_state(membership)
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+        _audit_membership(
+            actor, campaign, membership, Operation.UPDATE, previous, _member_state(membership)
+        )
+    return membership
+
+
+def remove_member(actor: Actor, campaign_id: Any, user_id: Any) -> CampaignMembership:
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
+    with transaction.atomic():
+        membership = _membership(campaign, user_id)
+        _audit_membership(
+            actor, campaign, membership, Operation.DELETE, _member_state(membership), None
+        )
+        membership.delete()
+    return membership
+
+
+def _membership(campaign: Campaign, user_id: Any) -> CampaignMembership:
+    membership = (
+        CampaignMembership.objects.select_for_update()
+        .filter(campaign=campaign, user_id=entities.parse_id(user_id, "userId"))
+        .first()
+    )
+    if membership is None:
+        raise NotFound(f"User {user_id} is not a member of this campaign", field="userId")
+    return membership
+
+
+def advance_world_time(
+    actor: Actor,
+    campaign_id: Any,
+    to: Any,
+    *,
+    branch_id: Any = None,
+    expected_version: int | None = None,
+) -> Branch:
+    """Move a branch's clock forward (never back). Due work fires through the scheduler."""
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
+    target = f.moment(to, "worldTime")
+    if target is None:
+        raise ValidationError("worldTime is required", field="worldTime")
+    with transaction.atomic():
+        branch = entities.resolve_branch(actor, campaign, branch_id, WRITE)
+        branch = Branch.objects.select_for_update().get(pk=branch.pk)
+        if expected_version is not None and branch.version != expected_version:
+            raise Conflict(
+                "The branch clock was changed by someone else",
+                expected_version=expected_version,
+                actual_version=branch.version,
+            )
+        if branch.current_world_time is not None and target <= branch.current_world_time:
+            raise ValidationError(
+                "World time only moves forward: the new time must be after"
+                f" {branch.current_world_time.isoformat()}",
+                field="worldTime",
+            )
+        previous = snapshot(branch)
+        branch.current_world_time = target
+        branch.version += 1
+        branch.save(update_fields=["current_world_time", "version", "updated_at"])
+        history.record(
+            actor,
+            entity_type="branch",
+            entity_id=str(branch.pk),
+            operation=Operation.UPDATE,
+            previous=previous,
+            new=snapshot(branch),
+            campaign=campaign,
+            branch=branch,
+            versioned=False,
+            changes={
+                "previousWorldTime": previous["current_world_time"],
+                "currentWorldTime": snapshot(branch)["current_world_time"],
+            },
+        )
+        history.after_commit(
+            actor,
+            campaign=campaign,
+            branch=branch,
+            entity_type="branch",
+            entity_id=str(branch.pk),
+            operation="WORLD_TIME_ADVANCED",
+            version=branch.version,
+        )
+    return branch

@@ -1,0 +1,41 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Character
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "level": f.integer(1, 20),
+    "race": f.text,
+    "character_class": f.text,
+    "is_npc": f.boolean,
+    "party_id": lambda value, field: value,
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def clean(data: dict[str, Any], branch: Branch, character: Character | None) -> dict[str, Any]:
+    cleaned = f.clean_fields(data, FIELDS, required=() if character else ("name",))
+    if "party_id" in cleaned:
+        party_id = cleaned.pop("party_id")
+        cleaned["party"] = (
+            None
+            if party_id is None
+            else entities.load_related(branch, "party", party_id, "partyId")
+        )
+    return cleaned
+
+
+def create_character(
+    actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any
+) -> Character:
+    return entities.create_in_campaign(actor, Character, campaign_id, data, clean, **options)
+
+
+def update_character(
+    actor: Actor, character_id: Any, data: dict[str, Any], **options: Any
+) -> Character:
+    return entities.edit(actor, "character", character_id, data, clean, **options)  # type: ignore[no-any-return]

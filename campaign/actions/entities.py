@@ -1,0 +1,417 @@
+"""The generic life cycle every entity shares: load with authorization, create, update with
+compare-and-set, cascading soft delete, archive and restore, levels and typed variables.
+
+Entity modules (``kingdoms.py``, …) clean their own fields and call these.
+"""
+
+import datetime
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaign import variables as typed_variables
+from campaign.actions import history
+from campaign.actions.fields import moment
+from campaign.actions.kinds import KINDS, Kind, campaign_of, kind_of
+from campaign.actor import Actor
+from campaign.models import Branch, Campaign, Location, Operation, Role, World
+from campaign.permissions import READ, WRITE, require_role, require_world
+from campaign.snapshots import public_id, snapshot
+from config.errors import Conflict, NotFound, ValidationError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def parse_id(value: Any, field: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValidationError(f"{field} is not a valid ID: {value!r}", field=field) from exc
+
+
+def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
+    hidden = NotFound.entity(kind_of(instance).entity_type, public_id(instance))
+    if isinstance(instance, World):
+        require_world(actor, instance, minimum, hidden)
+    elif isinstance(instance, Location):
+        require_world(actor, instance.world, minimum, hidden)
+    else:
+        campaign = campaign_of(instance)
+        assert campaign is not None
+        require_role(actor, campaign, minimum, hidden)
+
+
+def load(
+    actor: Actor,
+    kind_name: str,
+    entity_id: Any,
+    *,
+    branch_id: Any = None,
+    minimum: Role = READ,
+    field: str = "id",
+) -> Any:
+    """The live entity with this public id, on ``branch_id`` or else its campaign's main branch.
+
+    Raises NotFound both for a missing entity and for one the actor may not see.
+    """
+    kind = KINDS[kind_name]
+    uid = parse_id(entity_id, field)
+    if hasattr(kind.model, "uid"):
+        query = kind.model.objects.filter(uid=uid).select_related("branch__campaign")
+        if branch_id is not None:
+            query = query.filter(branch_id=parse_id(branch_id, "branchId"))
+        else:
+            query = query.filter(branch__parent__isnull=True)
+    else:
+        query = kind.model.objects.filter(pk=uid)
+    instance = query.first()
+    if instance is None:
+        raise NotFound.entity(kind.entity_type, entity_id)
+    authorize(actor, instance, minimum)
+    return instance
+
+
+def load_related(branch: Branch, kind_name: str, entity_id: Any, field: str) -> Any:
+    """A live entity of the same branch that another entity refers to (e.g. a settlement's
+    kingdom). Reported as a bad ``field`` rather than as a missing top-level object."""
+    kind = KINDS[kind_name]
+    instance = kind.model.objects.filter(branch=branch, uid=parse_id(entity_id, field)).first()
+    if instance is None:
+        raise ValidationError(
+            f"{kind.label} {entity_id} does not exist in this campaign branch", field=field
+        )
+    return instance
+
+
+def resolve_branch(actor: Actor, campaign: Campaign, branch_id: Any, minimum: Role) -> Branch:
+    """The explicit branch (which must belong to ``campaign``), else the campaign's main branch."""
+    require_role(actor, campaign, minimum)
+    query = Branch.objects.filter(campaign=campaign).select_related("campaign")
+    if branch_id is None:
+        branch = query.filter(parent__isnull=True).first()
+    else:
+        branch = query.filter(pk=parse_id(branch_id, "branchId")).first()
+    if branch is None:
+        raise NotFound.entity("branch", branch_id)
+    return branch
+
+
+def _announce(actor: Actor, instance: models.Model, operation: str) -> None:
+    kind = kind_of(instance)
+    history.after_commit(
+        actor,
+        campaign=campaign_of(instance),
+        branch=getattr(instance, "branch", None),
+        entity_type=kind.entity_type,
+        entity_id=public_id(instance),
+        operation=operation,
+        version=getattr(instance, "version", None),
+        extra_rooms=kind.rooms(instance),
+    )
+
+
+def _record(
+    actor: Actor,
+    instance: models.Model,
+    operation: str,
+    previous: dict[str, Any] | None,
+    world_time: datetime.datetime | None,
+    *,
+    metadata_changes: dict[str, Any] | None = None,
+) -> None:
+    history.record(
+        actor,
+        entity_type=kind_of(instance).entity_type,
+        entity_id=public_id(instance),
+        operation=operation,
+        previous=previous,
+        new=snapshot(instance),
+        campaign=campaign_of(instance),
+        branch=getattr(instance, "branch", None),
+        valid_from=world_time,
+        changes=metadata_changes,
+    )
+    _announce(actor, instance, operation)
+
+
+def save_new(actor: Actor, instance: M, *, world_time: datetime.datetime | None = None) -> M:
+    """Insert a cleaned, authorized entity with its history and audit, atomically."""
+    with transaction.atomic():
+        instance.save(force_insert=True)
+        _record(actor, instance, Operation.CREATE, None, world_time)
+    return instance
+
+
+def update(
+    actor: Actor,
+    instance: M,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    world_time: datetime.datetime | None = None,
+    operation: str = Operation.UPDATE,
+) -> M:
+    """Apply ``changes`` with one compare-and-set on ``version`` (DESIGN §5.6)."""
+    model = type(instance)
+    manager = model._base_manager
+    with transaction.atomic():
+        current = manager.select_for_update().filter(pk=instance.pk).first()
+        if current is None or current.deleted_at is not None:
+            raise NotFound.entity(kind_of(instance).entity_type, public_id(instance))
+        if expected_version is not None and current.version != expected_version:
+            raise _conflict(instance, expected_version, current.version)
+        previous = snapshot(current)
+        now = timezone.now()
+        written = manager.filter(pk=instance.pk, version=current.version).update(
+            **changes, version=F("version") + 1, updated_at=now
+        )
+        if written != 1:
+            actual = manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+            raise _conflict(instance, current.version, actual)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.updated_at = now
+        _record(actor, current, operation, previous, world_time)
+    return current  # type: ignore[no-any-return]
+
+
+def _conflict(instance: models.Model, expected: int, actual: int | None) -> Conflict:
+    label = kind_of(instance).label
+    return Conflict(
+        f"{label} {public_id(instance)} was changed by someone else: you expected version"
+        f" {expected}, it is now at version {actual}. Reload it and try again.",
+        expected_version=expected,
+        actual_version=actual,
+    )
+
+
+def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+    return update(
+        actor,
+        instance,
+        {"archived_at": timezone.now()},
+        expected_version=expected_version,
+        operation=Operation.ARCHIVE,
+    )
+
+
+def restore(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+    return update(
+        actor,
+        instance,
+        {"archived_at": None},
+        expected_version=expected_version,
+        operation=Operation.RESTORE,
+    )
+
+
+def soft_delete(
+    actor: Actor,
+    instance: M,
+    *,
+    expected_version: int | None = None,
+    world_time: datetime.datetime | None = None,
+) -> M:
+    """Soft-delete the entity and, in the same transaction, every live descendant.
+
+    Each deleted row gets its tombstone version and its own audit row, with the same timestamp.
+    """
+    with transaction.atomic():
+        deleted = update(
+            actor,
+            instance,
+            {"deleted_at": timezone.now()},
+            expected_version=expected_version,
+            world_time=world_time,
+            operation=Operation.DELETE,
+        )
+        assert deleted.deleted_at is not None  # type: ignore[attr-defined]
+        _cascade(actor, kind_of(deleted), [deleted.pk], deleted, world_time)
+    return deleted
+
+
+def _cascade(
+    actor: Actor,
+    kind: Kind,
+    parent_pks: list[Any],
+    root: models.Model,
+    world_time: datetime.datetime | None,
+) -> None:
+    stamp = root.deleted_at  # type: ignore[attr-defined]
+    for child_kind_name, lookup in kind.cascade:
+        child_kind = KINDS[child_kind_name]
+        children = list(
+            child_kind.model.objects.select_for_update().filter(**{f"{lookup}__in": parent_pks})
+        )
+        if not children:
+            continue
+        for child in children:
+            previous = snapshot(child)
+            child.deleted_at = stamp
+            child.version += 1
+            child.save(update_fields=["deleted_at", "version", "updated_at"])
+            _record(
+                actor,
+                child,
+                Operation.DELETE,
+                previous,
+                world_time,
+                metadata_changes={
+                    "deleted_at": stamp.isoformat(),
+                    "cascadedFrom": f"{kind_of(root).entity_type}:{public_id(root)}",
+                },
+            )
+        _cascade(actor, child_kind, [c.pk for c in children], root, world_time)
+
+
+def set_level(
+    actor: Actor,
+    instance: M,
+    level: Any,
+    *,
+    expected_version: int | None = None,
+    world_time: datetime.datetime | None = None,
+) -> M:
+    kind = kind_of(instance)
+    assert kind.level_field is not None
+    assert kind.level_range is not None
+    low, high = kind.level_range
+    if isinstance(level, float) and level.is_integer():
+        level = int(level)
+    if not isinstance(level, int) or isinstance(level, bool):
+        raise ValidationError(f"Level must be an integer, but received {level!r}", field="level")
+    if not low <= level <= high:
+        raise ValidationError(
+            f"{kind.label} level must be between {low} and {high}, but received {level}",
+            field="level",
+        )
+    return update(
+        actor,
+        instance,
+        {kind.level_field: level},
+        expected_version=expected_version,
+        world_time=world_time,
+    )
+
+
+def define_variable_schema(
+    actor: Actor, instance: M, definition: Any, *, expected_version: int | None = None
+) -> M:
+    """Add a variable definition, or replace the one with the same name; existing values must
+    still fit (a value that no longer does is an error naming it)."""
+    cleaned = typed_variables.clean_definition(definition)
+    schemas = [d for d in instance.variable_schemas if d["name"] != cleaned["name"]]  # type: ignore[attr-defined]
+    schemas.append(cleaned)
+    values = typed_variables.clean_variables(schemas, instance.variables)  # type: ignore[attr-defined]
+    return update(
+        actor,
+        instance,
+        {"variable_schemas": schemas, "variables": values},
+        expected_version=expected_version,
+    )
+
+
+def delete_variable_schema(
+    actor: Actor, instance: M, name: str, *, expected_version: int | None = None
+) -> M:
+    schemas = instance.variable_schemas  # type: ignore[attr-defined]
+    if not any(d["name"] == name for d in schemas):
+        raise ValidationError(f"No variable named {name!r} is defined", field="name")
+    values = dict(instance.variables)  # type: ignore[attr-defined]
+    values.pop(name, None)
+    return update(
+        actor,
+        instance,
+        {"variable_schemas": [d for d in schemas if d["name"] != name], "variables": values},
+        expected_version=expected_version,
+    )
+
+
+def set_variable(
+    actor: Actor, instance: M, name: str, value: Any, *, expected_version: int | None = None
+) -> M:
+    schemas = instance.variable_schemas  # type: ignore[attr-defined]
+    if schemas and not any(d["name"] == name for d in schemas):
+        raise ValidationError(f"No variable named {name!r} is defined", field="name")
+    values = {**instance.variables, name: value}  # type: ignore[attr-defined]
+    return update(
+        actor,
+        instance,
+        {"variables": typed_variables.clean_variables(schemas, values)},
+        expected_version=expected_version,
+    )
+
+
+def with_typed_variables(
+    cleaned: dict[str, Any], instance: models.Model | None = None
+) -> dict[str, Any]:
+    """Validate ``variables`` against the schemas being written, else the entity's current ones."""
+    if "variable_schemas" in cleaned:
+        cleaned["variable_schemas"] = typed_variables.clean_schemas(cleaned["variable_schemas"])
+    if "variables" in cleaned or "variable_schemas" in cleaned:
+        schemas = cleaned.get("variable_schemas", getattr(instance, "variable_schemas", None) or [])
+        values = cleaned.get("variables", getattr(instance, "variables", None) or {})
+        cleaned["variables"] = typed_variables.clean_variables(schemas, values)
+    return cleaned
+
+
+Clean = Callable[[dict[str, Any], Branch, Any], dict[str, Any]]
+
+
+def create_in_branch(
+    actor: Actor,
+    model: type[M],
+    branch: Branch,
+    data: Mapping[str, Any],
+    clean: Clean,
+    *,
+    world_time: Any = None,
+) -> M:
+    """Clean ``data`` for a new ``model`` row on ``branch`` (already authorized) and save it."""
+    cleaned = with_typed_variables(clean(dict(data), branch, None))
+    return save_new(
+        actor, model(branch=branch, **cleaned), world_time=moment(world_time, "worldTime")
+    )
+
+
+def create_in_campaign(
+    actor: Actor,
+    model: type[M],
+    campaign_id: Any,
+    data: Mapping[str, Any],
+    clean: Clean,
+    *,
+    branch_id: Any = None,
+    world_time: Any = None,
+) -> M:
+    campaign = load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
+    branch = resolve_branch(actor, campaign, branch_id, WRITE)
+    return create_in_branch(actor, model, branch, data, clean, world_time=world_time)
+
+
+def edit(
+    actor: Actor,
+    kind_name: str,
+    entity_id: Any,
+    data: Mapping[str, Any],
+    clean: Clean,
+    *,
+    branch_id: Any = None,
+    expected_version: int | None = None,
+    world_time: Any = None,
+) -> Any:
+    """Load, authorize (GM or owner), clean and compare-and-set update one entity."""
+    instance = load(actor, kind_name, entity_id, branch_id=branch_id, minimum=WRITE)
+    cleaned = with_typed_variables(clean(dict(data), instance.branch, instance), instance)
+    return update(
+        actor,
+        instance,
+        cleaned,
+        expected_version=expected_version,
+        world_time=moment(world_time, "worldTime"),
+    )

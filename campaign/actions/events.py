@@ -1,0 +1,84 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Encounter, Event, EventType, Location
+from config.errors import ValidationError
+
+EVENT_FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "description": f.text,
+    "event_type": f.choice(EventType.values),
+    "scheduled_at": f.moment,
+    "occurred_at": f.moment,
+    "is_completed": f.boolean,
+    "location_id": lambda value, field: value,
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+ENCOUNTER_FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "description": f.text,
+    "difficulty": f.integer(0, 100, nullable=True),
+    "scheduled_at": f.moment,
+    "is_resolved": f.boolean,
+    "resolved_at": f.moment,
+    "location_id": lambda value, field: value,
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def with_location(cleaned: dict[str, Any], branch: Branch) -> dict[str, Any]:
+    """Events and encounters may happen at a location of the campaign's world."""
+    if "location_id" in cleaned:
+        location_id = cleaned.pop("location_id")
+        location = None
+        if location_id is not None:
+            location = Location.objects.filter(
+                pk=entities.parse_id(location_id, "locationId"),
+                world_id=branch.campaign.world_id,
+            ).first()
+            if location is None:
+                raise ValidationError(
+                    f"Location {location_id} does not exist in this campaign's world",
+                    field="locationId",
+                )
+        cleaned["location"] = location
+    return cleaned
+
+
+def clean_event(data: dict[str, Any], branch: Branch, event: Event | None) -> dict[str, Any]:
+    required = () if event else ("name", "event_type")
+    return with_location(f.clean_fields(data, EVENT_FIELDS, required=required), branch)
+
+
+def clean_encounter(
+    data: dict[str, Any], branch: Branch, encounter: Encounter | None
+) -> dict[str, Any]:
+    required = () if encounter else ("name",)
+    return with_location(f.clean_fields(data, ENCOUNTER_FIELDS, required=required), branch)
+
+
+def create_event(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Event:
+    return entities.create_in_campaign(actor, Event, campaign_id, data, clean_event, **options)
+
+
+def update_event(actor: Actor, event_id: Any, data: dict[str, Any], **options: Any) -> Event:
+    return entities.edit(actor, "event", event_id, data, clean_event, **options)  # type: ignore[no-any-return]
+
+
+def create_encounter(
+    actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any
+) -> Encounter:
+    return entities.create_in_campaign(
+        actor, Encounter, campaign_id, data, clean_encounter, **options
+    )
+
+
+def update_encounter(
+    actor: Actor, encounter_id: Any, data: dict[str, Any], **options: Any
+) -> Encounter:
+    return entities.edit(actor, "encounter", encounter_id, data, clean_encounter, **options)  # type: ignore[no-any-return]

@@ -1,0 +1,131 @@
+"""Field cleaners shared by the entity actions. Each returns the clean value or raises a
+``ValidationError`` that names the input field."""
+
+import datetime
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from config.errors import ValidationError
+
+Cleaner = Callable[[Any, str], Any]
+MAX_NAME = 200
+MAX_TEXT = 10_000
+
+
+def name(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} must be a non-empty string", field=field)
+    value = value.strip()
+    if len(value) > MAX_NAME:
+        raise ValidationError(f"{field} must be at most {MAX_NAME} characters", field=field)
+    return value
+
+
+def text(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string", field=field)
+    if len(value) > MAX_TEXT:
+        raise ValidationError(f"{field} must be at most {MAX_TEXT} characters", field=field)
+    return value
+
+
+def boolean(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field} must be true or false", field=field)
+    return value
+
+
+def integer(low: int | None = None, high: int | None = None, *, nullable: bool = False) -> Cleaner:
+    def clean(value: Any, field: str) -> int | None:
+        if value is None and nullable:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(f"{field} must be an integer, not {value!r}", field=field)
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ValidationError(f"{field} must be {bounds}, but received {value}", field=field)
+        return value
+
+    return clean
+
+
+def number(*, nullable: bool = True) -> Cleaner:
+    def clean(value: Any, field: str) -> float | None:
+        if value is None and nullable:
+            return None
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
+            raise ValidationError(f"{field} must be a finite number", field=field)
+        return float(value)
+
+    return clean
+
+
+def choice(options: Iterable[str]) -> Cleaner:
+    allowed = tuple(options)
+
+    def clean(value: Any, field: str) -> str:
+        if value not in allowed:
+            raise ValidationError(f"{field} must be one of {', '.join(allowed)}", field=field)
+        return value  # type: ignore[no-any-return]
+
+    return clean
+
+
+def moment(value: Any, field: str) -> datetime.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field) from exc
+    if not isinstance(value, datetime.datetime):
+        raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def json_object(value: Any, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{field} must be a JSON object", field=field)
+    return value
+
+
+def json_list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{field} must be a JSON array", field=field)
+    return value
+
+
+def string_list(value: Any, field: str) -> list[str]:
+    items = json_list(value, field)
+    if not all(isinstance(item, str) for item in items):
+        raise ValidationError(f"{field} must be a list of strings", field=field)
+    return items
+
+
+def clean_fields(
+    data: Mapping[str, Any], cleaners: Mapping[str, Cleaner], required: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Clean every given field; refuse unknown fields and missing required ones, by name."""
+    unknown = sorted(set(data) - set(cleaners))
+    if unknown:
+        raise ValidationError(f"Unknown field: {unknown[0]}", field=unknown[0])
+    for field in required:
+        if data.get(field) is None:
+            raise ValidationError(f"{field} is required", field=field)
+    return {field: cleaners[field](value, field) for field, value in data.items()}

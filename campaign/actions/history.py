@@ -1,0 +1,147 @@
+"""History, audit and follow-up work that every action writes with its change (DESIGN §5.3, §5.7).
+
+``record`` runs inside the action's transaction: if anything after it fails, the Version and the
+AuditLog row roll back with the entity row. The follow-ups (cache generation, real-time event) are
+scheduled with ``on_commit`` and so only happen for committed changes.
+"""
+
+import datetime
+from typing import Any
+
+import jsonpatch
+from django.db import transaction
+from django.db.models import Max
+
+from campaign import cache_generations, world_time
+from campaign.actor import Actor
+from campaign.models import AuditLog, Branch, Campaign, LevelChange, Operation, Version
+from realtime import publish
+
+Snapshot = dict[str, Any] | None
+
+
+def diff(previous: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
+    return jsonpatch.make_patch(previous or {}, new or {}).patch
+
+
+def record(
+    actor: Actor,
+    *,
+    entity_type: str,
+    entity_id: str,
+    operation: str,
+    previous: Snapshot,
+    new: Snapshot,
+    campaign: Campaign | None,
+    branch: Branch | None,
+    valid_from: datetime.datetime | None = None,
+    changes: dict[str, Any] | None = None,
+    versioned: bool = True,
+    comment: str = "",
+) -> Version | None:
+    """Write the Version snapshot and the AuditLog row. A deletion's version is a tombstone
+    (no snapshot), while its audit row keeps the final state for the record."""
+    version = None
+    if versioned:
+        last = Version.objects.filter(
+            entity_type=entity_type, entity_uid=entity_id, branch=branch
+        ).aggregate(m=Max("sequence"))["m"]
+        version = Version.objects.create(
+            entity_type=entity_type,
+            entity_uid=entity_id,
+            branch=branch,
+            valid_from=world_time.effective(branch, valid_from),
+            sequence=(last or 0) + 1,
+            snapshot=None if operation == Operation.DELETE else new,
+            operation=operation,
+            comment=comment or actor.reason,
+            author=actor.user,
+        )
+    patch = diff(previous, new)
+    AuditLog.objects.create(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        branch=branch,
+        campaign=campaign,
+        operation=operation,
+        actor=actor.user,
+        changes=changes if changes is not None else _changed_fields(patch, new),
+        previous_state=previous,
+        new_state=new,
+        diff=patch,
+        reason=actor.reason,
+        metadata=actor.metadata,
+    )
+    _record_level_change(actor, entity_type, entity_id, branch, previous, new, valid_from)
+    return version
+
+
+def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any]:
+    top = {op["path"].split("/")[1] for op in patch if op["path"].count("/") >= 1 and op["path"]}
+    return {name: (new or {}).get(name) for name in sorted(top) if name}
+
+
+def _record_level_change(
+    actor: Actor,
+    entity_type: str,
+    entity_id: str,
+    branch: Branch | None,
+    previous: Snapshot,
+    new: Snapshot,
+    valid_from: datetime.datetime | None,
+) -> None:
+    def level(state: Snapshot) -> int | None:
+        if not state:
+            return None
+        return state.get("level", state.get("manual_level_override") or state.get("average_level"))
+
+    if new is None or not any(k in new for k in ("level", "average_level")):
+        return
+    old_level, new_level = level(previous), level(new)
+    if old_level != new_level:
+        LevelChange.objects.create(
+            entity_type=entity_type,
+            entity_uid=entity_id,
+            branch=branch,
+            old_level=old_level,
+            new_level=new_level,
+            world_time=world_time.effective(branch, valid_from),
+            reason=actor.reason,
+            changed_by=actor.user,
+        )
+
+
+def after_commit(
+    actor: Actor,
+    *,
+    campaign: Campaign | None,
+    branch: Branch | None,
+    entity_type: str,
+    entity_id: str,
+    operation: str,
+    version: int | None,
+    extra_rooms: tuple[str, ...] = (),
+) -> None:
+    """Bump the cache generation and announce the change, once the transaction commits."""
+    if campaign is not None and branch is not None:
+        campaign_id, branch_id = campaign.pk, branch.pk
+        transaction.on_commit(lambda: cache_generations.bump(campaign_id, branch_id))
+    rooms = list(extra_rooms)
+    if campaign is not None:
+        rooms.insert(0, publish.room("campaign", campaign.pk))
+    if not rooms:
+        return
+    publish.on_commit(
+        rooms,
+        publish.make_event(
+            f"entity.{operation.lower()}",
+            {
+                "entityType": entity_type,
+                "entityId": entity_id,
+                "operation": operation,
+                "version": version,
+                "branchId": str(branch.pk) if branch is not None else None,
+            },
+            actorId=str(actor.user_id) if actor.user_id else None,
+        ),
+    )

@@ -1,0 +1,25 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Kingdom
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "level": f.integer(1, 10),
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def clean(data: dict[str, Any], branch: Branch, kingdom: Kingdom | None) -> dict[str, Any]:
+    return f.clean_fields(data, FIELDS, required=() if kingdom else ("name",))
+
+
+def create_kingdom(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Kingdom:
+    return entities.create_in_campaign(actor, Kingdom, campaign_id, data, clean, **options)
+
+
+def update_kingdom(actor: Actor, kingdom_id: Any, data: dict[str, Any], **options: Any) -> Kingdom:
+    return entities.edit(actor, "kingdom", kingdom_id, data, clean, **options)  # type: ignore[no-any-return]

@@ -1,0 +1,54 @@
+from typing import Any
+
+from django.db import transaction
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Character, Party
+from campaign.permissions import WRITE
+from config.errors import ValidationError
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "average_level": f.integer(1, 20, nullable=True),
+    "manual_level_override": f.integer(1, 20, nullable=True),
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def clean(data: dict[str, Any], branch: Branch, party: Party | None) -> dict[str, Any]:
+    return f.clean_fields(data, FIELDS, required=() if party else ("name",))
+
+
+def create_party(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Party:
+    return entities.create_in_campaign(actor, Party, campaign_id, data, clean, **options)
+
+
+def update_party(actor: Actor, party_id: Any, data: dict[str, Any], **options: Any) -> Party:
+    return entities.edit(actor, "party", party_id, data, clean, **options)  # type: ignore[no-any-return]
+
+
+def _set_party(actor: Actor, party_id: Any, character_id: Any, join: bool, branch_id: Any) -> Party:
+    party: Party = entities.load(actor, "party", party_id, branch_id=branch_id, minimum=WRITE)
+    with transaction.atomic():
+        character: Character = entities.load_related(
+            party.branch, "character", character_id, "characterId"
+        )
+        if not join and character.party_id != party.pk:
+            raise ValidationError(
+                "This character is not a member of the party", field="characterId"
+            )
+        entities.update(actor, character, {"party": party if join else None})
+    return party
+
+
+def add_member(actor: Actor, party_id: Any, character_id: Any, *, branch_id: Any = None) -> Party:
+    return _set_party(actor, party_id, character_id, True, branch_id)
+
+
+def remove_member(
+    actor: Actor, party_id: Any, character_id: Any, *, branch_id: Any = None
+) -> Party:
+    return _set_party(actor, party_id, character_id, False, branch_id)

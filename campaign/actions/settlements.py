@@ -1,0 +1,66 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Kingdom, Location, Settlement
+from campaign.permissions import WRITE
+from config.errors import ValidationError
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "level": f.integer(1, 10),
+    "location_id": lambda value, field: value,
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def _location(branch: Branch, location_id: Any) -> Location:
+    location = Location.objects.filter(
+        pk=entities.parse_id(location_id, "locationId"), world_id=branch.campaign.world_id
+    ).first()
+    if location is None:
+        raise ValidationError(
+            f"Location {location_id} does not exist in this campaign's world", field="locationId"
+        )
+    if Settlement.objects.filter(branch=branch, location=location).exists():
+        raise ValidationError(
+            "This location is already occupied by another settlement", field="locationId"
+        )
+    return location
+
+
+def clean(data: dict[str, Any], branch: Branch, settlement: Settlement | None) -> dict[str, Any]:
+    cleaned = f.clean_fields(data, FIELDS, required=() if settlement else ("name", "location_id"))
+    if "location_id" in cleaned:
+        if settlement is not None:
+            raise ValidationError("A settlement's location cannot change", field="locationId")
+        cleaned["location"] = _location(branch, cleaned.pop("location_id"))
+    return cleaned
+
+
+def create_settlement(
+    actor: Actor,
+    kingdom_id: Any,
+    data: dict[str, Any],
+    *,
+    branch_id: Any = None,
+    world_time: Any = None,
+) -> Settlement:
+    kingdom: Kingdom = entities.load(
+        actor, "kingdom", kingdom_id, branch_id=branch_id, minimum=WRITE, field="kingdomId"
+    )
+
+    def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+        return {**clean(data, branch, None), "kingdom": kingdom}
+
+    return entities.create_in_branch(
+        actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
+    )
+
+
+def update_settlement(
+    actor: Actor, settlement_id: Any, data: dict[str, Any], **options: Any
+) -> Settlement:
+    return entities.edit(actor, "settlement", settlement_id, data, clean, **options)  # type: ignore[no-any-return]

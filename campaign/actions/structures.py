@@ -1,0 +1,48 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Branch, Settlement, Structure
+from campaign.permissions import WRITE
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "type": f.name,
+    "level": f.integer(1, 5),
+    "x": f.number(),
+    "y": f.number(),
+    "orientation": f.number(),
+    "variables": f.json_object,
+    "variable_schemas": f.json_list,
+}
+
+
+def clean(data: dict[str, Any], branch: Branch, structure: Structure | None) -> dict[str, Any]:
+    return f.clean_fields(data, FIELDS, required=() if structure else ("name", "type"))
+
+
+def create_structure(
+    actor: Actor,
+    settlement_id: Any,
+    data: dict[str, Any],
+    *,
+    branch_id: Any = None,
+    world_time: Any = None,
+) -> Structure:
+    settlement: Settlement = entities.load(
+        actor, "settlement", settlement_id, branch_id=branch_id, minimum=WRITE, field="settlementId"
+    )
+
+    def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+        return {**clean(data, branch, None), "settlement": settlement}
+
+    return entities.create_in_branch(
+        actor, Structure, settlement.branch, data, clean_new, world_time=world_time
+    )
+
+
+def update_structure(
+    actor: Actor, structure_id: Any, data: dict[str, Any], **options: Any
+) -> Structure:
+    return entities.edit(actor, "structure", structure_id, data, clean, **options)  # type: ignore[no-any-return]

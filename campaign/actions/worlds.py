@@ -1,0 +1,39 @@
+from typing import Any
+
+from campaign.actions import entities
+from campaign.actions import fields as f
+from campaign.actor import Actor
+from campaign.models import Campaign, World
+from campaign.permissions import MANAGE, WRITE
+from config.errors import AuthenticationError, ValidationError
+
+FIELDS: dict[str, f.Cleaner] = {
+    "name": f.name,
+    "calendars": f.json_list,
+    "settings": f.json_object,
+}
+
+
+def create_world(actor: Actor, data: dict[str, Any]) -> World:
+    if actor.user is None:
+        raise AuthenticationError("Authentication required")
+    cleaned = f.clean_fields(data, FIELDS, required=("name",))
+    return entities.save_new(actor, World(owner=actor.user, **cleaned))
+
+
+def update_world(
+    actor: Actor, world_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+) -> World:
+    world = entities.load(actor, "world", world_id, minimum=WRITE)
+    cleaned = f.clean_fields(data, FIELDS)
+    return entities.update(actor, world, cleaned, expected_version=expected_version)
+
+
+def delete_world(actor: Actor, world_id: Any, *, expected_version: int | None = None) -> World:
+    """Refused while live campaigns use the world: deleting it must not orphan them."""
+    world = entities.load(actor, "world", world_id, minimum=MANAGE)
+    if Campaign.objects.filter(world=world).exists():
+        raise ValidationError(
+            "Delete or move this world's campaigns before deleting the world", field="id"
+        )
+    return entities.soft_delete(actor, world, expected_version=expected_version)

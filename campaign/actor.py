@@ -1,0 +1,23 @@
+"""Who performs an action, and why: carried into permission checks, history and the audit log."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaign.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | None
+    reason: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # Scheduled jobs and operator commands act for the system, not for a campaign member.
+    is_system: bool = False
+
+    @classmethod
+    def system(cls, reason: str = "") -> "Actor":
+        return cls(user=None, reason=reason, is_system=True)
+
+    @property
+    def user_id(self) -> Any:
+        return self.user.pk if self.user is not None else None

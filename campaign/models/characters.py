@@ -1,0 +1,23 @@
+from django.db import models
+
+from campaign.models.base import BranchScopedEntity, VariablesModel, branch_unique_uid
+
+
+class Character(BranchScopedEntity, VariablesModel):
+    entity_type = "character"
+
+    party = models.ForeignKey(
+        "campaign.Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    name = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(default=1)
+    race = models.CharField(max_length=100, blank=True)
+    character_class = models.CharField(max_length=100, blank=True, db_column="class")
+    is_npc = models.BooleanField(default=False, db_index=True)
+
+    class Meta(BranchScopedEntity.Meta):
+        ordering = ["name"]
+        constraints = [branch_unique_uid("character")]
+
+    def __str__(self) -> str:
+        return self.name

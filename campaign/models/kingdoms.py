@@ -1,0 +1,17 @@
+from django.db import models
+
+from campaign.models.base import BranchScopedEntity, VariablesModel, branch_unique_uid
+
+
+class Kingdom(BranchScopedEntity, VariablesModel):
+    entity_type = "kingdom"
+
+    name = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(default=1)
+
+    class Meta(BranchScopedEntity.Meta):
+        ordering = ["name"]
+        constraints = [branch_unique_uid("kingdom")]
+
+    def __str__(self) -> str:
+        return self.name

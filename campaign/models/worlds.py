@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.db import models
+
+from campaign.models.base import GlobalEntity
+
+
+class World(GlobalEntity):
+    """A setting shared by campaigns: its calendars define how world time is told."""
+
+    entity_type = "world"
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="worlds"
+    )
+    calendars = models.JSONField(default=list, blank=True)
+    settings = models.JSONField(default=dict, blank=True)
+
+    class Meta(GlobalEntity.Meta):
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,78 @@
+"""Campaign roles (DESIGN §6): reads need membership, writes GM or OWNER, deletes OWNER.
+
+A non-member is told the campaign's object does not exist (``NotFound``), never ``Forbidden``,
+so that probing IDs reveals nothing. Superusers (operators in the admin) act as owners.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from campaign.actor import Actor
+from campaign.models import Campaign, CampaignMembership, Role, User, World
+from config.errors import AuthenticationError, NotFound, PermissionDenied
+
+RANK = {Role.VIEWER: 1, Role.PLAYER: 2, Role.GM: 3, Role.OWNER: 4}
+READ, WRITE, MANAGE = Role.VIEWER, Role.GM, Role.OWNER
+
+
+def role_of(user: User | AnonymousUser | None, campaign: Campaign) -> Role | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if campaign.owner_id == user.pk or user.is_superuser:
+        return Role.OWNER
+    role = (
+        CampaignMembership.objects.filter(user_id=user.pk, campaign_id=campaign.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(role) if role else None
+
+
+def require_role(
+    actor: Actor, campaign: Campaign, minimum: Role, hidden: NotFound | None = None
+) -> Role:
+    """Return the actor's role in ``campaign`` when it is at least ``minimum``; raise otherwise.
+
+    ``hidden`` is the error a non-member sees: the not-found of the object they asked for.
+    """
+    if actor.is_system:
+        return Role.OWNER
+    if actor.user is None or not actor.user.is_authenticated:
+        raise AuthenticationError("Authentication required")
+    role = role_of(actor.user, campaign)
+    if role is None:
+        raise hidden or NotFound.entity("campaign", campaign.pk)
+    if RANK[role] < RANK[minimum]:
+        raise PermissionDenied(f"This needs the {minimum} role in the campaign; you are {role}")
+    return role
+
+
+def can_access_world(actor: Actor, world: World, minimum: Role) -> bool:
+    """A world belongs to its creator; members of its campaigns read it, their GMs edit its map."""
+    if actor.is_system:
+        return True
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or world.owner_id == user.pk:
+        return True
+    campaigns = Campaign.objects.filter(world_id=world.pk)
+    if campaigns.filter(owner_id=user.pk).exists():
+        return True
+    roles = [r for r, rank in RANK.items() if rank >= RANK[minimum] and r != Role.OWNER] + [
+        Role.OWNER
+    ]
+    return CampaignMembership.objects.filter(
+        user_id=user.pk, campaign__in=campaigns, role__in=roles
+    ).exists()
+
+
+def require_world(
+    actor: Actor, world: World, minimum: Role, hidden: NotFound | None = None
+) -> None:
+    if not actor.is_system and (actor.user is None or not actor.user.is_authenticated):
+        raise AuthenticationError("Authentication required")
+    if can_access_world(actor, world, minimum):
+        return
+    if can_access_world(actor, world, READ):
+        raise PermissionDenied(f"This needs the {minimum} role in a campaign of this world")
+    raise hidden or NotFound.entity("world", world.pk)

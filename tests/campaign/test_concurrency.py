@@ -1,0 +1,81 @@
+"""Optimistic locking under real concurrency (PostgreSQL row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from campaign.actions import kingdoms
+from campaign.actor import Actor
+from campaign.models import Campaign, Kingdom, Version
+from config.errors import Conflict
+from tests.campaign import factories
+
+WRITERS = 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_updates_at_one_version_give_one_winner(
+    owner: Actor, campaign: Campaign
+) -> None:
+    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    start = threading.Barrier(WRITERS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            kingdoms.update_kingdom(owner, kingdom.uid, {"name": f"Writer {n}"}, expected_version=1)
+            result = f"won:{n}"
+        except Conflict as conflict:
+            result = f"conflict:{conflict.expected_version}->{conflict.actual_version}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    winners = [o for o in outcomes if o.startswith("won")]
+    assert len(winners) == 1
+    assert outcomes.count("conflict:1->2") == WRITERS - 1
+    stored = Kingdom.objects.get(pk=kingdom.pk)
+    assert stored.version == 2
+    assert stored.name == f"Writer {winners[0].split(':')[1]}"
+    assert Version.objects.filter(entity_uid=kingdom.uid).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_updates_without_expected_version_all_land(
+    owner: Actor, campaign: Campaign
+) -> None:
+    kingdom = factories.kingdom(owner, campaign, level=1)
+    start = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            kingdoms.update_kingdom(owner, kingdom.uid, {"name": f"Writer {n}"})
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Kingdom.objects.get(pk=kingdom.pk).version == 1 + WRITERS
+    sequences = Version.objects.filter(entity_uid=kingdom.uid).values_list("sequence", flat=True)
+    assert sorted(sequences) == list(range(1, WRITERS + 2))

@@ -1,0 +1,89 @@
+"""The role matrix on actions: reads need membership, writes GM or owner, deletes the owner."""
+
+import pytest
+
+from campaign.actions import campaigns, entities, kingdoms
+from campaign.actor import Actor
+from campaign.models import Campaign, Role
+from campaign.permissions import READ
+from config.errors import AuthenticationError, NotFound, PermissionDenied
+from tests.campaign import factories
+from tests.conftest import Personas
+
+MATRIX = [
+    # persona, read, write, delete
+    ("owner", "ok", "ok", "ok"),
+    ("gm", "ok", "ok", PermissionDenied),
+    ("player", "ok", PermissionDenied, PermissionDenied),
+    ("viewer", "ok", PermissionDenied, PermissionDenied),
+    ("outsider", NotFound, NotFound, NotFound),
+]
+
+
+def attempt(outcome: object, action: object) -> None:
+    if outcome == "ok":
+        action()  # type: ignore[operator]
+    else:
+        with pytest.raises(outcome):  # type: ignore[call-overload]
+            action()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("persona", "read", "write", "delete"), MATRIX)
+def test_role_matrix_for_a_kingdom(
+    personas: Personas, owner: Actor, campaign: Campaign, persona: str, read, write, delete
+) -> None:
+    kingdom = factories.kingdom(owner, campaign)
+    actor = personas.actor(persona)
+
+    attempt(read, lambda: entities.load(actor, "kingdom", kingdom.uid, minimum=READ))
+    attempt(write, lambda: kingdoms.update_kingdom(actor, kingdom.uid, {"name": "Renamed"}))
+    attempt(write, lambda: kingdoms.create_kingdom(actor, campaign.pk, {"name": "New"}))
+    attempt(
+        delete,
+        lambda: entities.soft_delete(
+            actor, entities.load(actor, "kingdom", kingdom.uid, minimum=Role.OWNER)
+        ),
+    )
+
+
+def test_anonymous_must_authenticate(owner: Actor, campaign: Campaign) -> None:
+    kingdom = factories.kingdom(owner, campaign)
+
+    with pytest.raises(AuthenticationError):
+        entities.load(Actor(None), "kingdom", kingdom.uid)
+
+
+def test_outsider_learns_nothing_about_the_campaign(
+    personas: Personas, owner: Actor, campaign: Campaign
+) -> None:
+    kingdom = factories.kingdom(owner, campaign)
+
+    with pytest.raises(NotFound) as hidden:
+        entities.load(personas.actor("outsider"), "kingdom", kingdom.uid)
+    with pytest.raises(NotFound) as missing:
+        entities.load(personas.actor("outsider"), "kingdom", "7b0f1d0e-0000-4000-8000-00000000000a")
+
+    assert hidden.value.message.startswith("Kingdom with ID")
+    assert missing.value.message.startswith("Kingdom with ID")
+
+
+@pytest.mark.parametrize("persona", ["gm", "player", "viewer", "outsider"])
+def test_only_the_owner_manages_members(
+    personas: Personas, campaign: Campaign, persona: str
+) -> None:
+    newcomer = personas.outsider if persona != "outsider" else personas.viewer
+    with pytest.raises((PermissionDenied, NotFound)):
+        campaigns.add_member(personas.actor(persona), campaign.pk, newcomer.pk, Role.VIEWER)
+
+
+def test_owner_adds_updates_and_removes_members(personas: Personas, campaign: Campaign) -> None:
+    owner = personas.actor("owner")
+
+    campaigns.add_member(owner, campaign.pk, personas.outsider.pk, Role.PLAYER)
+    assert entities.load(personas.actor("outsider"), "campaign", campaign.pk)
+    campaigns.update_member(owner, campaign.pk, personas.outsider.pk, Role.GM)
+    kingdoms.create_kingdom(personas.actor("outsider"), campaign.pk, {"name": "Theirs"})
+    campaigns.remove_member(owner, campaign.pk, personas.outsider.pk)
+
+    with pytest.raises(NotFound):
+        entities.load(personas.actor("outsider"), "campaign", campaign.pk)
