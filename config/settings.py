@@ -93,6 +93,8 @@ if DATABASE_URL:
             DATABASE_URL,
             conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
             conn_health_checks=True,
+            # PgBouncer in transaction mode cannot keep a server-side cursor across statements.
+            disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
         )
     }
 else:
@@ -205,4 +207,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+GRAPHENE = {
+    "SCHEMA": "config.schema.schema",
+    "GRAPHIQL_HEADER_EDITOR_ENABLED": True,
 }

@@ -1,0 +1,136 @@
+"""The compose deployment keeps its invariants (DESIGN §4, §12); no Docker needed.
+
+Parses docker/compose.yml (YAML anchors and merge keys resolved) and cross-checks it against
+docker/nginx.conf, docker/pgbouncer.ini, docker/.env.example and docker/Dockerfile.
+"""
+
+import configparser
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+DOCKER = Path(__file__).resolve().parent.parent / "docker"
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, dict[str, Any]]:
+    compose = yaml.safe_load((DOCKER / "compose.yml").read_text())
+    return compose["services"]
+
+
+def command_of(service: dict[str, Any]) -> list[str]:
+    command = service.get("command", [])
+    return command.split() if isinstance(command, str) else [str(part) for part in command]
+
+
+def replicas(service: dict[str, Any]) -> int:
+    return int(service.get("deploy", {}).get("replicas", 1))
+
+
+def web_services(services: dict[str, dict[str, Any]]) -> list[str]:
+    return [name for name, service in services.items() if "daphne" in command_of(service)]
+
+
+def test_every_process_of_the_topology_has_a_service(services: dict[str, Any]) -> None:
+    required = {"postgres", "pgbouncer", "redis", "migrate", "nginx", "worker", "beat"}
+
+    assert required <= set(services)
+
+
+def test_at_least_two_web_replicas_run_daphne(services: dict[str, Any]) -> None:
+    total = sum(replicas(services[name]) for name in web_services(services))
+
+    assert total >= 2
+
+
+def test_nginx_balances_every_web_replica(services: dict[str, Any]) -> None:
+    nginx_conf = (DOCKER / "nginx.conf").read_text()
+
+    upstream = set(re.findall(r"^\s*server\s+([\w.-]+):8000\b", nginx_conf, re.MULTILINE))
+
+    assert upstream == set(web_services(services))
+    assert "$http_upgrade" in nginx_conf
+    assert re.search(r"location\s+/graphql\b", nginx_conf)
+    assert re.search(r"location\s+/ws/", nginx_conf)
+
+
+def test_redis_never_evicts_keys_because_it_is_the_celery_broker(
+    services: dict[str, Any],
+) -> None:
+    command = command_of(services["redis"])
+
+    policy = command[command.index("--maxmemory-policy") + 1]
+
+    assert policy == "noeviction"
+    assert "--appendonly" in command
+
+
+def test_exactly_one_beat(services: dict[str, Any]) -> None:
+    beats = [name for name, service in services.items() if "beat" in command_of(service)]
+
+    assert beats == ["beat"]
+    assert replicas(services["beat"]) == 1
+
+
+def test_worker_runs_celery_worker(services: dict[str, Any]) -> None:
+    command = command_of(services["worker"])
+
+    assert command[:4] == ["celery", "-A", "config", "worker"]
+
+
+def test_application_goes_through_pgbouncer_and_only_migrate_migrates(
+    services: dict[str, Any],
+) -> None:
+    python_services = {
+        name: service
+        for name, service in services.items()
+        if "DATABASE_URL" in service.get("environment", {})
+    }
+
+    migrating = {
+        name
+        for name, service in python_services.items()
+        if str(service["environment"].get("RUN_MIGRATIONS", "0")) == "1"
+    }
+
+    assert migrating == {"migrate"}
+    assert "@postgres:5432/" in python_services["migrate"]["environment"]["DATABASE_URL"]
+    for name in [*web_services(services), "worker", "beat"]:
+        assert "@pgbouncer:6432/" in python_services[name]["environment"]["DATABASE_URL"], name
+
+
+def test_pgbouncer_pools_transactions() -> None:
+    ini = configparser.ConfigParser(
+        comment_prefixes=(";", "#"), inline_comment_prefixes=None, strict=True
+    )
+    ini.read_string((DOCKER / "pgbouncer.ini").read_text())
+
+    assert ini["pgbouncer"]["pool_mode"] == "transaction"
+    assert ini["pgbouncer"]["listen_port"] == "6432"
+
+
+def test_env_example_defines_every_interpolated_variable() -> None:
+    compose_text = (DOCKER / "compose.yml").read_text()
+    env_example = (DOCKER / ".env.example").read_text()
+    defined = {
+        name: value
+        for name, _, value in (line.partition("=") for line in env_example.splitlines())
+        if name and not name.startswith("#")
+    }
+
+    interpolated = set(re.findall(r"(?<!\$)\$\{(\w+)", compose_text))
+
+    assert interpolated <= set(defined), interpolated - set(defined)
+    assert defined["DEBUG"] == "0"
+    assert defined["SECRET_KEY"].startswith("CHANGE-ME")
+
+
+def test_image_runs_daphne_as_non_root_with_a_liveness_healthcheck() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+
+    assert re.search(r"^USER app$", dockerfile, re.MULTILINE)
+    assert "http://127.0.0.1:8000/health/live/" in dockerfile
+    assert 'CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]' in dockerfile
