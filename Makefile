@@ -47,3 +47,7 @@ check: lint migrations
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+## Regenerate schema.graphql from the code (CI fails when it is stale).
+schema: install-test
+	$(BIN)/python manage.py graphql_schema --schema config.schema.schema --out schema.graphql

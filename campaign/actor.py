@@ -13,6 +13,10 @@ class Actor:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Scheduled jobs and operator commands act for the system, not for a campaign member.
     is_system: bool = False
+    # An API key narrows what its user may do: its scopes ("read", "write", "admin") and,
+    # optionally, the one campaign it is restricted to. None means a full user session.
+    scopes: frozenset[str] | None = None
+    campaign_id: Any = None
 
     @classmethod
     def system(cls, reason: str = "") -> "Actor":

@@ -5,6 +5,7 @@ so that probing IDs reveals nothing. Superusers (operators in the admin) act as 
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from campaign.actor import Actor
 from campaign.models import Campaign, CampaignMembership, Role, User, World
@@ -39,11 +40,30 @@ def require_role(
     if actor.user is None or not actor.user.is_authenticated:
         raise AuthenticationError("Authentication required")
     role = role_of(actor.user, campaign)
-    if role is None:
+    if role is None or not _key_reaches(actor, campaign):
         raise hidden or NotFound.entity("campaign", campaign.pk)
     if RANK[role] < RANK[minimum]:
         raise PermissionDenied(f"This needs the {minimum} role in the campaign; you are {role}")
+    _require_scope(actor, minimum)
     return role
+
+
+def _key_reaches(actor: Actor, campaign: Campaign) -> bool:
+    return actor.campaign_id is None or str(actor.campaign_id) == str(campaign.pk)
+
+
+SCOPE_FOR = {Role.VIEWER: "read", Role.PLAYER: "read", Role.GM: "write", Role.OWNER: "admin"}
+
+
+def _require_scope(actor: Actor, minimum: Role) -> None:
+    """An API key acts within its scopes; "admin" implies "write", which implies "read"."""
+    if actor.scopes is None:
+        return
+    needed = SCOPE_FOR[minimum]
+    implied = {"admin": {"admin", "write", "read"}, "write": {"write", "read"}, "read": {"read"}}
+    granted = set().union(*(implied.get(scope, set()) for scope in actor.scopes))
+    if needed not in granted:
+        raise PermissionDenied(f"This API key lacks the {needed!r} scope")
 
 
 def can_access_world(actor: Actor, world: World, minimum: Role) -> bool:
@@ -72,7 +92,22 @@ def require_world(
     if not actor.is_system and (actor.user is None or not actor.user.is_authenticated):
         raise AuthenticationError("Authentication required")
     if can_access_world(actor, world, minimum):
+        _require_scope(actor, minimum)
         return
     if can_access_world(actor, world, READ):
         raise PermissionDenied(f"This needs the {minimum} role in a campaign of this world")
     raise hidden or NotFound.entity("world", world.pk)
+
+
+def readable_campaigns(actor: Actor) -> QuerySet[Campaign]:
+    """The campaigns the actor may read: owned, or a member of (narrowed by an API key)."""
+    if actor.is_system or (actor.user is not None and actor.user.is_superuser):
+        query = Campaign.objects.all()
+    elif actor.user is None or not actor.user.is_authenticated:
+        raise AuthenticationError("Authentication required")
+    else:
+        user = actor.user
+        query = Campaign.objects.filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+    if actor.campaign_id is not None:
+        query = query.filter(pk=actor.campaign_id)
+    return query

@@ -1,6 +1,6 @@
 """Typed custom variables (DESIGN §5.9).
 
-A schema is a list of definitions ``{"name", "type", "required"?, "default"?, "enumValues"?,
+A schema is a list of definitions ``{"name", "type", "required"?, "defaultValue"?, "enumValues"?,
 "description"?}`` with ``type`` one of string, number, boolean, enum. Values are checked against
 their definition; an error names the offending field as ``variables.<name>``.
 """
@@ -13,7 +13,7 @@ from config.errors import ValidationError
 
 TYPES = ("string", "number", "boolean", "enum")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-KEYS = {"name", "type", "required", "default", "enumValues", "description"}
+KEYS = {"name", "type", "required", "defaultValue", "enumValues", "description"}
 
 
 def clean_definition(definition: Any, field: str = "schema") -> dict[str, Any]:
@@ -50,8 +50,10 @@ def clean_definition(definition: Any, field: str = "schema") -> dict[str, Any]:
         if not isinstance(definition["description"], str):
             raise ValidationError("description must be a string", field=f"{field}.description")
         cleaned["description"] = definition["description"]
-    if definition.get("default") is not None:
-        cleaned["default"] = clean_value(cleaned, definition["default"], f"{field}.default")
+    if definition.get("defaultValue") is not None:
+        cleaned["defaultValue"] = clean_value(
+            cleaned, definition["defaultValue"], f"{field}.defaultValue"
+        )
     return cleaned
 
 
@@ -108,7 +110,7 @@ def clean_variables(schemas: list[dict[str, Any]], variables: Any) -> dict[str, 
         )
     cleaned: dict[str, Any] = {}
     for name, definition in by_name.items():
-        value = variables.get(name, definition.get("default"))
+        value = variables.get(name, definition.get("defaultValue"))
         value = clean_value(definition, value, f"variables.{name}")
         if value is not None:
             cleaned[name] = value

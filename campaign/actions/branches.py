@@ -62,15 +62,22 @@ def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any
     )
 
 
-def create_branch(actor: Actor, parent_id: Any, data: dict[str, Any]) -> Branch:
-    """A child branch of ``parent_id``, diverging at the parent's current world time."""
-    parent = load_branch(actor, parent_id, WRITE)
+def create_branch(
+    actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str, Any]
+) -> Branch:
+    """A child of ``parent_id`` (the main branch by default) diverging at ``diverged_at``, by
+    default the parent's current world time; the child's clock starts there."""
+    campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
+    parent = entities.resolve_branch(actor, campaign, parent_id, WRITE)
+    data = dict(data)
+    diverged_at = f.moment(data.pop("diverged_at", None), "divergedAt")
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
+    diverged_at = diverged_at or parent.current_world_time
     branch = Branch(
         campaign=parent.campaign,
         parent=parent,
-        diverged_at=parent.current_world_time,
-        current_world_time=parent.current_world_time,
+        diverged_at=diverged_at,
+        current_world_time=diverged_at,
         fork_point=parent.versions.order_by("-id").values_list("id", flat=True).first(),
         **cleaned,
     )

@@ -51,3 +51,13 @@ def create_link(actor: Actor, campaign_id: Any, data: dict[str, Any], **options:
 
 def update_link(actor: Actor, link_id: Any, data: dict[str, Any], **options: Any) -> Link:
     return entities.edit(actor, "link", link_id, data, clean, **options)  # type: ignore[no-any-return]
+
+
+def campaign_of_endpoint(actor: Actor, kind: Any, entity_id: Any, branch_id: Any) -> Any:
+    """The campaign a link's source belongs to, for callers that name only the two ends."""
+    if kind not in ENDPOINT_TYPES:
+        raise ValidationError(
+            f"sourceType must be one of {', '.join(ENDPOINT_TYPES)}", field="sourceType"
+        )
+    source = entities.load(actor, kind, entity_id, branch_id=branch_id, field="sourceId")
+    return source.branch.campaign_id

@@ -188,7 +188,7 @@ def test_typed_variables_define_set_and_delete(owner: Actor, campaign: Campaign)
     settlement = factories.settlement(owner, kingdom)
 
     settlement = entities.define_variable_schema(
-        owner, settlement, {"name": "population", "type": "number", "default": 100}
+        owner, settlement, {"name": "population", "type": "number", "defaultValue": 100}
     )
     assert settlement.variables == {"population": 100}
     settlement = entities.set_variable(owner, settlement, "population", 2500)

@@ -1,0 +1,71 @@
+"""Short-lived JWT access tokens (PyJWT, HS256).
+
+Refresh tokens are deliberately *not* JWTs (see ``sessions``): they are opaque random strings
+looked up by digest, so they can be revoked and rotated. The ``type`` claim stops any other token
+we might sign with the same key from being accepted as an access token.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.utils import timezone
+
+from campaign.models import User
+from config.errors import AuthenticationError
+
+ALGORITHM = "HS256"
+ISSUER = "campaign-manager"
+ACCESS = "access"
+
+
+def access_token_lifetime() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.JWT_ACCESS_TOKEN_MINUTES)
+
+
+def issue_access_token(user: User, *, now: datetime.datetime | None = None) -> str:
+    """A signed access token for ``user``; ``now`` lets tests mint tokens that already expired."""
+    issued = now or timezone.now()
+    claims = {
+        "sub": str(user.pk),
+        "iat": issued,
+        "exp": issued + access_token_lifetime(),
+        "iss": ISSUER,
+        "type": ACCESS,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, settings.SECRET_KEY, algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str) -> dict[str, Any]:
+    """The verified claims. Only HS256 is accepted, so "alg: none" and key-confusion tricks fail."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.SECRET_KEY,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["sub", "iat", "exp", "iss", "type"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthenticationError("Access token expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise AuthenticationError("Invalid access token") from exc
+    if claims["type"] != ACCESS:
+        raise AuthenticationError("Not an access token")
+    return claims
+
+
+def user_for_access_token(token: str) -> User:
+    """The active user the token was issued to; a deactivated user's tokens stop working."""
+    subject = decode_access_token(token)["sub"]
+    try:
+        user_id = uuid.UUID(str(subject))
+    except ValueError as exc:
+        raise AuthenticationError("Invalid access token") from exc
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise AuthenticationError("User not found or deactivated")
+    return user

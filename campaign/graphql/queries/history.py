@@ -1,0 +1,218 @@
+"""Branches, versions, audit history and campaign membership."""
+
+import datetime
+from typing import Any
+
+import graphene
+from graphene import ResolveInfo
+
+from campaign.actions import entities
+from campaign.actions.branches import load_branch
+from campaign.actions.kinds import KINDS
+from campaign.graphql.access import actor, capped, readable
+from campaign.graphql.types.history import Audit, Branch, BranchNode, Version, VersionDiff
+from campaign.graphql.types.world import CampaignMember
+from campaign.history_queries import audit_query, entity_campaign, version_diff
+from campaign.models import AuditLog, CampaignMembership
+from campaign.models import Branch as BranchModel
+from campaign.models import Version as VersionModel
+from campaign.permissions import MANAGE, READ, WRITE, require_role
+from config.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from config.graphql.scalars import DateTime
+
+AUDIT_LIMIT = 100
+
+
+def hierarchy(branches: list[BranchModel]) -> list[dict[str, Any]]:
+    children: dict[Any, list[BranchModel]] = {}
+    for branch in branches:
+        children.setdefault(branch.parent_id, []).append(branch)
+
+    def node(branch: BranchModel) -> dict[str, Any]:
+        return {"branch": branch, "children": [node(c) for c in children.get(branch.pk, [])]}
+
+    return [node(root) for root in children.get(None, [])]
+
+
+def clamp_limit(limit: int) -> int:
+    return max(1, min(limit, AUDIT_LIMIT))
+
+
+class HistoryQueries(graphene.ObjectType):
+    branch = graphene.Field(Branch, id=graphene.ID(required=True))
+    branches = graphene.List(
+        graphene.NonNull(Branch), required=True, campaign_id=graphene.ID(required=True)
+    )
+    branch_hierarchy = graphene.List(
+        graphene.NonNull(BranchNode), required=True, campaign_id=graphene.ID(required=True)
+    )
+    campaign_members = graphene.List(
+        graphene.NonNull(CampaignMember), required=True, campaign_id=graphene.ID(required=True)
+    )
+    entity_versions = graphene.List(
+        graphene.NonNull(Version),
+        required=True,
+        branch_id=graphene.ID(required=True),
+        entity_id=graphene.ID(required=True),
+        entity_type=graphene.String(required=True),
+    )
+    version_diff = graphene.Field(
+        VersionDiff,
+        required=True,
+        version_id1=graphene.ID(required=True),
+        version_id2=graphene.ID(required=True),
+    )
+    entity_audit_history = graphene.List(
+        graphene.NonNull(Audit),
+        required=True,
+        entity_type=graphene.String(required=True),
+        entity_id=graphene.ID(required=True),
+        limit=graphene.Int(default_value=50),
+        operations=graphene.List(graphene.NonNull(graphene.String)),
+        start_date=DateTime(),
+        end_date=DateTime(),
+        sort_by=graphene.String(default_value="timestamp"),
+        sort_order=graphene.String(default_value="desc"),
+    )
+    user_audit_history = graphene.List(
+        graphene.NonNull(Audit),
+        required=True,
+        user_id=graphene.ID(required=True),
+        limit=graphene.Int(default_value=50),
+        skip=graphene.Int(default_value=0),
+        operations=graphene.List(graphene.NonNull(graphene.String)),
+        entity_types=graphene.List(graphene.NonNull(graphene.String)),
+        start_date=DateTime(),
+        end_date=DateTime(),
+        sort_by=graphene.String(default_value="timestamp"),
+        sort_order=graphene.String(default_value="desc"),
+    )
+
+    @staticmethod
+    def resolve_branch(root: None, info: ResolveInfo, id: str) -> Any:
+        try:
+            return load_branch(actor(info), id, READ)
+        except NotFound:
+            return None
+
+    @staticmethod
+    def resolve_branches(root: None, info: ResolveInfo, campaign_id: str) -> Any:
+        campaign = readable(info, "campaign", campaign_id, "campaignId")
+        return capped(BranchModel.objects.filter(campaign=campaign).order_by("created_at", "pk"))
+
+    @staticmethod
+    def resolve_branch_hierarchy(root: None, info: ResolveInfo, campaign_id: str) -> Any:
+        campaign = readable(info, "campaign", campaign_id, "campaignId")
+        return hierarchy(list(BranchModel.objects.filter(campaign=campaign).order_by("created_at")))
+
+    @staticmethod
+    def resolve_campaign_members(root: None, info: ResolveInfo, campaign_id: str) -> Any:
+        campaign = entities.load(
+            actor(info), "campaign", campaign_id, minimum=MANAGE, field="campaignId"
+        )
+        query = CampaignMembership.objects.filter(campaign=campaign).select_related("user")
+        return capped(query.order_by("created_at", "pk"))
+
+    @staticmethod
+    def resolve_entity_versions(
+        root: None, info: ResolveInfo, branch_id: str, entity_id: str, entity_type: str
+    ) -> Any:
+        branch = load_branch(actor(info), branch_id, READ)
+        kind = KINDS.get(entity_type.lower())
+        if kind is None:
+            raise ValidationError(f"Unknown entity type {entity_type!r}", field="entityType")
+        uid = entities.parse_id(entity_id, "entityId")
+        scoped = hasattr(kind.model, "uid")
+        query = VersionModel.objects.filter(
+            entity_type=kind.entity_type, entity_uid=uid, branch=branch if scoped else None
+        )
+        if not scoped:
+            # Worlds and locations are global: their history is readable with the entity.
+            readable(info, kind.entity_type, entity_id, "entityId")
+        return capped(query.order_by("sequence"))
+
+    @staticmethod
+    def resolve_version_diff(
+        root: None, info: ResolveInfo, version_id1: str, version_id2: str
+    ) -> Any:
+        first, second = (
+            readable_version(info, version_id1, "versionId1"),
+            readable_version(info, version_id2, "versionId2"),
+        )
+        return version_diff(first.snapshot, second.snapshot)
+
+    @staticmethod
+    def resolve_entity_audit_history(
+        root: None,
+        info: ResolveInfo,
+        entity_type: str,
+        entity_id: str,
+        limit: int = 50,
+        operations: list[str] | None = None,
+        start_date: datetime.datetime | None = None,
+        end_date: datetime.datetime | None = None,
+        sort_by: str = "timestamp",
+        sort_order: str = "desc",
+    ) -> Any:
+        kind_name = entity_type.lower()
+        campaign = entity_campaign(kind_name, entity_id)
+        if campaign is not None:
+            require_role(actor(info), campaign, WRITE, NotFound.entity(kind_name, entity_id))
+        else:
+            readable(info, kind_name, entity_id, "entityId")
+        query = audit_query(
+            AuditLog.objects.filter(entity_type=kind_name, entity_id=str(entity_id)),
+            operations=operations,
+            start=start_date,
+            end=end_date,
+            sort_by=sort_by,
+            sort_order=sort_order,
+        )
+        return list(query[: clamp_limit(limit)])
+
+    @staticmethod
+    def resolve_user_audit_history(
+        root: None,
+        info: ResolveInfo,
+        user_id: str,
+        limit: int = 50,
+        skip: int = 0,
+        operations: list[str] | None = None,
+        entity_types: list[str] | None = None,
+        start_date: datetime.datetime | None = None,
+        end_date: datetime.datetime | None = None,
+        sort_by: str = "timestamp",
+        sort_order: str = "desc",
+    ) -> Any:
+        user = actor(info).user
+        if user is None:
+            raise AuthenticationError("Authentication required")
+        if str(user.pk) != str(user_id):
+            raise PermissionDenied("You can only view your own audit history")
+        if not 0 <= skip <= 100_000:
+            raise ValidationError("skip must be between 0 and 100000", field="skip")
+        query = audit_query(
+            AuditLog.objects.filter(actor=user),
+            operations=operations,
+            entity_types=entity_types,
+            start=start_date,
+            end=end_date,
+            sort_by=sort_by,
+            sort_order=sort_order,
+        )
+        return list(query[skip : skip + clamp_limit(limit)])
+
+
+def readable_version(info: ResolveInfo, version_id: str, field: str) -> VersionModel:
+    if not str(version_id).isdigit():
+        raise ValidationError(f"{field} is not a valid version ID", field=field)
+    version = VersionModel.objects.select_related("branch__campaign").filter(pk=version_id).first()
+    if version is None:
+        raise NotFound.entity("version", version_id)
+    if version.branch is not None:
+        require_role(
+            actor(info), version.branch.campaign, READ, NotFound.entity("version", version_id)
+        )
+    else:
+        readable(info, version.entity_type, version.entity_uid, field)
+    return version

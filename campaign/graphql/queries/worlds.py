@@ -1,0 +1,97 @@
+from typing import Any
+
+import graphene
+from django.db.models import Q
+from django.utils import timezone
+from graphene import ResolveInfo
+
+from campaign.graphql.access import actor, campaign_branch, capped, get_or_none, readable
+from campaign.graphql.types.history import HealthCheck
+from campaign.graphql.types.world import Campaign, Location, World
+from campaign.models import Campaign as CampaignModel
+from campaign.models import Location as LocationModel
+from campaign.models import World as WorldModel
+from campaign.permissions import readable_campaigns
+from config.errors import AuthenticationError
+from config.graphql.scalars import DateTime
+
+API_VERSION = "1.0.0"
+
+
+def visible_campaigns(info: ResolveInfo) -> Any:
+    return readable_campaigns(actor(info))
+
+
+class WorldQueries(graphene.ObjectType):
+    health = graphene.Field(HealthCheck, required=True)
+    worlds = graphene.List(graphene.NonNull(World), required=True)
+    world = graphene.Field(World, id=graphene.ID(required=True))
+    campaigns = graphene.List(graphene.NonNull(Campaign), required=True)
+    campaign = graphene.Field(Campaign, id=graphene.ID(required=True))
+    campaigns_by_world = graphene.List(
+        graphene.NonNull(Campaign), required=True, world_id=graphene.ID(required=True)
+    )
+    get_current_world_time = DateTime(
+        campaign_id=graphene.ID(required=True), branch_id=graphene.ID()
+    )
+    location = graphene.Field(Location, id=graphene.ID(required=True))
+    locations_by_world = graphene.List(
+        graphene.NonNull(Location), required=True, world_id=graphene.ID(required=True)
+    )
+    locations_by_parent = graphene.List(
+        graphene.NonNull(Location), required=True, parent_location_id=graphene.ID(required=True)
+    )
+
+    @staticmethod
+    def resolve_health(root: None, info: ResolveInfo) -> dict[str, Any]:
+        return {"status": "ok", "timestamp": timezone.now(), "version": API_VERSION}
+
+    @staticmethod
+    def resolve_worlds(root: None, info: ResolveInfo) -> list[WorldModel]:
+        """Worlds the user created, and the worlds of their campaigns."""
+        user = actor(info).user
+        if user is None:
+            raise AuthenticationError("Authentication required")
+        in_campaigns = visible_campaigns(info).values("world_id")
+        query = WorldModel.objects.filter(Q(owner=user) | Q(pk__in=in_campaigns)).unarchived()
+        return capped(query.order_by("name", "pk"))
+
+    @staticmethod
+    def resolve_world(root: None, info: ResolveInfo, id: str) -> Any:
+        return get_or_none(info, "world", id)
+
+    @staticmethod
+    def resolve_campaigns(root: None, info: ResolveInfo) -> list[CampaignModel]:
+        return capped(visible_campaigns(info).unarchived().order_by("name", "pk"))
+
+    @staticmethod
+    def resolve_campaign(root: None, info: ResolveInfo, id: str) -> Any:
+        return get_or_none(info, "campaign", id)
+
+    @staticmethod
+    def resolve_campaigns_by_world(root: None, info: ResolveInfo, world_id: str) -> Any:
+        world = readable(info, "world", world_id, "worldId")
+        query = visible_campaigns(info).filter(world=world).unarchived()
+        return capped(query.order_by("name", "pk"))
+
+    @staticmethod
+    def resolve_get_current_world_time(
+        root: None, info: ResolveInfo, campaign_id: str, branch_id: str | None = None
+    ) -> Any:
+        return campaign_branch(info, campaign_id, branch_id).current_world_time
+
+    @staticmethod
+    def resolve_location(root: None, info: ResolveInfo, id: str) -> Any:
+        return get_or_none(info, "location", id)
+
+    @staticmethod
+    def resolve_locations_by_world(root: None, info: ResolveInfo, world_id: str) -> Any:
+        world = readable(info, "world", world_id, "worldId")
+        query = LocationModel.objects.filter(world=world).unarchived()
+        return capped(query.order_by("name", "pk"))
+
+    @staticmethod
+    def resolve_locations_by_parent(root: None, info: ResolveInfo, parent_location_id: str) -> Any:
+        parent = readable(info, "location", parent_location_id, "parentLocationId")
+        query = LocationModel.objects.filter(parent=parent).unarchived()
+        return capped(query.order_by("name", "pk"))

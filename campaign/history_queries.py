@@ -1,0 +1,80 @@
+"""Reading history and the audit trail: shared by the GraphQL API and the audit export."""
+
+import datetime
+import uuid
+from typing import Any
+
+import jsonpatch
+from django.db.models import QuerySet
+
+from campaign.actions.kinds import KINDS
+from campaign.models import AuditLog, Campaign
+from config.errors import ValidationError
+
+SORTABLE = {"timestamp", "operation", "entityType"}
+SORT_COLUMNS = {"timestamp": "timestamp", "operation": "operation", "entityType": "entity_type"}
+
+
+def audit_query(
+    query: QuerySet[AuditLog],
+    *,
+    operations: list[str] | None = None,
+    entity_types: list[str] | None = None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    sort_by: str = "timestamp",
+    sort_order: str = "desc",
+) -> QuerySet[AuditLog]:
+    """Filter and order audit rows; entity types and operations match in any letter case."""
+    if sort_by not in SORTABLE:
+        raise ValidationError(
+            f"sortBy must be one of {', '.join(sorted(SORTABLE))}", field="sortBy"
+        )
+    if sort_order.lower() not in {"asc", "desc"}:
+        raise ValidationError("sortOrder must be asc or desc", field="sortOrder")
+    if operations:
+        query = query.filter(operation__in=[op.upper() for op in operations])
+    if entity_types:
+        query = query.filter(entity_type__in=[t.lower() for t in entity_types])
+    if start is not None:
+        query = query.filter(timestamp__gte=start)
+    if end is not None:
+        query = query.filter(timestamp__lte=end)
+    column = SORT_COLUMNS[sort_by]
+    prefix = "-" if sort_order.lower() == "desc" else ""
+    return query.order_by(f"{prefix}{column}", f"{prefix}id")
+
+
+def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
+    """The campaign of an entity, deleted or not, on any branch; None for worlds/locations.
+
+    Raises a ValidationError for an unknown type or malformed id.
+    """
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise ValidationError(f"Unknown entity type {kind_name!r}", field="entityType")
+    try:
+        uid = uuid.UUID(str(entity_id))
+    except ValueError as exc:
+        raise ValidationError("entityId is not a valid ID", field="entityId") from exc
+    if kind.model is Campaign:
+        return Campaign.all_objects.filter(pk=uid).first()
+    if not hasattr(kind.model, "uid"):
+        return None
+    row = kind.model.all_objects.filter(uid=uid).select_related("branch__campaign").first()
+    return row.branch.campaign if row is not None else None
+
+
+def version_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """Top-level differences between two snapshots, and the same change as a JSON Patch."""
+    before, after = before or {}, after or {}
+    return {
+        "added": {k: after[k] for k in after.keys() - before.keys()},
+        "removed": {k: before[k] for k in before.keys() - after.keys()},
+        "modified": {
+            k: {"old": before[k], "new": after[k]}
+            for k in before.keys() & after.keys()
+            if before[k] != after[k]
+        },
+        "patch": jsonpatch.make_patch(before, after).patch,
+    }

@@ -1,0 +1,1 @@
+"""Shared GraphQL plumbing: scalars, error mapping, limits, DataLoaders and the view."""
