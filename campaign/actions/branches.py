@@ -62,9 +62,7 @@ def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any
     )
 
 
-def create_branch(
-    actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str, Any]
-) -> Branch:
+def create_branch(actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str, Any]) -> Branch:
     """A child of ``parent_id`` (the main branch by default) diverging at ``diverged_at``, by
     default the parent's current world time; the child's clock starts there."""
     campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")

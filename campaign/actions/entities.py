@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaign import variables as typed_variables
@@ -22,6 +22,7 @@ from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world
 from campaign.snapshots import public_id, snapshot
 from config.errors import Conflict, NotFound, ValidationError
+from rules.models import StateVariable
 
 M = TypeVar("M", bound=models.Model)
 
@@ -39,6 +40,11 @@ def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
         require_world(actor, instance, minimum, hidden)
     elif isinstance(instance, Location):
         require_world(actor, instance.world, minimum, hidden)
+    elif isinstance(instance, StateVariable) and instance.branch_id is None:
+        world = World.objects.filter(pk=instance.scope_uid).first()
+        if world is None:
+            raise hidden
+        require_world(actor, world, minimum, hidden)
     else:
         campaign = campaign_of(instance)
         assert campaign is not None
@@ -65,7 +71,8 @@ def load(
         if branch_id is not None:
             query = query.filter(branch_id=parse_id(branch_id, "branchId"))
         else:
-            query = query.filter(branch__parent__isnull=True)
+            # The main branch's row; world-scoped variables have no branch at all.
+            query = query.filter(Q(branch__parent__isnull=True) | Q(branch__isnull=True))
     else:
         query = kind.model.objects.filter(pk=uid)
     instance = query.first()

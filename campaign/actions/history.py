@@ -12,12 +12,15 @@ import jsonpatch
 from django.db import transaction
 from django.db.models import Max
 
-from campaign import cache_generations, world_time
+from campaign import world_time
 from campaign.actor import Actor
 from campaign.models import AuditLog, Branch, Campaign, LevelChange, Operation, Version
 from realtime import publish
+from rules import cache as generations
 
 Snapshot = dict[str, Any] | None
+# Fields every write changes; listing them as "changes" would only hide the real ones.
+BOOKKEEPING = frozenset({"updated_at", "version"})
 
 
 def diff(previous: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
@@ -77,8 +80,9 @@ def record(
 
 
 def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any]:
-    top = {op["path"].split("/")[1] for op in patch if op["path"].count("/") >= 1 and op["path"]}
-    return {name: (new or {}).get(name) for name in sorted(top) if name}
+    """The top-level fields a change touched, with their new values (bookkeeping left out)."""
+    touched = {op["path"].split("/")[1] for op in patch if op["path"].count("/") >= 1}
+    return {name: (new or {}).get(name) for name in sorted(touched - BOOKKEEPING) if name}
 
 
 def _record_level_change(
@@ -125,7 +129,7 @@ def after_commit(
     """Bump the cache generation and announce the change, once the transaction commits."""
     if campaign is not None and branch is not None:
         campaign_id, branch_id = campaign.pk, branch.pk
-        transaction.on_commit(lambda: cache_generations.bump(campaign_id, branch_id))
+        transaction.on_commit(lambda: generations.bump(campaign_id, branch_id))
     rooms = list(extra_rooms)
     if campaign is not None:
         rooms.insert(0, publish.room("campaign", campaign.pk))

@@ -20,6 +20,7 @@ from campaign.models import (
     World,
 )
 from realtime.publish import room
+from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ KINDS: dict[str, Kind] = {
         cascade=(("link", "source_encounter"), ("link", "target_encounter")),
     ),
     "link": Kind(Link, "Link"),
+    "field_condition": Kind(FieldCondition, "Field condition"),
+    "state_variable": Kind(StateVariable, "State variable"),
+    "condition": Kind(Condition, "Condition"),
+    "effect": Kind(Effect, "Effect"),
 }
 
 

@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.db import transaction
+
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.actor import Actor
-from campaign.models import Campaign, World
+from campaign.models import Campaign, Location, World
 from campaign.permissions import MANAGE, WRITE
 from config.errors import AuthenticationError, ValidationError
 
@@ -30,10 +32,15 @@ def update_world(
 
 
 def delete_world(actor: Actor, world_id: Any, *, expected_version: int | None = None) -> World:
-    """Refused while live campaigns use the world: deleting it must not orphan them."""
+    """Refused while live campaigns use the world (deleting it must not orphan them); takes the
+    world's map with it: every location, through the location tree's own cascade."""
     world = entities.load(actor, "world", world_id, minimum=MANAGE)
     if Campaign.objects.filter(world=world).exists():
         raise ValidationError(
             "Delete or move this world's campaigns before deleting the world", field="id"
         )
-    return entities.soft_delete(actor, world, expected_version=expected_version)
+    with transaction.atomic():
+        deleted = entities.soft_delete(actor, world, expected_version=expected_version)
+        for root in Location.objects.filter(world=world, parent__isnull=True):
+            entities.soft_delete(actor, root)
+    return deleted

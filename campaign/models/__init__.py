@@ -1,5 +1,4 @@
 from campaign.models.audit import AuditLog, MergeHistory, Operation
-from campaign.models.base import BranchScopedEntity, GlobalEntity
 from campaign.models.branches import Branch
 from campaign.models.campaigns import Campaign, CampaignMembership, Role
 from campaign.models.characters import Character
@@ -15,6 +14,7 @@ from campaign.models.settlements import Settlement
 from campaign.models.structures import Structure
 from campaign.models.users import User
 from campaign.models.worlds import World
+from config.models import BranchScopedEntity, GlobalEntity
 
 __all__ = [
     "ApiKey",

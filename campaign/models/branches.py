@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 
-from campaign.models.base import SoftDeleteModel
+from config.models import SoftDeleteModel
 
 
 class Branch(SoftDeleteModel):

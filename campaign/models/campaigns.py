@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from campaign.models.base import GlobalEntity, TimestampedModel
+from config.models import GlobalEntity, TimestampedModel
 
 
 class Role(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from campaign.models.base import BranchScopedEntity, VariablesModel, branch_unique_uid
+from config.models import BranchScopedEntity, VariablesModel, branch_unique_uid
 
 
 class Encounter(BranchScopedEntity, VariablesModel):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from campaign.models.base import GlobalEntity
+from config.models import GlobalEntity
 
 
 class LocationType(models.TextChoices):

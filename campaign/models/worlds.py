@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from campaign.models.base import GlobalEntity
+from config.models import GlobalEntity
 
 
 class World(GlobalEntity):

@@ -1,0 +1,14 @@
+from rules.models.conditions import Condition, FieldCondition
+from rules.models.effects import Effect, EffectExecution, EffectTiming
+from rules.models.variables import StateVariable, VariableScope, VariableType
+
+__all__ = [
+    "Condition",
+    "Effect",
+    "EffectExecution",
+    "EffectTiming",
+    "FieldCondition",
+    "StateVariable",
+    "VariableScope",
+    "VariableType",
+]
