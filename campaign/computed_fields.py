@@ -1,0 +1,99 @@
+"""Computed fields of settlements, structures, kingdoms, parties and characters (DESIGN §8).
+
+``for_entities`` evaluates a whole list with a constant number of queries: the conditions of the
+branch and type (instance and type-wide) in one, the state variables in scope in a few, the
+entities' parents with ``select_related``. Results are cached under keys carrying the branch's
+generation, which every committed change bumps, so a cached result is never stale and nothing is
+ever deleted by pattern. Callers authorize before calling.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Model, Q
+
+from campaign import rules_context
+from campaign.models import Character, Kingdom, Party, Settlement, Structure
+from rules import cache as generations
+from rules.evaluation import ComputedFields, ConditionRule, compute_fields
+from rules.models import FieldCondition
+
+TTL = 24 * 3600
+RELATED = {
+    Settlement: ("branch__campaign", "kingdom"),
+    Structure: ("branch__campaign", "settlement__kingdom"),
+    Kingdom: ("branch__campaign",),
+    Party: ("branch__campaign",),
+    Character: ("branch__campaign",),
+}
+
+
+def cache_key(entity: Any, generation: int) -> str:
+    branch = entity.branch
+    return (
+        f"computed:{branch.campaign_id}:{branch.pk}:{generation}:{entity.entity_type}:{entity.uid}"
+    )
+
+
+def _rules(branch_id: Any, entity_type: str, uids: Sequence[Any]) -> dict[Any, list[ConditionRule]]:
+    """Per entity uid, the active conditions that apply to it (its own and the type-wide)."""
+    rows = FieldCondition.objects.filter(
+        Q(target_uid__in=list(uids)) | Q(target_uid__isnull=True),
+        branch_id=branch_id,
+        target_type=entity_type,
+        is_active=True,
+    )
+    shared: list[ConditionRule] = []
+    own: dict[Any, list[ConditionRule]] = defaultdict(list)
+    for row in rows:
+        rule = ConditionRule(
+            id=str(row.uid),
+            field=row.field,
+            expression=row.expression,
+            priority=row.priority,
+            instance_level=row.target_uid is not None,
+            order=row.created_at,
+        )
+        (own[row.target_uid] if row.target_uid is not None else shared).append(rule)
+    return {uid: [*own.get(uid, []), *shared] for uid in uids}
+
+
+def _evaluate(entities: Sequence[Model]) -> dict[int, ComputedFields]:
+    first: Any = entities[0]
+    model = type(first)
+    fresh = list(
+        model.objects.filter(pk__in=[e.pk for e in entities]).select_related(*RELATED[model])
+    )
+    rules = _rules(first.branch_id, first.entity_type, [e.uid for e in fresh])
+    if not any(rules.values()):
+        return {e.pk: ComputedFields() for e in fresh}
+    contexts = rules_context.contexts(fresh)
+    return {e.pk: compute_fields(rules[e.uid], contexts[e.pk]) for e in fresh}
+
+
+def for_entities(entities: Sequence[Model]) -> dict[int, ComputedFields]:
+    """Computed fields per primary key, for entities of one type (any branches)."""
+    by_branch: dict[Any, list[Any]] = defaultdict(list)
+    for entity in entities:
+        by_branch[entity.branch_id].append(entity)  # type: ignore[attr-defined]
+    out: dict[int, ComputedFields] = {}
+    for group in by_branch.values():
+        branch = group[0].branch
+        generation = generations.current(branch.campaign_id, branch.pk)
+        keys = {cache_key(e, generation): e for e in group}
+        hits = cache.get_many(list(keys))
+        for key, stored in hits.items():
+            out[keys[key].pk] = ComputedFields(**stored)
+        missing = [e for key, e in keys.items() if key not in hits]
+        if missing:
+            computed = _evaluate(missing)
+            cache.set_many({cache_key(e, generation): asdict(computed[e.pk]) for e in missing}, TTL)
+            out.update(computed)
+    return out
+
+
+def for_entity(entity: Model) -> ComputedFields:
+    return for_entities([entity])[entity.pk]
