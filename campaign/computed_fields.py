@@ -7,9 +7,9 @@ generation, which every committed change bumps, so a cached result is never stal
 ever deleted by pattern. Callers authorize before calling.
 """
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from django.core.cache import cache
@@ -18,6 +18,7 @@ from django.db.models import Model, Q
 from campaign import rules_context
 from campaign.models import Character, Kingdom, Party, Settlement, Structure
 from rules import cache as generations
+from rules import jsonlogic
 from rules.evaluation import ComputedFields, ConditionRule, compute_fields
 from rules.models import FieldCondition
 
@@ -45,20 +46,46 @@ def _rules(branch_id: Any, entity_type: str, uids: Sequence[Any]) -> dict[Any, l
         branch_id=branch_id,
         target_type=entity_type,
         is_active=True,
-    )
+    ).values_list("uid", "version", "target_uid", "field", "expression", "priority", "created_at")
     shared: list[ConditionRule] = []
     own: dict[Any, list[ConditionRule]] = defaultdict(list)
-    for row in rows:
+    for uid, version, target_uid, field, expression, priority, created_at in rows:
         rule = ConditionRule(
-            id=str(row.uid),
-            field=row.field,
-            expression=row.expression,
-            priority=row.priority,
-            instance_level=row.target_uid is not None,
-            order=row.created_at,
+            id=str(uid),
+            field=field,
+            expression=compiled(uid, version, expression),
+            priority=priority,
+            instance_level=target_uid is not None,
+            order=created_at,
         )
-        (own[row.target_uid] if row.target_uid is not None else shared).append(rule)
+        (own[target_uid] if target_uid is not None else shared).append(rule)
     return {uid: [*own.get(uid, []), *shared] for uid in uids}
+
+
+_COMPILED: OrderedDict[tuple[Any, int], jsonlogic.CompiledRule] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+COMPILED_MAX = 16_384
+
+
+def compiled(uid: Any, version: int, expression: Any) -> jsonlogic.CompiledRule | Any:
+    """A condition's compiled expression, kept per (condition, version) so that a hot path does
+    not even serialise the expression to find it in the compiler's cache. An expression that no
+    longer compiles is returned as is, to fail (and be reported) at evaluation."""
+    key = (uid, version)
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
+        if found is not None:
+            _COMPILED.move_to_end(key)
+            return found
+    try:
+        rule = jsonlogic.compile(expression)
+    except jsonlogic.JsonLogicError:
+        return expression
+    with _COMPILED_LOCK:
+        _COMPILED[key] = rule
+        if len(_COMPILED) > COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return rule
 
 
 def _evaluate(entities: Sequence[Model]) -> dict[int, ComputedFields]:
@@ -90,9 +117,15 @@ def for_entities(entities: Sequence[Model]) -> dict[int, ComputedFields]:
         missing = [e for key, e in keys.items() if key not in hits]
         if missing:
             computed = _evaluate(missing)
-            cache.set_many({cache_key(e, generation): asdict(computed[e.pk]) for e in missing}, TTL)
+            cache.set_many(
+                {cache_key(e, generation): as_stored(computed[e.pk]) for e in missing}, TTL
+            )
             out.update(computed)
     return out
+
+
+def as_stored(result: ComputedFields) -> dict[str, Any]:
+    return {"values": result.values, "errors": result.errors, "decided_by": result.decided_by}
 
 
 def for_entity(entity: Model) -> ComputedFields:

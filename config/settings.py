@@ -156,6 +156,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "campaign-manager",
+            # The default of 300 entries would evict a single list's computed fields.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -23,8 +23,11 @@ class Result:
 
 
 def evaluate(expression: Any, context: Mapping[str, Any]) -> Result:
+    """``expression`` is JSON, or a rule compiled beforehand (the hot paths keep those)."""
     try:
-        return Result(True, jsonlogic.compile(expression).evaluate(dict(context)))
+        if not isinstance(expression, jsonlogic.CompiledRule):
+            expression = jsonlogic.compile(expression)
+        return Result(True, expression.evaluate(context))
     except jsonlogic.JsonLogicError as exc:
         return Result(False, None, str(exc))
 
