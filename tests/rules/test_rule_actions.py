@@ -84,8 +84,12 @@ def test_too_deep_an_expression_is_refused(owner: Actor, campaign: Campaign) -> 
     with pytest.raises(ValidationError) as error:
         rules.create_field_condition(
             owner,
-            {"entity_type": "kingdom", "campaign_id": str(campaign.pk), "field": "x",
-             "expression": deep},
+            {
+                "entity_type": "kingdom",
+                "campaign_id": str(campaign.pk),
+                "field": "x",
+                "expression": deep,
+            },
         )
 
     assert error.value.field == "expression"
@@ -150,8 +154,13 @@ def test_a_self_referencing_formula_is_a_cycle(owner: Actor, campaign: Campaign)
 def test_world_variables_belong_to_the_world_owner(
     personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
-    data = {"scope": "world", "scope_id": str(campaign.world_id), "key": "era",
-            "type": "string", "value": "Age of Lost Omens"}
+    data = {
+        "scope": "world",
+        "scope_id": str(campaign.world_id),
+        "key": "era",
+        "type": "string",
+        "value": "Age of Lost Omens",
+    }
 
     world_var = rules.create_state_variable(owner, data)
     with pytest.raises(PermissionDenied):
@@ -162,14 +171,22 @@ def test_world_variables_belong_to_the_world_owner(
 
 @pytest.mark.parametrize(
     ("persona", "error"),
-    [("gm", None), ("player", PermissionDenied), ("viewer", PermissionDenied),
-     ("outsider", NotFound)],
+    [
+        ("gm", None),
+        ("player", PermissionDenied),
+        ("viewer", PermissionDenied),
+        ("outsider", NotFound),
+    ],
 )
 def test_writing_rules_needs_gm_or_owner(
     personas: Personas, owner: Actor, campaign: Campaign, persona: str, error: Any
 ) -> None:
-    data = {"entity_type": "kingdom", "campaign_id": str(campaign.pk), "field": "x",
-            "expression": True}
+    data = {
+        "entity_type": "kingdom",
+        "campaign_id": str(campaign.pk),
+        "field": "x",
+        "expression": True,
+    }
     if error is None:
         rules.create_field_condition(personas.actor(persona), data)
     else:
@@ -203,8 +220,13 @@ def test_effects_patch_only_allowed_paths(owner: Actor, campaign: Campaign) -> N
 
     event = events.create_event(owner, campaign.pk, {"name": "Festival", "event_type": "kingdom"})
     kingdom = factories.kingdom(owner, campaign)
-    base = {"entity_type": "EVENT", "entity_id": str(event.uid), "name": "Boom",
-            "target_type": "kingdom", "target_id": str(kingdom.uid)}
+    base = {
+        "entity_type": "EVENT",
+        "entity_id": str(event.uid),
+        "name": "Boom",
+        "target_type": "kingdom",
+        "target_id": str(kingdom.uid),
+    }
 
     effect = rules.create_effect(
         owner, {**base, "payload": [{"op": "replace", "path": "/level", "value": 2}]}
