@@ -91,8 +91,10 @@ def compiled(uid: Any, version: int, expression: Any) -> jsonlogic.CompiledRule 
 def _evaluate(entities: Sequence[Model]) -> dict[int, ComputedFields]:
     first: Any = entities[0]
     model = type(first)
+    # all_objects: a reference may still reach a soft-deleted row (e.g. a deleted structure's
+    # settlement), and every entity asked about must get an answer.
     fresh = list(
-        model.objects.filter(pk__in=[e.pk for e in entities]).select_related(*RELATED[model])
+        model.all_objects.filter(pk__in=[e.pk for e in entities]).select_related(*RELATED[model])
     )
     rules = _rules(first.branch_id, first.entity_type, [e.uid for e in fresh])
     if not any(rules.values()):

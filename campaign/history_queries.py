@@ -39,10 +39,16 @@ def audit_query(
     if start is not None:
         query = query.filter(timestamp__gte=start)
     if end is not None:
-        query = query.filter(timestamp__lte=end)
+        query = query.filter(timestamp__lte=through_millisecond(end))
     column = SORT_COLUMNS[sort_by]
     prefix = "-" if sort_order.lower() == "desc" else ""
     return query.order_by(f"{prefix}{column}", f"{prefix}id")
+
+
+def through_millisecond(end: datetime.datetime) -> datetime.datetime:
+    """Timestamps go out with millisecond precision, so an end bound copied from a row's
+    timestamp must still include that row: the inclusive bound covers its whole millisecond."""
+    return end.replace(microsecond=end.microsecond // 1000 * 1000 + 999)
 
 
 def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:

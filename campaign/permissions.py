@@ -111,3 +111,16 @@ def readable_campaigns(actor: Actor) -> QuerySet[Campaign]:
     if actor.campaign_id is not None:
         query = query.filter(pk=actor.campaign_id)
     return query
+
+
+def require_world_owner(actor: Actor, world: World, hidden: NotFound | None = None) -> None:
+    """The world itself (its name, calendars, settings) is changed only by whoever created it;
+    members of its campaigns read it and their GMs edit its map."""
+    if actor.is_system:
+        return
+    require_world(actor, world, READ, hidden)
+    user = actor.user
+    assert user is not None
+    if not (user.is_superuser or world.owner_id == user.pk):
+        raise PermissionDenied("Only the world's owner may change the world")
+    _require_scope(actor, MANAGE)

@@ -28,25 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 ORIGINAL = REPO.parent / "shared" / "reference" / "original-schema.graphql"
 
 PENDING = {
-    # Rules engine (field conditions, state variables, dependency graph).
     "Query": {
-        "evaluateFieldCondition",
-        "evaluateStateVariable",
-        "getConditionsForEntity",
-        "getFieldCondition",
-        "listFieldConditions",
-        "getStateVariable",
-        "listStateVariables",
-        "getVariablesForScope",
-        "getDependencyGraph",
-        "getNodeDependencies",
-        "getNodeDependents",
-        "validateDependencyGraph",
-        "getEvaluationOrder",
-        # Effects.
-        "getEffect",
-        "getEffectsForEntity",
-        "listEffects",
         # Branching: merge and time travel.
         "getMergeHistory",
         "previewMerge",
@@ -64,19 +46,7 @@ PENDING = {
         "getCacheStats",
     },
     "Mutation": {
-        "createFieldCondition",
-        "updateFieldCondition",
-        "deleteFieldCondition",
-        "toggleFieldConditionActive",
-        "createStateVariable",
-        "updateStateVariable",
-        "deleteStateVariable",
-        "toggleStateVariableActive",
-        "invalidateDependencyGraph",
-        "createEffect",
-        "updateEffect",
-        "deleteEffect",
-        "toggleEffectActive",
+        # Effect execution.
         "executeEffect",
         "executeEffectsForEntity",
         "completeEvent",
@@ -115,6 +85,12 @@ OUTPUT_FIXES = {
     ("Version", "branchId"): "ID",
     # A deletion's version is a tombstone without a snapshot.
     ("Version", "payload"): "JSON",
+    # A failed evaluation has no value, and an operator may yield null: the original's non-null
+    # JSON made every such response an error (original-graphql-api.md §2.3).
+    ("EvaluationResult", "value"): "JSON",
+    ("EvaluationTrace", "input"): "JSON",
+    ("EvaluationTrace", "output"): "JSON",
+    ("VariableEvaluationResult", "value"): "JSON",
 }
 ARGUMENT_FIXES = {
     # The single-page app passes `$asOf: Date!` (Appendix A).

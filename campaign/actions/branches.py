@@ -23,6 +23,7 @@ FIELDS: dict[str, f.Cleaner] = {
 
 
 def load_branch(actor: Actor, branch_id: Any, minimum: Any = READ) -> Branch:
+    entities.require_authenticated(actor)
     branch = (
         Branch.objects.filter(pk=entities.parse_id(branch_id, "branchId"))
         .select_related("campaign")
@@ -98,7 +99,9 @@ def update_branch(
         locked = Branch.objects.select_for_update().get(pk=branch.pk)
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
-                f"Branch {branch.pk} was changed by someone else",
+                f"Branch {branch.pk} was changed by someone else: you expected version"
+                f" {expected_version}, it is now at version {locked.version}. Reload it and try"
+                " again.",
                 expected_version=expected_version,
                 actual_version=locked.version,
             )

@@ -19,7 +19,7 @@ from campaign.models import (
     Role,
     User,
 )
-from campaign.permissions import MANAGE, READ, WRITE
+from campaign.permissions import MANAGE, WRITE
 from campaign.snapshots import snapshot
 from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
 
@@ -43,7 +43,9 @@ def create_campaign(
     """A campaign and its main branch, whose clock starts at ``current_world_time``."""
     if actor.user is None:
         raise AuthenticationError("Authentication required")
-    world = entities.load(actor, "world", world_id, minimum=READ, field="worldId")
+    # The world's owner only: owning a campaign lets one edit the world's map, so a member of
+    # another campaign in the world must not be able to start one.
+    world = entities.load(actor, "world", world_id, minimum=MANAGE, field="worldId")
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
     start = f.moment(current_world_time, "currentWorldTime")
     with transaction.atomic():

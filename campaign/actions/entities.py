@@ -19,9 +19,9 @@ from campaign.actions.fields import moment
 from campaign.actions.kinds import KINDS, Kind, campaign_of, kind_of
 from campaign.actor import Actor
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
-from campaign.permissions import READ, WRITE, require_role, require_world
+from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from campaign.snapshots import public_id, snapshot
-from config.errors import Conflict, NotFound, ValidationError
+from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
 from rules.models import StateVariable
 
 M = TypeVar("M", bound=models.Model)
@@ -34,17 +34,32 @@ def parse_id(value: Any, field: str = "id") -> uuid.UUID:
         raise ValidationError(f"{field} is not a valid ID: {value!r}", field=field) from exc
 
 
+def require_authenticated(actor: Actor) -> None:
+    """Refuse anonymous callers before any lookup: otherwise an unknown id would answer
+    NOT_FOUND (or null) and a real one UNAUTHENTICATED, telling them which ids exist."""
+    if actor.user is None and not actor.is_system:
+        raise AuthenticationError("Authentication required")
+
+
 def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
     hidden = NotFound.entity(kind_of(instance).entity_type, public_id(instance))
-    if isinstance(instance, World):
-        require_world(actor, instance, minimum, hidden)
-    elif isinstance(instance, Location):
-        require_world(actor, instance.world, minimum, hidden)
-    elif isinstance(instance, StateVariable) and instance.branch_id is None:
-        world = World.objects.filter(pk=instance.scope_uid).first()
+    if isinstance(instance, World) or (
+        isinstance(instance, StateVariable) and instance.branch_id is None
+    ):
+        # The world and its own variables: read by its campaigns' members, changed by its owner.
+        world = (
+            instance
+            if isinstance(instance, World)
+            else World.objects.filter(pk=instance.scope_uid).first()
+        )
         if world is None:
             raise hidden
-        require_world(actor, world, minimum, hidden)
+        if minimum == READ:
+            require_world(actor, world, READ, hidden)
+        else:
+            require_world_owner(actor, world, hidden)
+    elif isinstance(instance, Location):
+        require_world(actor, instance.world, minimum, hidden)
     else:
         campaign = campaign_of(instance)
         assert campaign is not None
@@ -64,6 +79,7 @@ def load(
 
     Raises NotFound both for a missing entity and for one the actor may not see.
     """
+    require_authenticated(actor)
     kind = KINDS[kind_name]
     uid = parse_id(entity_id, field)
     if hasattr(kind.model, "uid"):
@@ -75,10 +91,17 @@ def load(
             query = query.filter(Q(branch__parent__isnull=True) | Q(branch__isnull=True))
     else:
         query = kind.model.objects.filter(pk=uid)
+    # One error for a missing entity and for a hidden one, so probing ids reveals nothing; it
+    # names the input field that held the id (e.g. an unknown ``kingdomId`` of a new settlement).
+    missing = NotFound.entity(kind.entity_type, entity_id)
+    missing.extensions["field"] = field
     instance = query.first()
     if instance is None:
-        raise NotFound.entity(kind.entity_type, entity_id)
-    authorize(actor, instance, minimum)
+        raise missing
+    try:
+        authorize(actor, instance, minimum)
+    except NotFound as hidden:
+        raise missing from hidden
     return instance
 
 

@@ -5,7 +5,7 @@ from campaign.actions import fields as f
 from campaign.actor import Actor
 from campaign.geometry import clean_geometry
 from campaign.models import Location, LocationType
-from campaign.permissions import WRITE
+from campaign.permissions import WRITE, require_world
 from config.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
@@ -57,7 +57,9 @@ def _with_parent(
 
 
 def create_location(actor: Actor, world_id: Any, data: dict[str, Any]) -> Location:
-    world = entities.load(actor, "world", world_id, minimum=WRITE, field="worldId")
+    # The map is edited by the world's owner and the GMs of its campaigns.
+    world = entities.load(actor, "world", world_id, field="worldId")
+    require_world(actor, world, WRITE)
     cleaned = f.clean_fields(data, FIELDS, required=("type",))
     cleaned = _with_parent(_with_geometry(cleaned), world.pk, None)
     return entities.save_new(actor, Location(world=world, **cleaned))

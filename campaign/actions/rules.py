@@ -10,6 +10,8 @@ computed fields and graphs are never served stale.
 import re
 from typing import Any
 
+from django.db import transaction
+
 from campaign import rules_graph
 from campaign.actions import entities
 from campaign.actions import fields as f
@@ -17,8 +19,9 @@ from campaign.actor import Actor
 from campaign.models import Branch, Location
 from campaign.permissions import MANAGE, WRITE, require_world
 from config.errors import ValidationError
+from rules import cache as generations
 from rules import expressions
-from rules.evaluation import fits_type
+from rules.evaluation import VariableRule, fits_type, variable_graph
 from rules.graph import Edge, Node
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 from rules.models.effects import EffectTarget, EffectTiming
@@ -175,7 +178,10 @@ def _variable_home(
 
 def _refuse_cycles(variable: StateVariable) -> None:
     """Refuse a derived formula that would make a variable depend on itself."""
-    if variable.type != VariableType.DERIVED or variable.branch is None:
+    if variable.type != VariableType.DERIVED:
+        return
+    if variable.branch is None:
+        _refuse_world_cycles(variable)
         return
     graph = rules_graph.build(variable.branch)
     node_id = rules_graph.variable_node_id(variable)
@@ -209,6 +215,26 @@ def _refuse_cycles(variable: StateVariable) -> None:
         graph.add_edge(Edge(node_id, target, "READS"))
 
 
+def _refuse_world_cycles(variable: StateVariable) -> None:
+    """World variables see only each other: the same check within the world's variables."""
+    world = StateVariable.objects.filter(
+        branch__isnull=True, scope=VariableScope.WORLD, scope_uid=variable.scope_uid, is_active=True
+    )
+    rows = [v for v in world if v.uid != variable.uid] + [variable]
+    graph = variable_graph(
+        VariableRule(str(v.uid), v.key, v.type, v.value, v.formula) for v in rows
+    )
+    node_id = rules_graph.variable_node_id(variable)
+    for cycle in graph.find_cycles():
+        if node_id in cycle.path:
+            labels = [f"world:{graph.nodes[n].label}" for n in cycle.path]
+            raise ValidationError(
+                "This formula would create a cycle: " + " -> ".join(labels),
+                field="formula",
+                cycle=cycle.path,
+            )
+
+
 def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
     data = dict(data)
     scope = lower_choice(VariableScope)(data.pop("scope", None), "scope")
@@ -237,7 +263,7 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
         **cleaned,
     )
     _refuse_cycles(variable)
-    return entities.save_new(actor, variable)
+    return _world_changed(entities.save_new(actor, variable))
 
 
 def update_state_variable(
@@ -257,7 +283,9 @@ def update_state_variable(
     if "formula" in cleaned:
         variable.formula = formula
         _refuse_cycles(variable)
-    return entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
+    return _world_changed(
+        entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
+    )
 
 
 # --- Effects -----------------------------------------------------------------------------------
@@ -373,11 +401,28 @@ def toggle_active(actor: Actor, kind: str, rule_id: Any, is_active: bool, **opti
     rule = entities.load(
         actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=WRITE
     )
-    return entities.update(actor, rule, {"is_active": f.boolean(is_active, "isActive")}, **options)
+    return _world_changed(
+        entities.update(actor, rule, {"is_active": f.boolean(is_active, "isActive")}, **options)
+    )
 
 
 def delete_rule(actor: Actor, kind: str, rule_id: Any, **options: Any) -> Any:
     rule = entities.load(
         actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=MANAGE
     )
-    return entities.soft_delete(actor, rule, **options)
+    return _world_changed(entities.soft_delete(actor, rule, **options))
+
+
+def _world_changed(rule: Any) -> Any:
+    """A world variable is in scope on every branch of every campaign of its world, which the
+    entity's own commit hook (campaign and branch) does not reach: bump them all on commit."""
+    if isinstance(rule, StateVariable) and rule.branch_id is None:
+        world_id = rule.scope_uid
+
+        def bump() -> None:
+            rows = Branch.objects.filter(campaign__world_id=world_id)
+            for campaign_id, branch_id in rows.values_list("campaign_id", "pk"):
+                generations.bump(campaign_id, branch_id)
+
+        transaction.on_commit(bump)
+    return rule

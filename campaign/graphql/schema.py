@@ -8,6 +8,13 @@ from campaign.graphql.queries.history import HistoryQueries
 from campaign.graphql.queries.people import PeopleQueries
 from campaign.graphql.queries.realm import RealmQueries, VariableQueries
 from campaign.graphql.queries.worlds import WorldQueries
+from campaign.graphql.rules.mutations import RulesMutations
+from campaign.graphql.rules.queries import (
+    DependencyGraphQueries,
+    EffectQueries,
+    FieldConditionQueries,
+    StateVariableQueries,
+)
 
 QUERIES = (
     AuthQueries,
@@ -16,5 +23,9 @@ QUERIES = (
     VariableQueries,
     PeopleQueries,
     HistoryQueries,
+    FieldConditionQueries,
+    StateVariableQueries,
+    EffectQueries,
+    DependencyGraphQueries,
 )
-MUTATIONS = (AuthMutations, WorldMutations, RealmMutations, PeopleMutations)
+MUTATIONS = (AuthMutations, WorldMutations, RealmMutations, PeopleMutations, RulesMutations)

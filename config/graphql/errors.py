@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from graphene_django.views import HttpError
 from graphql import GraphQLError
 
 from config.errors import DomainError, ErrorCode
@@ -24,11 +25,47 @@ def camel(name: str) -> str:
     return head + dot + rest
 
 
+# graphql-core's variable-coercion messages: "Variable '$input' got invalid value … at
+# 'input.geoJson'; …", "…; Field 'name' of required type 'String!' was not provided.", …
+VARIABLE = re.compile(r"^Variable '\$(\w+)' ")
+PATH = r" at '{name}((?:\.\w+|\[\d+\])+)'; "
+INNER_FIELD = re.compile(r"; Field '(\w+)' (?:of required type|is not defined by type)")
+
+
+def variable_field(message: str) -> str | None:
+    """The input field a variable-coercion error is about, named like a domain error's field:
+    ``input.geoJson`` → ``geoJson``, ``$level`` → ``level``, ``input.items[0]`` → ``items.0``."""
+    variable = VARIABLE.match(message)
+    if variable is None:
+        return None
+    name = variable.group(1)
+    segments = [name]
+    at = re.search(PATH.format(name=re.escape(name)), message)
+    if at is not None:
+        segments += re.findall(r"\w+", at.group(1))
+    inner = INNER_FIELD.search(message)
+    if inner is not None:
+        segments.append(inner.group(1))
+    # Fields of the input object are named without the variable, as the actions name them.
+    return ".".join(segments[1:] if len(segments) > 1 else segments)
+
+
+def request_error(message: str) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": ErrorCode.BAD_REQUEST}}
+
+
 def format_error(error: Exception) -> dict[str, Any]:
+    if isinstance(error, HttpError):
+        # graphene-django's refusals of the request itself (bad JSON, no query, GET mutation).
+        return request_error(error.message)
+    if isinstance(error, RecursionError):
+        # Only reaches here un-located, from parsing or validating the request (a resolver's
+        # RecursionError arrives wrapped in a GraphQLError and stays an internal error).
+        return request_error("The request is nested too deeply")
     if not isinstance(error, GraphQLError):
         error = GraphQLError(str(error), original_error=error)
     original = error.original_error
-    formatted: dict[str, Any] = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     if isinstance(original, DomainError):
         extensions.update(original.extensions)
@@ -44,5 +81,8 @@ def format_error(error: Exception) -> dict[str, Any]:
     else:
         # Syntax, validation and variable-coercion errors: the request itself is wrong.
         extensions.setdefault("code", ErrorCode.BAD_REQUEST)
+        field = variable_field(error.message)
+        if field is not None:
+            extensions.setdefault("field", field)
     formatted["extensions"] = extensions
     return formatted

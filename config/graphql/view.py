@@ -2,14 +2,18 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from graphene_django.views import GraphQLView
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from graphene_django.views import GraphQLView, HttpError
 from graphql import specified_rules
 from graphql_sync_dataloaders import DeferredExecutionContext
 
 from config.graphql.context import GraphQLContext
 from config.graphql.errors import format_error
 from config.graphql.limits import MAX_BODY_BYTES, QueryLimitsRule
+
+
+def bad_request(message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message)
 
 
 class CampaignGraphQLView(GraphQLView):
@@ -31,6 +35,27 @@ class CampaignGraphQLView(GraphQLView):
                 status=413,
             )
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return super().parse_body(request)
+        except RecursionError as exc:
+            # json.loads of "[[[[…" within the size limit: the client's fault, not a 500.
+            raise HttpError(bad_request("The request body is nested too deeply")) from exc
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: Any) -> tuple[Any, Any, Any, Any]:
+        """The request's parameters, refused when they have the wrong JSON types: graphql-core
+        would otherwise fail on them with a TypeError, reported as an internal error."""
+        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        variables = variables or None  # "" or [] from a lax client: no variables
+        if query is not None and not isinstance(query, str):
+            raise HttpError(bad_request("query must be a string"))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(bad_request("variables must be a JSON object"))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(bad_request("operationName must be a string"))
+        return query, variables, operation_name, id_
 
     def get_context(self, request: HttpRequest) -> GraphQLContext:
         return GraphQLContext(request)

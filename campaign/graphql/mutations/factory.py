@@ -23,6 +23,11 @@ from config.graphql.scalars import DateTime
 
 ROUTING = ("branch_id", "expected_version", "world_time")
 BRANCH_ARG = graphene.ID(description="The branch to change; the campaign's main branch by default.")
+# The single-page app declares `$branchId: String` for delete/archive/restore (original-graphql-
+# api.md Appendix A), and a String variable cannot fill an ID argument: these take a String.
+LIFE_CYCLE_BRANCH_ARG = graphene.String(
+    description="The branch to change; the campaign's main branch by default."
+)
 
 
 class Versioning:
@@ -67,7 +72,7 @@ def life_cycle(
     where an entity needs more (a campaign takes all its branches' content with it)."""
     args: dict[str, Any] = {"id": graphene.ID(required=True)}
     if with_branch:
-        args["branch_id"] = BRANCH_ARG
+        args["branch_id"] = LIFE_CYCLE_BRANCH_ARG
 
     def make(operation: Callable[..., Any], minimum: Any) -> Callable[..., Any]:
         def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:

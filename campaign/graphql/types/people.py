@@ -6,13 +6,14 @@ import graphene
 from graphene import ResolveInfo
 
 from campaign.graphql.dataloaders import MembersByParty, PartyById
+from campaign.graphql.rules.computed import WithComputedFields
 from campaign.graphql.types.common import BranchScoped, VariableSchemaType
 from campaign.snapshots import iso
 from config.graphql.dataloaders import then
 from config.graphql.scalars import JSON
 
 
-class Character(BranchScoped, graphene.ObjectType):
+class Character(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     level = graphene.Int(required=True)
     race = graphene.String()
@@ -36,7 +37,7 @@ class Character(BranchScoped, graphene.ObjectType):
         return then(PartyById.of(info).load(root.party_id), lambda p: str(p.uid))
 
 
-class Party(BranchScoped, graphene.ObjectType):
+class Party(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     average_level = graphene.Int()
     manual_level_override = graphene.Int()

@@ -6,6 +6,7 @@ import graphene
 from graphene import ResolveInfo
 
 from campaign.graphql.dataloaders import KingdomById, SettlementById, StructuresBySettlement
+from campaign.graphql.rules.computed import WithComputedFields
 from campaign.graphql.types.common import BranchScoped, VariableSchemaType
 from campaign.graphql.types.world import Location, location_of
 from config.graphql.dataloaders import then
@@ -28,14 +29,14 @@ def point_coordinate(index: int) -> Any:
     return resolve
 
 
-class Kingdom(BranchScoped, graphene.ObjectType):
+class Kingdom(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     level = graphene.Int(required=True)
     variables = JSON(required=True)
     variable_schemas = graphene.List(graphene.NonNull(VariableSchemaType), required=True)
 
 
-class Settlement(BranchScoped, graphene.ObjectType):
+class Settlement(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     level = graphene.Int(required=True)
     kingdom_id = graphene.ID(required=True)
@@ -47,7 +48,6 @@ class Settlement(BranchScoped, graphene.ObjectType):
         required=True,
         description="Variable definitions, as JSON (the single-page app reads them as a leaf).",
     )
-    computed_fields = JSON()
     owner_id = graphene.ID(required=True)
     x = graphene.Float(resolver=point_coordinate(0))
     y = graphene.Float(resolver=point_coordinate(1))
@@ -71,12 +71,8 @@ class Settlement(BranchScoped, graphene.ObjectType):
     def resolve_owner_id(root: Any, info: ResolveInfo) -> str:
         return str(root.branch.campaign.owner_id)
 
-    @staticmethod
-    def resolve_computed_fields(root: Any, info: ResolveInfo) -> dict[str, Any]:
-        return {}
 
-
-class Structure(BranchScoped, graphene.ObjectType):
+class Structure(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     type = graphene.String(required=True)
     type_id = graphene.String(description="The same as `type`.")
@@ -88,7 +84,6 @@ class Structure(BranchScoped, graphene.ObjectType):
     orientation = graphene.Float()
     variables = JSON(required=True)
     variable_schemas = JSON(required=True, description="Variable definitions, as JSON.")
-    computed_fields = JSON()
 
     @staticmethod
     def resolve_type_id(root: Any, info: ResolveInfo) -> str:
@@ -101,7 +96,3 @@ class Structure(BranchScoped, graphene.ObjectType):
     @staticmethod
     def resolve_settlement(root: Any, info: ResolveInfo) -> Any:
         return SettlementById.of(info).load(root.settlement_id)
-
-    @staticmethod
-    def resolve_computed_fields(root: Any, info: ResolveInfo) -> dict[str, Any]:
-        return {}
