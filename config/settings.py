@@ -214,4 +214,7 @@ LOGGING = {
 GRAPHENE = {
     "SCHEMA": "config.schema.schema",
     "GRAPHIQL_HEADER_EDITOR_ENABLED": True,
+    # Not graphene-django's debug middleware, which DEBUG would otherwise switch on: it costs
+    # every resolver a wrapper and the embedded default runs with DEBUG on.
+    "MIDDLEWARE": [],
 }
