@@ -22,6 +22,7 @@ from campaign.models import (
 from campaign.permissions import MANAGE, WRITE
 from campaign.snapshots import snapshot
 from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 MAIN_BRANCH_NAME = "main"
 
@@ -62,7 +63,19 @@ def update_campaign(
     return entities.update(actor, campaign, cleaned, expected_version=expected_version)
 
 
-CAMPAIGN_CONTENT = (Party, Kingdom, Character, Event, Encounter)
+# Deleting a campaign deletes these on every branch (each cascading further: kingdoms take
+# their settlements and structures, events and encounters their links).
+CAMPAIGN_CONTENT = (
+    Party,
+    Kingdom,
+    Character,
+    Event,
+    Encounter,
+    FieldCondition,
+    StateVariable,
+    Effect,
+    Condition,
+)
 
 
 def delete_campaign(
@@ -75,7 +88,22 @@ def delete_campaign(
         for model in CAMPAIGN_CONTENT:
             for row in model.objects.filter(branch__campaign=campaign).select_related("branch"):
                 entities.soft_delete(actor, row)
-        Branch.objects.filter(campaign=campaign).update(deleted_at=campaign.deleted_at)
+        for branch in Branch.objects.filter(campaign=campaign):
+            previous = snapshot(branch)
+            branch.deleted_at = campaign.deleted_at
+            branch.save(update_fields=["deleted_at", "updated_at"])
+            history.record(
+                actor,
+                entity_type="branch",
+                entity_id=str(branch.pk),
+                operation=Operation.DELETE,
+                previous=previous,
+                new=snapshot(branch),
+                campaign=campaign,
+                branch=branch,
+                versioned=False,
+                changes={"cascadedFrom": f"campaign:{campaign.pk}"},
+            )
     return campaign
 
 

@@ -24,6 +24,7 @@ from campaign.actions import (
     links,
     locations,
     parties,
+    rules,
     settlements,
     structures,
     worlds,
@@ -40,7 +41,6 @@ from campaign.models import (
     User,
     World,
 )
-from campaign.permissions import MANAGE
 
 DEMO_WORLD_NAME = "Golarion (demo)"
 DEMO_CAMPAIGN_NAME = "Kingmaker: The Stolen Lands"
@@ -109,6 +109,29 @@ CALENDARS: list[dict[str, Any]] = [
         "epochEvent": "The founding of the Chelish empire, year 1 IC",
         "notes": "Same months and weekdays as Absalom Reckoning; year IC = year AR - 4070.",
     },
+]
+
+# (entity type, field, expression, priority): type-wide computed fields of the demo.
+SETTLEMENT_RULES: list[tuple[str, str, Any, int]] = [
+    (
+        "settlement",
+        "is_trade_hub",
+        {
+            "and": [
+                {">=": [{"var": "settlement.level"}, 3]},
+                {">=": [{"var": "settlement.structures.byType.market"}, 1]},
+            ]
+        },
+        0,
+    ),
+    (
+        "settlement",
+        "tax_income",
+        {"round": [{"*": [{"var": "settlement.variables.population"}, {"var": "var.tax_rate"}]}]},
+        0,
+    ),
+    ("settlement", "title", {"cat": ["Town of ", {"var": "settlement.name"}]}, 0),
+    ("structure", "upkeep", {"*": [{"var": "structure.level"}, 100]}, 0),
 ]
 
 SETTLEMENT_SCHEMAS = [
@@ -323,6 +346,7 @@ class Seeder:
         self._events()
         self._links()
         self._growth()
+        self._rules()
         return self.campaign
 
     def _location(self, name: str, type_: str, geometry: dict[str, Any], **data: Any) -> Location:
@@ -529,6 +553,65 @@ class Seeder:
         entities.set_level(self.actor, tatzlford, tatzlford.level + 1)
         self.step("History: Tatzlford grew to level 3")
 
+    def _rules(self) -> None:
+        """State variables, computed fields and an effect, so the rules engine has work."""
+        assert self.campaign is not None
+        campaign_id = str(self.campaign.pk)
+        for key, kind, value, formula in (
+            ("tax_rate", "float", 0.12, None),
+            ("base_treasury", "integer", 5000, None),
+            ("war_chest", "derived", None, {"*": [{"var": "var.base_treasury"}, 2]}),
+        ):
+            rules.create_state_variable(
+                self.actor,
+                {
+                    "scope": "campaign",
+                    "scope_id": campaign_id,
+                    "key": key,
+                    "type": kind,
+                    "value": value,
+                    "formula": formula,
+                },
+            )
+        for entity_type, field_name, expression, priority in SETTLEMENT_RULES:
+            rules.create_field_condition(
+                self.actor,
+                {
+                    "entity_type": entity_type,
+                    "campaign_id": campaign_id,
+                    "field": field_name,
+                    "expression": expression,
+                    "priority": priority,
+                },
+            )
+        rules.create_field_condition(
+            self.actor,
+            {
+                "entity_type": "settlement",
+                "entity_id": str(self.settlements["Restov"].uid),
+                "field": "title",
+                "expression": "Capital of Brevoy",
+                "priority": 10,
+            },
+        )
+        festival = self.events["Harvest festival in New Stetven"]
+        rules.create_effect(
+            self.actor,
+            {
+                "entity_type": "event",
+                "entity_id": str(festival.uid),
+                "name": "Festival boom",
+                "description": "A good harvest brings people to the city.",
+                "target_type": "settlement",
+                "target_id": str(self.settlements["New Stetven"].uid),
+                "payload": [{"op": "replace", "path": "/variables/prosperity", "value": "wealthy"}],
+            },
+        )
+        self.step(
+            f"Rules: 3 state variables, {len(SETTLEMENT_RULES) + 1} computed-field conditions,"
+            " 1 effect"
+        )
+
 
 def demo_world(owner: User | None) -> World | None:
     if owner is None:
@@ -537,12 +620,9 @@ def demo_world(owner: User | None) -> World | None:
 
 
 def remove_demo(actor: Actor, world: World) -> None:
-    """Soft-delete the demo (campaigns, then the map, then the world) through the actions."""
+    """Soft-delete the demo (its campaigns, then the world with its map) through the actions."""
     for campaign in Campaign.objects.filter(world=world):
         campaigns.delete_campaign(actor, campaign.pk)
-    for root in Location.objects.filter(world=world, parent__isnull=True):
-        location = entities.load(actor, "location", root.pk, minimum=MANAGE)
-        entities.soft_delete(actor, location)
     worlds.delete_world(actor, world.pk)
 
 
