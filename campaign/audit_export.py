@@ -143,7 +143,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.method != "GET":
         return error_response(ValidationError("Use GET"), status=405)
     try:

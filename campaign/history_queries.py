@@ -67,7 +67,8 @@ def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
         return Campaign.all_objects.filter(pk=uid).first()
     if not hasattr(kind.model, "uid"):
         return None
-    row = kind.model.all_objects.filter(uid=uid).select_related("branch__campaign").first()
+    model: Any = kind.model  # a branch-scoped model: it has the uid checked above
+    row = model.all_objects.filter(uid=uid).select_related("branch__campaign").first()
     return row.branch.campaign if row is not None else None
 
 

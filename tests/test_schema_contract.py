@@ -7,6 +7,7 @@ fails when one of them lands without leaving the list, so the list always tells 
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from graphql import (
@@ -108,26 +109,26 @@ def ours() -> GraphQLSchema:
     return schema.graphql_schema
 
 
-def compatible_output(old: object, new: object) -> bool:
+def compatible_output(old: Any, new: Any) -> bool:
     """A new output type is compatible when it is the same type or a non-null of it."""
     if is_non_null_type(old):
-        return is_non_null_type(new) and compatible_output(old.of_type, new.of_type)  # type: ignore[attr-defined]
+        return is_non_null_type(new) and compatible_output(old.of_type, new.of_type)
     if is_non_null_type(new):
-        new = new.of_type  # type: ignore[attr-defined]
+        new = new.of_type
     if is_list_type(old):
-        return is_list_type(new) and compatible_output(old.of_type, new.of_type)  # type: ignore[attr-defined]
-    return get_named_type(old).name == get_named_type(new).name  # type: ignore[arg-type]
+        return is_list_type(new) and compatible_output(old.of_type, new.of_type)
+    return get_named_type(old).name == get_named_type(new).name
 
 
-def compatible_input(old: object, new: object) -> bool:
+def compatible_input(old: Any, new: Any) -> bool:
     """A new input type is compatible when it accepts everything the old one accepted."""
     if is_non_null_type(new):
-        return is_non_null_type(old) and compatible_input(old.of_type, new.of_type)  # type: ignore[attr-defined]
+        return is_non_null_type(old) and compatible_input(old.of_type, new.of_type)
     if is_non_null_type(old):
-        old = old.of_type  # type: ignore[attr-defined]
+        old = old.of_type
     if is_list_type(old):
-        return is_list_type(new) and compatible_input(old.of_type, new.of_type)  # type: ignore[attr-defined]
-    return get_named_type(old).name == get_named_type(new).name  # type: ignore[arg-type]
+        return is_list_type(new) and compatible_input(old.of_type, new.of_type)
+    return get_named_type(old).name == get_named_type(new).name
 
 
 def field_problems(type_name: str, name: str, old: GraphQLField, new: GraphQLField) -> list[str]:

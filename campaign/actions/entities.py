@@ -22,9 +22,10 @@ from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from campaign.snapshots import public_id, snapshot
 from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from config.models import VersionedModel
 from rules.models import StateVariable
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=VersionedModel)
 
 
 def parse_id(value: Any, field: str = "id") -> uuid.UUID:

@@ -19,13 +19,14 @@ from campaign.models import (
     Structure,
     World,
 )
+from config.models import VersionedModel
 from realtime.publish import room
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 
 @dataclass(frozen=True)
 class Kind:
-    model: type[models.Model]
+    model: type[VersionedModel]
     label: str
     # Children soft-deleted with the entity: (child kind name, lookup from the child to the parent).
     cascade: tuple[tuple[str, str], ...] = ()

@@ -1,9 +1,13 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 
 from config.models import GlobalEntity, TimestampedModel
+
+if TYPE_CHECKING:
+    from campaign.models.branches import Branch
 
 
 class Role(models.TextChoices):
@@ -32,10 +36,8 @@ class Campaign(GlobalEntity):
         return self.name
 
     @property
-    def main_branch(self) -> "Branch":  # noqa: F821 - resolved lazily to avoid a cycle
-        from campaign.models.branches import Branch
-
-        return Branch.objects.get(campaign=self, parent__isnull=True)
+    def main_branch(self) -> "Branch":
+        return self.branches.get(parent__isnull=True)  # type: ignore[no-any-return]
 
     @property
     def current_world_time(self) -> datetime.datetime | None:

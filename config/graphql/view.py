@@ -140,7 +140,7 @@ class CampaignGraphQLView(GraphQLView):
                 execution_context_class=self.execution_context_class,
             )
         except Exception as error:
-            return ExecutionResult(errors=[error])
+            return ExecutionResult(errors=[GraphQLError(str(error), original_error=error)])
 
     def get_context(self, request: HttpRequest) -> GraphQLContext:
         return GraphQLContext(request)

@@ -14,8 +14,8 @@ from tests.conftest import Personas
 
 
 def export(client: Client, user: User | None, **params: str) -> object:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_access_token(user)}"} if user else {}
-    return client.get("/audit/export", params, **headers)
+    headers = {"Authorization": f"Bearer {issue_access_token(user)}"} if user else {}
+    return client.get("/audit/export", params, headers=headers)
 
 
 def body(response: object) -> str:

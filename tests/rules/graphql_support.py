@@ -37,12 +37,12 @@ class Api:
         headers = {}
         if persona is not None:
             token = issue_access_token(getattr(self.personas, persona))
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {token}"
         response = self.client.post(
             "/graphql",
             data=json.dumps({"query": query, "variables": variables or {}}),
             content_type="application/json",
-            **headers,
+            headers=headers,
         )
         assert response.status_code in (200, 400), response.content
         body: dict[str, Any] = response.json()

@@ -21,7 +21,7 @@ CALLERS = (None, "outsider", "viewer", "player", "gm", "owner")
 OK, EMPTY = "OK", "EMPTY"
 UNAUTHENTICATED, NOT_FOUND, FORBIDDEN = "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN"
 
-EXPECTED = {
+EXPECTED: dict[str, dict[str | None, set[str]]] = {
     "read": {
         None: {UNAUTHENTICATED},
         "outsider": {NOT_FOUND, EMPTY},
