@@ -1,0 +1,56 @@
+"""Actions announce committed changes to the rooms of the campaign and entity."""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from campaign.actions import settlements
+from campaign.actor import Actor
+from campaign.models import Campaign
+from realtime.publish import MESSAGE_TYPE, room
+from tests.campaign import factories
+
+
+def listen(group: str) -> tuple[Any, str]:
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, channel)
+    return layer, channel
+
+
+def test_a_committed_change_reaches_the_campaign_and_settlement_rooms(
+    owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
+) -> None:
+    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    layer, campaign_channel = listen(room("campaign", campaign.pk))
+    _, settlement_channel = listen(room("settlement", settlement.uid))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        settlements.update_settlement(owner, settlement.uid, {"name": "Tuskwater"})
+
+    for channel in (campaign_channel, settlement_channel):
+        message = async_to_sync(layer.receive)(channel)
+        assert message["type"] == MESSAGE_TYPE
+        event = message["event"]
+        assert event["type"] == "entity.update"
+        assert event["payload"] == {
+            "entityType": "settlement",
+            "entityId": str(settlement.uid),
+            "operation": "UPDATE",
+            "version": 2,
+            "branchId": str(settlement.branch_id),
+        }
+        assert event["metadata"]["actorId"] == str(owner.user_id)
+
+
+def test_nothing_is_announced_before_the_commit(
+    owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
+) -> None:
+    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        settlements.update_settlement(owner, settlement.uid, {"name": "Tuskwater"})
+
+    # the announcement and the cache-generation bump wait for the commit
+    assert len(pending) >= 2
