@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db import transaction
 
-from campaign import rules_graph
-from campaign.actions import entities
+from campaign import rules_graph, tasks
+from campaign.actions import entities, follow_up
 from campaign.actions import fields as f
 from campaign.actor import Actor
 from campaign.models import Branch, Location
@@ -107,7 +107,7 @@ def create_field_condition(actor: Actor, data: dict[str, Any]) -> FieldCondition
         updated_by=actor.user,
         **cleaned,
     )
-    return entities.save_new(actor, condition)
+    return _changed(entities.save_new(actor, condition), set())
 
 
 def update_field_condition(
@@ -121,7 +121,9 @@ def update_field_condition(
         minimum=WRITE,
     )
     cleaned = f.clean_fields(data, CONDITION_FIELDS)
-    return entities.update(actor, condition, {**cleaned, "updated_by": actor.user}, **options)
+    before = _dependents(condition)
+    updated = entities.update(actor, condition, {**cleaned, "updated_by": actor.user}, **options)
+    return _changed(updated, before)
 
 
 # --- State variables ----------------------------------------------------------------------------
@@ -263,7 +265,7 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
         **cleaned,
     )
     _refuse_cycles(variable)
-    return _world_changed(entities.save_new(actor, variable))
+    return _changed(entities.save_new(actor, variable), set())
 
 
 def update_state_variable(
@@ -280,12 +282,12 @@ def update_state_variable(
     value = cleaned.get("value", variable.value)
     formula = cleaned.get("formula", variable.formula)
     _check_value_and_formula(variable.type, value, formula)
+    before = _dependents(variable)
     if "formula" in cleaned:
         variable.formula = formula
         _refuse_cycles(variable)
-    return _world_changed(
-        entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
-    )
+    updated = entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
+    return _changed(updated, before)
 
 
 # --- Effects -----------------------------------------------------------------------------------
@@ -342,7 +344,7 @@ def create_effect(actor: Actor, data: dict[str, Any]) -> Effect:
         target_uid=target_uid,
         **cleaned,
     )
-    return entities.save_new(actor, effect)
+    return _changed(entities.save_new(actor, effect), set())
 
 
 def update_effect(actor: Actor, effect_id: Any, data: dict[str, Any], **options: Any) -> Effect:
@@ -353,7 +355,8 @@ def update_effect(actor: Actor, effect_id: Any, data: dict[str, Any], **options:
     if "payload" in cleaned:
         patched = effect.source_type if effect.target_type == "self" else effect.target_type
         validate_patch(cleaned["payload"], patched)
-    return entities.update(actor, effect, cleaned, **options)
+    before = _dependents(effect)
+    return _changed(entities.update(actor, effect, cleaned, **options), before)
 
 
 # --- Availability conditions of events and encounters -------------------------------------------
@@ -401,22 +404,50 @@ def toggle_active(actor: Actor, kind: str, rule_id: Any, is_active: bool, **opti
     rule = entities.load(
         actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=WRITE
     )
-    return _world_changed(
-        entities.update(actor, rule, {"is_active": f.boolean(is_active, "isActive")}, **options)
-    )
+    before = _dependents(rule)
+    active = f.boolean(is_active, "isActive")
+    return _changed(entities.update(actor, rule, {"is_active": active}, **options), before)
 
 
 def delete_rule(actor: Actor, kind: str, rule_id: Any, **options: Any) -> Any:
     rule = entities.load(
         actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=MANAGE
     )
-    return _world_changed(entities.soft_delete(actor, rule, **options))
+    before = _dependents(rule)
+    return _changed(entities.soft_delete(actor, rule, **options), before)
 
 
-def _world_changed(rule: Any) -> Any:
-    """A world variable is in scope on every branch of every campaign of its world, which the
-    entity's own commit hook (campaign and branch) does not reach: bump them all on commit."""
+NODE_TYPES: dict[type, str] = {
+    FieldCondition: "CONDITION",
+    StateVariable: "VARIABLE",
+    Effect: "EFFECT",
+}
+
+
+def _node_id(rule: Any) -> str | None:
+    node_type = NODE_TYPES.get(type(rule))
+    return f"{node_type}:{rule.uid}" if node_type else None
+
+
+def _dependents(rule: Any) -> set[str]:
+    """What depends on ``rule`` before it changes: a deleted or deactivated rule leaves the graph,
+    and its former dependents must still be recomputed."""
+    node_id = _node_id(rule)
+    if node_id is None or rule.branch_id is None:
+        return set()
+    return rules_graph.cached(rule.branch).affected_by({node_id})
+
+
+def _changed(rule: Any, before: set[str]) -> Any:
+    """On commit: recompute (only) what depends on the rule, and make caches see the change."""
+    node_id = _node_id(rule)
+    if rule.branch_id is not None and node_id is not None:
+        follow_up.after_commit(
+            tasks.recompute_rule_dependents, str(rule.branch_id), sorted(before | {node_id})
+        )
     if isinstance(rule, StateVariable) and rule.branch_id is None:
+        # A world variable is in scope on every branch of every campaign of its world, which the
+        # rule's own commit hook (campaign and branch) does not reach: bump them all.
         world_id = rule.scope_uid
 
         def bump() -> None:

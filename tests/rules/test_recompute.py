@@ -1,0 +1,127 @@
+"""A rule change recomputes what depends on it, in dependency order, and nothing else."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from campaign import computed_fields, rules_recompute
+from campaign.actions import rules
+from campaign.actor import Actor
+from campaign.models import Campaign
+from config.celery import app as celery_app
+from rules import cache as generations
+from tests.campaign import factories
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
+    kingdom = factories.kingdom(owner, campaign)
+    first = factories.settlement(owner, kingdom, name="Restov")
+    second = factories.settlement(owner, kingdom, name="Tatzlford")
+    hut = factories.structure(owner, first, type="hut")
+    tax = rules.create_state_variable(
+        owner,
+        {
+            "scope": "campaign",
+            "scope_id": str(campaign.pk),
+            "key": "tax",
+            "type": "float",
+            "value": 0.1,
+        },
+    )
+    double_tax = rules.create_state_variable(
+        owner,
+        {
+            "scope": "campaign",
+            "scope_id": str(campaign.pk),
+            "key": "double_tax",
+            "type": "derived",
+            "formula": {"*": [{"var": "var.tax"}, 2]},
+        },
+    )
+    levy = rules.create_field_condition(
+        owner,
+        {
+            "entity_type": "settlement",
+            "campaign_id": str(campaign.pk),
+            "field": "levy",
+            "expression": {"var": "var.double_tax"},
+        },
+    )
+    rules.create_field_condition(
+        owner,
+        {
+            "entity_type": "structure",
+            "campaign_id": str(campaign.pk),
+            "field": "size",
+            "expression": {"var": "structure.level"},
+        },
+    )
+    return {
+        "settlements": [first, second],
+        "hut": hut,
+        "tax": tax,
+        "double_tax": double_tax,
+        "levy": levy,
+    }
+
+
+def test_dependents_are_found_in_dependency_order(
+    campaign: Campaign, world_of_rules: dict[str, Any]
+) -> None:
+    tax, double_tax, levy = (world_of_rules[k] for k in ("tax", "double_tax", "levy"))
+
+    result = rules_recompute.recompute_dependents(campaign.main_branch, {f"VARIABLE:{tax.uid}"})
+
+    assert result.nodes == [
+        f"VARIABLE:{tax.uid}",
+        f"VARIABLE:{double_tax.uid}",
+        f"CONDITION:{levy.uid}",
+    ]
+    assert result.entities == 2  # the two settlements; the structure's rules read no tax
+
+
+def test_a_variable_change_warms_only_its_dependents(
+    owner: Actor,
+    campaign: Campaign,
+    world_of_rules: dict[str, Any],
+    eager_celery: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first, second = world_of_rules["settlements"]
+    hut = world_of_rules["hut"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.update_state_variable(owner, world_of_rules["tax"].uid, {"value": 0.25})
+
+    generation = generations.current(campaign.pk, campaign.main_branch.pk)
+    assert cache.get(computed_fields.cache_key(first, generation)) is not None
+    assert cache.get(computed_fields.cache_key(second, generation)) is not None
+    assert cache.get(computed_fields.cache_key(hut, generation)) is None
+    assert computed_fields.for_entity(first).values == {"levy": 0.5}
+
+
+def test_deleting_a_variable_recomputes_its_former_dependents(
+    owner: Actor,
+    campaign: Campaign,
+    world_of_rules: dict[str, Any],
+    eager_celery: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first, _ = world_of_rules["settlements"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.delete_rule(owner, "state_variable", world_of_rules["double_tax"].uid)
+
+    result = computed_fields.for_entity(first)
+    assert result.values == {"levy": None}
