@@ -19,7 +19,7 @@ from campaign.graphql.types.common import (
 )
 from campaign.permissions import MANAGE, WRITE
 from config.errors import ValidationError
-from config.graphql.scalars import DateTime
+from config.graphql.scalars import JSON, DateTime
 
 ROUTING = ("branch_id", "expected_version", "world_time")
 BRANCH_ARG = graphene.ID(description="The branch to change; the campaign's main branch by default.")
@@ -37,6 +37,13 @@ class Versioning:
     branch_id = graphene.ID()
     expected_version = graphene.Float()
     world_time = DateTime()
+
+
+class TypedVariablesInput:
+    """The typed variables an entity input may set (checked against the schemas by the action)."""
+
+    variables = JSON()
+    variable_schemas = JSON()
 
 
 def version_of(value: Any) -> int | None:

@@ -8,6 +8,7 @@ from graphene import ResolveInfo
 from campaign.actions import characters, events, links, parties
 from campaign.graphql.access import actor
 from campaign.graphql.mutations.factory import (
+    TypedVariablesInput,
     Versioning,
     create_and_update,
     life_cycle,
@@ -17,35 +18,29 @@ from campaign.graphql.mutations.factory import (
     typed_variables,
 )
 from campaign.graphql.types.people import Character, Encounter, Event, Link, Party
-from config.graphql.scalars import JSON, DateTime
+from config.graphql.scalars import DateTime
 
 CHARACTER_RENAMES = {"class_": "character_class"}
 
 
-class CreatePartyInput(graphene.InputObjectType):
+class CreatePartyInput(TypedVariablesInput, graphene.InputObjectType):
     campaign_id = graphene.ID(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
     average_level = graphene.Int()
     manual_level_override = graphene.Int()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdatePartyInput(Versioning, graphene.InputObjectType):
+class UpdatePartyInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     average_level = graphene.Int()
     manual_level_override = graphene.Int()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class CharacterFields:
+class CharacterFields(TypedVariablesInput):
     class_ = graphene.String(name="class")
     race = graphene.String()
     party_id = graphene.ID()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
 class CreateCharacterInput(CharacterFields, graphene.InputObjectType):
@@ -62,7 +57,7 @@ class UpdateCharacterInput(CharacterFields, Versioning, graphene.InputObjectType
     is_npc = graphene.Boolean(name="isNPC")
 
 
-class CreateEventInput(graphene.InputObjectType):
+class CreateEventInput(TypedVariablesInput, graphene.InputObjectType):
     campaign_id = graphene.String(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
@@ -70,11 +65,9 @@ class CreateEventInput(graphene.InputObjectType):
     event_type = graphene.String(required=True)
     location_id = graphene.String()
     scheduled_at = graphene.String()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdateEventInput(Versioning, graphene.InputObjectType):
+class UpdateEventInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     description = graphene.String()
     event_type = graphene.String()
@@ -82,11 +75,9 @@ class UpdateEventInput(Versioning, graphene.InputObjectType):
     scheduled_at = graphene.String()
     occurred_at = graphene.String()
     is_completed = graphene.Boolean()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class CreateEncounterInput(graphene.InputObjectType):
+class CreateEncounterInput(TypedVariablesInput, graphene.InputObjectType):
     campaign_id = graphene.String(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
@@ -94,11 +85,9 @@ class CreateEncounterInput(graphene.InputObjectType):
     difficulty = graphene.Int()
     location_id = graphene.String()
     scheduled_at = DateTime()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdateEncounterInput(Versioning, graphene.InputObjectType):
+class UpdateEncounterInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     description = graphene.String()
     difficulty = graphene.Int()
@@ -106,8 +95,6 @@ class UpdateEncounterInput(Versioning, graphene.InputObjectType):
     scheduled_at = DateTime()
     is_resolved = graphene.Boolean()
     resolved_at = DateTime()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
 class CreateLinkInput(graphene.InputObjectType):

@@ -8,6 +8,7 @@ from graphene import ResolveInfo
 from campaign.actions import kingdoms, settlements, structures
 from campaign.graphql.access import actor
 from campaign.graphql.mutations.factory import (
+    TypedVariablesInput,
     Versioning,
     create_and_update,
     life_cycle,
@@ -17,43 +18,34 @@ from campaign.graphql.mutations.factory import (
     typed_variables,
 )
 from campaign.graphql.types.realm import Kingdom, Settlement, Structure
-from config.graphql.scalars import JSON
 
 
-class CreateKingdomInput(graphene.InputObjectType):
+class CreateKingdomInput(TypedVariablesInput, graphene.InputObjectType):
     campaign_id = graphene.ID(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
     level = graphene.Int(required=True, default_value=1)
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdateKingdomInput(Versioning, graphene.InputObjectType):
+class UpdateKingdomInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     level = graphene.Int()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class CreateSettlementInput(graphene.InputObjectType):
+class CreateSettlementInput(TypedVariablesInput, graphene.InputObjectType):
     kingdom_id = graphene.ID(required=True)
     location_id = graphene.ID(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
     level = graphene.Int(required=True, default_value=1)
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdateSettlementInput(Versioning, graphene.InputObjectType):
+class UpdateSettlementInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     level = graphene.Int()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class CreateStructureInput(graphene.InputObjectType):
+class CreateStructureInput(TypedVariablesInput, graphene.InputObjectType):
     settlement_id = graphene.ID(required=True)
     branch_id = graphene.ID()
     name = graphene.String(required=True)
@@ -62,19 +54,15 @@ class CreateStructureInput(graphene.InputObjectType):
     x = graphene.Float()
     y = graphene.Float()
     orientation = graphene.Float()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
-class UpdateStructureInput(Versioning, graphene.InputObjectType):
+class UpdateStructureInput(TypedVariablesInput, Versioning, graphene.InputObjectType):
     name = graphene.String()
     type = graphene.String()
     level = graphene.Int()
     x = graphene.Float()
     y = graphene.Float()
     orientation = graphene.Float()
-    variables = JSON()
-    variable_schemas = JSON()
 
 
 def create_kingdom(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
