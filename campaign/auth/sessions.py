@@ -148,12 +148,12 @@ def logout(raw_refresh_token: str, client: Client | None = None) -> bool:
 
 
 def logout_all(user: User, client: Client | None = None) -> int:
-    """Revoke every live refresh token of ``user``; returns how many were revoked.
-
-    Access tokens already issued stay valid until they expire (at most 15 minutes).
-    """
+    """Revoke every live refresh token of ``user`` and every access token issued so far;
+    returns how many refresh tokens were revoked."""
     with transaction.atomic():
         revoked = _revoke(RefreshToken.objects.filter(user=user))
+        user.tokens_valid_after = timezone.now()
+        user.save(update_fields=["tokens_valid_after", "updated_at"])
         _audit(user, user.pk, Operation.UPDATE, client, "logout_all", revokedTokens=revoked)
     return revoked
 

@@ -30,8 +30,10 @@ def issue_access_token(user: User, *, now: datetime.datetime | None = None) -> s
     issued = now or timezone.now()
     claims = {
         "sub": str(user.pk),
-        "iat": issued,
-        "exp": issued + access_token_lifetime(),
+        # A fractional NumericDate (RFC 7519 allows it), so logout-all can tell a token issued
+        # just before it from one issued just after, within the same second.
+        "iat": issued.timestamp(),
+        "exp": (issued + access_token_lifetime()).timestamp(),
         "iss": ISSUER,
         "type": ACCESS,
         "jti": uuid.uuid4().hex,
@@ -60,12 +62,15 @@ def decode_access_token(token: str) -> dict[str, Any]:
 
 def user_for_access_token(token: str) -> User:
     """The active user the token was issued to; a deactivated user's tokens stop working."""
-    subject = decode_access_token(token)["sub"]
+    claims = decode_access_token(token)
     try:
-        user_id = uuid.UUID(str(subject))
+        user_id = uuid.UUID(str(claims["sub"]))
     except ValueError as exc:
         raise AuthenticationError("Invalid access token") from exc
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise AuthenticationError("User not found or deactivated")
+    valid_after = user.tokens_valid_after
+    if valid_after is not None and claims["iat"] < valid_after.timestamp():
+        raise AuthenticationError("This session was signed out; please sign in again")
     return user

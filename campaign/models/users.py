@@ -35,6 +35,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the admin site.")
     created_at = models.DateTimeField(default=timezone.now)
+    tokens_valid_after = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Access tokens issued before this instant are refused (set by logout-all).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()

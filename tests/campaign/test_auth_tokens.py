@@ -55,7 +55,7 @@ def test_access_token_carries_the_documented_claims(personas: Personas) -> None:
     assert claims["sub"] == str(personas.owner.pk)
     assert claims["iss"] == "campaign-manager"
     assert claims["type"] == "access"
-    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert claims["exp"] - claims["iat"] == pytest.approx(15 * 60, abs=0.001)
     assert (
         claims["jti"]
         != tokens.decode_access_token(tokens.issue_access_token(personas.owner))["jti"]
@@ -331,3 +331,15 @@ def test_no_secret_reaches_the_audit_log(personas: Personas) -> None:
     for secret in ("Str0ng!pass-phrase", pair.refresh_token, rotated.refresh_token):
         assert secret not in logged
     assert pair.access_token not in logged
+
+
+def test_logout_all_ends_the_access_tokens_already_issued(personas: Personas) -> None:
+    # given a token issued before logout-all
+    before = tokens.issue_access_token(personas.owner)
+    sessions.logout_all(personas.owner)
+
+    # then it is refused, while one issued afterwards works
+    with pytest.raises(AuthenticationError, match="signed out"):
+        tokens.user_for_access_token(before)
+    after = tokens.issue_access_token(personas.owner)
+    assert tokens.user_for_access_token(after) == personas.owner
