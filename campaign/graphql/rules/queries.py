@@ -113,7 +113,10 @@ def readable_worlds(who: Actor) -> QuerySet[World]:
     if who.is_system or (who.user is not None and who.user.is_superuser):
         return World.objects.all()
     campaigns = readable_campaigns(who)
-    return World.objects.filter(Q(owner=who.user) | Q(campaigns__in=campaigns))
+    if who.campaign_id is not None:
+        # An API key restricted to one campaign reaches that campaign's world, not its owner's.
+        return World.objects.filter(campaigns__in=campaigns).distinct()
+    return World.objects.filter(Q(owner=who.user) | Q(campaigns__in=campaigns)).distinct()
 
 
 def base_query(model: Any, where: dict[str, Any]) -> QuerySet[Any]:
