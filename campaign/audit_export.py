@@ -1,9 +1,10 @@
 """``GET /audit/export`` — the audit trail as CSV or JSON, streamed (DESIGN §6).
 
 A campaign's trail (``campaignId``) is exported by its owner and GMs; without a campaign, a user
-exports their own actions. Same filters as the GraphQL audit queries. Rows are read in keyset
-pages, so an export of a million rows holds one page in memory. CSV cells that a spreadsheet
-would run as a formula are neutralised with a leading apostrophe.
+exports their own actions (a campaign-restricted API key: only those in its campaign). Same
+filters as the GraphQL audit queries. Rows are read in keyset pages, so an export of a million
+rows holds one page in memory. CSV cells that a spreadsheet would run as a formula are
+neutralised with a leading apostrophe.
 """
 
 import csv
@@ -18,7 +19,7 @@ from django.utils import timezone
 from campaign.actions import entities
 from campaign.auth.request_auth import actor_for_request
 from campaign.auth.views import error_response
-from campaign.history_queries import audit_query
+from campaign.history_queries import audit_query, own_audit_rows
 from campaign.models import AuditLog
 from campaign.permissions import WRITE
 from campaign.snapshots import iso
@@ -161,7 +162,8 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             )
             base = AuditLog.objects.filter(campaign=campaign)
         else:
-            base = AuditLog.objects.filter(actor=actor.user)
+            # A campaign-restricted API key exports only its own campaign's part of the trail.
+            base = own_audit_rows(actor)
         query = audit_query(base, **_filters(request))
     except DomainError as exc:
         return error_response(exc)

@@ -1,5 +1,6 @@
 """GeoJSON geometry on planar map coordinates, validated and measured with shapely (DESIGN §11)."""
 
+import math
 from typing import Any
 
 import shapely
@@ -8,13 +9,24 @@ from shapely.validation import explain_validity
 
 from config.errors import ValidationError
 
-GEOMETRY_TYPES = {
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
+# Each geometry type's coordinates: positions nested this many arrays deep (a Point's
+# coordinates are one position; a MultiPolygon's, polygons of rings of positions).
+GEOMETRY_DEPTHS = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+GEOMETRY_TYPES = frozenset(GEOMETRY_DEPTHS)
+SHAPES = {
+    "Point": "one position [x, y]",
+    "MultiPoint": "an array of positions",
+    "LineString": "an array of positions",
+    "MultiLineString": "an array of lines (arrays of positions)",
+    "Polygon": "an array of rings (arrays of positions)",
+    "MultiPolygon": "an array of polygons (arrays of rings of positions)",
 }
 BBox = tuple[float, float, float, float]
 
@@ -24,24 +36,36 @@ def clean_geometry(value: Any, field: str = "geometry") -> tuple[dict[str, Any],
     if not isinstance(value, dict):
         raise ValidationError("Geometry must be a GeoJSON object", field=field)
     if value.get("type") == "Feature":
-        return clean_geometry(value.get("geometry"), f"{field}.geometry")
+        # A Feature holds a geometry, never another Feature.
+        field = f"{field}.geometry"
+        value = value.get("geometry")
+        if not isinstance(value, dict) or value.get("type") == "Feature":
+            raise ValidationError("A Feature's geometry must be a GeoJSON geometry", field=field)
     kind = value.get("type")
-    if kind not in GEOMETRY_TYPES:
+    if not isinstance(kind, str) or kind not in GEOMETRY_TYPES:
         raise ValidationError(
-            f"Unsupported geometry type {kind!r}; use one of {', '.join(sorted(GEOMETRY_TYPES))}",
+            f"Unsupported geometry type; use one of {', '.join(sorted(GEOMETRY_TYPES))}",
             field=f"{field}.type",
         )
-    if not isinstance(value.get("coordinates"), list):
+    coordinates = value.get("coordinates")
+    if not isinstance(coordinates, list):
         raise ValidationError("coordinates must be an array", field=f"{field}.coordinates")
-    if kind in {"Polygon", "MultiPolygon"} and not _rings_closed(value):
+    _check_coordinates(kind, coordinates, f"{field}.coordinates")
+    lines = {"LineString": [coordinates], "MultiLineString": coordinates}.get(kind, [])
+    if any(len(line) < 2 for line in lines):
+        raise ValidationError("A line needs at least 2 positions", field=f"{field}.coordinates")
+    if kind in {"Polygon", "MultiPolygon"} and not _rings_closed(kind, coordinates):
         raise ValidationError(
             "Every polygon ring must be closed (first and last positions equal)",
             field=f"{field}.coordinates",
         )
     try:
-        geometry = shape(value)
+        geometry = shape({"type": kind, "coordinates": coordinates})
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
-        raise ValidationError(f"Malformed {kind}: {exc}", field=f"{field}.coordinates") from exc
+        raise ValidationError(
+            f"Malformed {kind}: its coordinates do not form a {kind}",
+            field=f"{field}.coordinates",
+        ) from exc
     if geometry.is_empty:
         raise ValidationError(f"The {kind} is empty", field=f"{field}.coordinates")
     if not (abs(shapely.get_coordinates(geometry)) < float("inf")).all():
@@ -51,15 +75,46 @@ def clean_geometry(value: Any, field: str = "geometry") -> tuple[dict[str, Any],
             f"Invalid {kind}: {explain_validity(geometry)}", field=f"{field}.coordinates"
         )
     min_x, min_y, max_x, max_y = geometry.bounds
-    return {"type": kind, "coordinates": value["coordinates"]}, (min_x, min_y, max_x, max_y)
+    return {"type": kind, "coordinates": coordinates}, (min_x, min_y, max_x, max_y)
 
 
-def _rings_closed(value: dict[str, Any]) -> bool:
-    polygons = [value["coordinates"]] if value["type"] == "Polygon" else value["coordinates"]
-    return all(
-        isinstance(polygon, list)
-        and all(
-            isinstance(ring, list) and len(ring) >= 4 and ring[0] == ring[-1] for ring in polygon
-        )
-        for polygon in polygons
+def _check_coordinates(kind: str, coordinates: list[Any], field: str) -> None:
+    """Refuse coordinates that are not positions nested as ``kind`` needs, before shapely (which
+    would coerce strings and booleans to numbers, or read ``[[1, 2]]`` as a Point)."""
+    expected = f"a {kind}'s coordinates are {SHAPES[kind]}"
+    level: list[tuple[Any, str]] = [(coordinates, "coordinates")]
+    for _ in range(GEOMETRY_DEPTHS[kind]):
+        deeper = []
+        for item, where in level:
+            if not isinstance(item, list):
+                raise ValidationError(f"{where} must be an array ({expected})", field=field)
+            deeper += [(child, f"{where}[{index}]") for index, child in enumerate(item)]
+        level = deeper
+    for position, where in level:
+        if not _is_position(position):
+            raise ValidationError(
+                f"{where} must be a position, an array of 2 or 3 finite numbers ({expected})",
+                field=field,
+            )
+
+
+def _is_position(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and 2 <= len(value) <= 3
+        and all(_is_coordinate(number) for number in value)
     )
+
+
+def _is_coordinate(value: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _rings_closed(kind: str, coordinates: list[Any]) -> bool:
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    return all(len(ring) >= 4 and ring[0] == ring[-1] for polygon in polygons for ring in polygon)

@@ -8,6 +8,7 @@ import jsonpatch
 from django.db.models import QuerySet
 
 from campaign.actions.kinds import KINDS
+from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign
 from config.errors import ValidationError
 
@@ -51,8 +52,19 @@ def through_millisecond(end: datetime.datetime) -> datetime.datetime:
     return end.replace(microsecond=end.microsecond // 1000 * 1000 + 999)
 
 
+def own_audit_rows(actor: Actor) -> QuerySet[AuditLog]:
+    """The audit rows of the actor's own actions; for an API key restricted to a campaign,
+    only those about that campaign (the rest of its user's trail is none of the key's business).
+    """
+    query = AuditLog.objects.filter(actor=actor.user)
+    if actor.campaign_id is not None:
+        query = query.filter(campaign_id=actor.campaign_id)
+    return query
+
+
 def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
-    """The campaign of an entity, deleted or not, on any branch; None for worlds/locations.
+    """The campaign of an entity, deleted or not, on any branch; None for worlds, locations,
+    world-scoped variables (which belong to a world, not a branch) and missing entities.
 
     Raises a ValidationError for an unknown type or malformed id.
     """
@@ -69,7 +81,9 @@ def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
         return None
     model: Any = kind.model  # a branch-scoped model: it has the uid checked above
     row = model.all_objects.filter(uid=uid).select_related("branch__campaign").first()
-    return row.branch.campaign if row is not None else None
+    if row is None or row.branch is None:
+        return None
+    return row.branch.campaign  # type: ignore[no-any-return]
 
 
 def version_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:

@@ -67,15 +67,23 @@ def _require_scope(actor: Actor, minimum: Role) -> None:
 
 
 def can_access_world(actor: Actor, world: World, minimum: Role) -> bool:
-    """A world belongs to its creator; members of its campaigns read it, their GMs edit its map."""
+    """A world belongs to its creator; members of its campaigns read it, their GMs edit its map.
+
+    An API key restricted to a campaign reaches that campaign's world and no other, even one
+    its user owns.
+    """
     if actor.is_system:
         return True
     user = actor.user
     if user is None or not user.is_authenticated:
         return False
+    campaigns = Campaign.objects.filter(world_id=world.pk)
+    if actor.campaign_id is not None:
+        campaigns = campaigns.filter(pk=actor.campaign_id)
+        if not campaigns.exists():
+            return False
     if user.is_superuser or world.owner_id == user.pk:
         return True
-    campaigns = Campaign.objects.filter(world_id=world.pk)
     if campaigns.filter(owner_id=user.pk).exists():
         return True
     roles = [r for r, rank in RANK.items() if rank >= RANK[minimum] and r != Role.OWNER] + [
@@ -111,6 +119,41 @@ def readable_campaigns(actor: Actor) -> QuerySet[Campaign]:
     if actor.campaign_id is not None:
         query = query.filter(pk=actor.campaign_id)
     return query
+
+
+def readable_worlds(actor: Actor) -> QuerySet[World]:
+    """The worlds the actor may read (see ``can_access_world``): their own and those of the
+    campaigns they read; a campaign-restricted API key reads only its campaign's world."""
+    if actor.is_system:
+        return World.objects.all()
+    campaigns = readable_campaigns(actor)  # refuses anonymous callers; narrowed by a key
+    in_campaigns = Q(pk__in=campaigns.values("world_id"))
+    if actor.campaign_id is not None:
+        return World.objects.filter(in_campaigns)
+    user = actor.user
+    assert user is not None
+    if user.is_superuser:
+        return World.objects.all()
+    return World.objects.filter(Q(owner=user) | in_campaigns)
+
+
+def require_creator(actor: Actor) -> User:
+    """Creating a world or a campaign makes something outside every existing campaign, owned
+    by the actor's user: that needs a user session, or an API key with the "admin" scope that
+    is not restricted to a campaign (a restricted key could otherwise escape its campaign)."""
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        raise AuthenticationError("Authentication required")
+    if actor.scopes is not None:
+        if actor.campaign_id is not None:
+            raise PermissionDenied(
+                "This API key is restricted to one campaign; it cannot create worlds or campaigns"
+            )
+        if "admin" not in actor.scopes:
+            raise PermissionDenied(
+                "This API key lacks the 'admin' scope needed to create worlds or campaigns"
+            )
+    return user
 
 
 def require_world_owner(actor: Actor, world: World, hidden: NotFound | None = None) -> None:

@@ -30,6 +30,7 @@ ENTITY_NAMESPACES = {
     "campaign",
 }
 GRAPH_TTL = 3600
+OUTER_SCOPES = frozenset({"campaign", "world"})
 
 
 def variable_node_id(variable: StateVariable) -> str:
@@ -60,7 +61,20 @@ class Visibility:
         self.fallbacks = [("campaign", str(campaign_id)), ("world", str(world_id))]
 
     def resolve(self, scope: str, scope_uid: Any, key: str) -> list[StateVariable]:
-        """The variables ``key`` may mean; a type-wide rule (no uid) may mean any entity's."""
+        """The variables ``key`` may mean; a type-wide rule (no uid) may mean any entity's.
+
+        A campaign's or world's formula is evaluated inside every entity's context, where the
+        entity's own variable of that key shadows the outer ones: it may mean any of them.
+        """
+        if scope in OUTER_SCOPES:
+            entity_variables = [
+                variable
+                for entity_scope, keys in self.by_type.items()
+                if entity_scope not in OUTER_SCOPES
+                for variable in keys.get(key, [])
+            ]
+            outer = [self.by_scope[f].get(key) for f in self.fallbacks]
+            return [*entity_variables, *(v for v in outer if v is not None)]
         if scope_uid is None:
             candidates = self.by_type[scope].get(key, [])
             if candidates:

@@ -18,7 +18,11 @@ def iso(value: datetime.datetime | None) -> str | None:
     if value is None:
         return None
     utc = value.astimezone(datetime.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # Not strftime("%Y"): it writes the year 500 as "500", which is not ISO-8601.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}"
+        f":{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
 
 
 def public_id(instance: models.Model) -> str:

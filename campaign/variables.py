@@ -9,6 +9,7 @@ import math
 import re
 from typing import Any
 
+from campaign.actions.fields import json_value, storable
 from config.errors import ValidationError
 
 TYPES = ("string", "number", "boolean", "enum")
@@ -44,12 +45,12 @@ def clean_definition(definition: Any, field: str = "schema") -> dict[str, Any]:
             raise ValidationError(
                 "An enum needs a non-empty list of distinct strings", field=f"{field}.enumValues"
             )
-        cleaned["enumValues"] = options
+        cleaned["enumValues"] = [storable(o, f"{field}.enumValues") for o in options]
     cleaned["required"] = bool(definition.get("required", False))
     if "description" in definition and definition["description"] is not None:
         if not isinstance(definition["description"], str):
             raise ValidationError("description must be a string", field=f"{field}.description")
-        cleaned["description"] = definition["description"]
+        cleaned["description"] = storable(definition["description"], f"{field}.description")
     if definition.get("defaultValue") is not None:
         cleaned["defaultValue"] = clean_value(
             cleaned, definition["defaultValue"], f"{field}.defaultValue"
@@ -64,7 +65,7 @@ def clean_value(definition: dict[str, Any], value: Any, field: str) -> Any:
             raise ValidationError(f"{definition['name']} is required", field=field)
         return None
     if kind == "string" and isinstance(value, str):
-        return value
+        return storable(value, field)
     if kind == "boolean" and isinstance(value, bool):
         return value
     if (
@@ -101,7 +102,9 @@ def clean_variables(schemas: list[dict[str, Any]], variables: Any) -> dict[str, 
     if not isinstance(variables, dict):
         raise ValidationError("variables must be an object", field="variables")
     if not schemas:
-        return dict(variables)
+        # Free-form values; null means "no value", as for typed ones.
+        free = {name: value for name, value in variables.items() if value is not None}
+        return json_value(free, "variables")  # type: ignore[no-any-return]
     by_name = {d["name"]: d for d in schemas}
     undeclared = sorted(set(variables) - set(by_name))
     if undeclared:

@@ -7,6 +7,9 @@ from rules import jsonlogic
 
 # Nested deeper than a GM would write by hand; also bounds the cost of a single evaluation.
 MAX_DEPTH = 32
+# The JSON nesting of the deepest expression ``validate`` accepts: each operator level is an
+# object and its array of arguments. Stored expressions are refused deeper than this.
+MAX_JSON_DEPTH = 2 * jsonlogic.DEFAULT_LIMITS.max_depth + 2
 
 
 def validate(expression: Any, field: str = "expression") -> None:

@@ -49,7 +49,7 @@ def validate_patch(payload: Any, target_type: str, field: str = "payload") -> li
         if not isinstance(operation, dict):
             raise ValidationError("Each operation must be an object", field=where)
         op = operation.get("op")
-        if op not in OPERATIONS:
+        if not isinstance(op, str) or op not in OPERATIONS:
             raise ValidationError(
                 f"op must be one of {', '.join(sorted(OPERATIONS))}", field=f"{where}.op"
             )
@@ -75,7 +75,8 @@ def written_roots(payload: Any) -> frozenset[str]:
         return frozenset()
     roots = set()
     for operation in payload:
-        if isinstance(operation, dict) and operation.get("op") in WRITING:
+        op = operation.get("op") if isinstance(operation, dict) else None
+        if isinstance(op, str) and op in WRITING:
             path = operation.get("path")
             if isinstance(path, str) and path.startswith("/"):
                 roots.add(path[1:].split("/", 1)[0])

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaign.actions import entities, history
@@ -38,6 +38,22 @@ def load_branch(actor: Actor, branch_id: Any, minimum: Any = READ) -> Branch:
 def _name_taken(branch: Branch, name: str) -> bool:
     others = Branch.objects.filter(campaign_id=branch.campaign_id, name=name)
     return others.exclude(pk=branch.pk).exists()
+
+
+def _name_in_use(name: str) -> ValidationError:
+    return ValidationError(f"A branch named {name!r} already exists", field="name")
+
+
+def _save(branch: Branch) -> None:
+    """Save in a savepoint: a concurrent request that took the name after our check fails the
+    unique index, which is the same refusal as the check's."""
+    try:
+        with transaction.atomic():
+            branch.save()
+    except IntegrityError as exc:
+        if _name_taken(branch, branch.name):
+            raise _name_in_use(branch.name) from exc
+        raise
 
 
 def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any] | None) -> None:
@@ -81,9 +97,9 @@ def create_branch(actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str
         **cleaned,
     )
     if _name_taken(branch, branch.name):
-        raise ValidationError(f"A branch named {branch.name!r} already exists", field="name")
+        raise _name_in_use(branch.name)
     with transaction.atomic():
-        branch.save()
+        _save(branch)
         _write(actor, branch, Operation.CREATE, None)
     return branch
 
@@ -94,7 +110,7 @@ def update_branch(
     branch = load_branch(actor, branch_id, WRITE)
     cleaned = f.clean_fields(data, FIELDS)
     if "name" in cleaned and _name_taken(branch, cleaned["name"]):
-        raise ValidationError(f"A branch named {cleaned['name']!r} already exists", field="name")
+        raise _name_in_use(cleaned["name"])
     with transaction.atomic():
         locked = Branch.objects.select_for_update().get(pk=branch.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -109,7 +125,7 @@ def update_branch(
         for field, value in cleaned.items():
             setattr(locked, field, value)
         locked.version += 1
-        locked.save()
+        _save(locked)
         _write(actor, locked, Operation.UPDATE, previous)
     return locked
 

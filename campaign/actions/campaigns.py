@@ -1,7 +1,7 @@
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from campaign.actions import entities, history
 from campaign.actions import fields as f
@@ -19,9 +19,9 @@ from campaign.models import (
     Role,
     User,
 )
-from campaign.permissions import MANAGE, WRITE
+from campaign.permissions import MANAGE, WRITE, require_creator
 from campaign.snapshots import snapshot
-from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from config.errors import Conflict, NotFound, ValidationError
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 MAIN_BRANCH_NAME = "main"
@@ -41,16 +41,18 @@ def create_campaign(
     *,
     current_world_time: datetime.datetime | None = None,
 ) -> Campaign:
-    """A campaign and its main branch, whose clock starts at ``current_world_time``."""
-    if actor.user is None:
-        raise AuthenticationError("Authentication required")
+    """A campaign and its main branch, whose clock starts at ``current_world_time``.
+
+    Needs a user session or an unrestricted API key with the "admin" scope (``require_creator``).
+    """
+    owner = require_creator(actor)
     # The world's owner only: owning a campaign lets one edit the world's map, so a member of
     # another campaign in the world must not be able to start one.
     world = entities.load(actor, "world", world_id, minimum=MANAGE, field="worldId")
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
     start = f.moment(current_world_time, "currentWorldTime")
     with transaction.atomic():
-        campaign = entities.save_new(actor, Campaign(world=world, owner=actor.user, **cleaned))
+        campaign = entities.save_new(actor, Campaign(world=world, owner=owner, **cleaned))
         Branch.objects.create(campaign=campaign, name=MAIN_BRANCH_NAME, current_world_time=start)
     return campaign
 
@@ -154,10 +156,17 @@ def add_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> Campa
         raise NotFound.entity("user", user_id)
     if user.pk == campaign.owner_id:
         raise ValidationError("The owner is already a member of the campaign", field="userId")
+    already = ValidationError("This user is already a member", field="userId")
     with transaction.atomic():
         if CampaignMembership.objects.filter(user=user, campaign=campaign).exists():
-            raise ValidationError("This user is already a member", field="userId")
-        membership = CampaignMembership.objects.create(user=user, campaign=campaign, role=role)
+            raise already
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent add wins the unique index
+                membership = CampaignMembership.objects.create(
+                    user=user, campaign=campaign, role=role
+                )
+        except IntegrityError as exc:
+            raise already from exc
         _audit_membership(
             actor, campaign, membership, Operation.CREATE, None, _member_state(membership)
         )

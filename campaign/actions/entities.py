@@ -16,7 +16,7 @@ from django.utils import timezone
 from campaign import variables as typed_variables
 from campaign.actions import history
 from campaign.actions.fields import moment
-from campaign.actions.kinds import KINDS, Kind, campaign_of, kind_of
+from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
 from campaign.actor import Actor
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
@@ -84,7 +84,12 @@ def load(
     kind = KINDS[kind_name]
     uid = parse_id(entity_id, field)
     if hasattr(kind.model, "uid"):
-        query = kind.model.objects.filter(uid=uid).select_related("branch__campaign")
+        # A deleted branch takes its rows out of reach with it.
+        query = (
+            kind.model.objects.filter(uid=uid)
+            .exclude(branch__deleted_at__isnull=False)
+            .select_related("branch__campaign")
+        )
         if branch_id is not None:
             query = query.filter(branch_id=parse_id(branch_id, "branchId"))
         else:
@@ -177,16 +182,24 @@ def save_new(actor: Actor, instance: M, *, world_time: datetime.datetime | None 
     return instance
 
 
+Changes = Mapping[str, Any] | Callable[[Any], Mapping[str, Any]]
+
+
 def update(
     actor: Actor,
     instance: M,
-    changes: Mapping[str, Any],
+    changes: Changes,
     *,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
     operation: str = Operation.UPDATE,
 ) -> M:
-    """Apply ``changes`` with one compare-and-set on ``version`` (DESIGN §5.6)."""
+    """Apply ``changes`` with one compare-and-set on ``version`` (DESIGN §5.6).
+
+    ``changes`` may be a function of the row as locked, for changes derived from its current
+    state (a variable added to the current variables): computing them from the copy the caller
+    read earlier would silently drop a concurrent writer's change.
+    """
     model = type(instance)
     manager = model._base_manager
     with transaction.atomic():
@@ -195,6 +208,8 @@ def update(
             raise NotFound.entity(kind_of(instance).entity_type, public_id(instance))
         if expected_version is not None and current.version != expected_version:
             raise _conflict(instance, expected_version, current.version)
+        if callable(changes):
+            changes = changes(current)
         previous = snapshot(current)
         now = timezone.now()
         written = manager.filter(pk=instance.pk, version=current.version).update(
@@ -261,24 +276,25 @@ def soft_delete(
             world_time=world_time,
             operation=Operation.DELETE,
         )
-        assert deleted.deleted_at is not None  # type: ignore[attr-defined]
-        _cascade(actor, kind_of(deleted), [deleted.pk], deleted, world_time)
+        assert deleted.deleted_at is not None
+        _cascade(actor, kind_of(deleted), [deleted], deleted, world_time)
+        for child_kind_name, pointer in kind_of(deleted).detach:
+            for row in KINDS[child_kind_name].model.objects.filter(**{pointer: deleted}):
+                update(actor, row, {pointer: None}, world_time=world_time)
     return deleted
 
 
 def _cascade(
     actor: Actor,
     kind: Kind,
-    parent_pks: list[Any],
-    root: models.Model,
+    parents: list[Any],
+    root: Any,
     world_time: datetime.datetime | None,
 ) -> None:
-    stamp = root.deleted_at  # type: ignore[attr-defined]
-    for child_kind_name, lookup in kind.cascade:
-        child_kind = KINDS[child_kind_name]
-        children = list(
-            child_kind.model.objects.select_for_update().filter(**{f"{lookup}__in": parent_pks})
-        )
+    stamp = root.deleted_at
+    for spec in kind.cascade:
+        child_kind = KINDS[spec.kind]
+        children = list(_children(spec, parents).select_for_update())
         if not children:
             continue
         for child in children:
@@ -297,7 +313,22 @@ def _cascade(
                     "cascadedFrom": f"{kind_of(root).entity_type}:{public_id(root)}",
                 },
             )
-        _cascade(actor, child_kind, [c.pk for c in children], root, world_time)
+        _cascade(actor, child_kind, children, root, world_time)
+
+
+def _children(spec: Child, parents: list[Any]) -> Any:
+    query = KINDS[spec.kind].model.objects.filter(
+        **{f"{spec.lookup}__in": [getattr(p, spec.by) for p in parents]}, **dict(spec.where)
+    )
+    if spec.by == "uid":
+        # A uid names the entity on every branch: only the parents' branch's rows go.
+        query = query.filter(branch_id__in={p.branch_id for p in parents})
+    return query
+
+
+def children_of(instance: Any) -> list[Any]:
+    """The live rows a soft delete of ``instance`` takes with it directly (one level)."""
+    return [child for spec in kind_of(instance).cascade for child in _children(spec, [instance])]
 
 
 def set_level(
@@ -336,46 +367,42 @@ def define_variable_schema(
     """Add a variable definition, or replace the one with the same name; existing values must
     still fit (a value that no longer does is an error naming it)."""
     cleaned = typed_variables.clean_definition(definition)
-    schemas = [d for d in instance.variable_schemas if d["name"] != cleaned["name"]]  # type: ignore[attr-defined]
-    schemas.append(cleaned)
-    values = typed_variables.clean_variables(schemas, instance.variables)  # type: ignore[attr-defined]
-    return update(
-        actor,
-        instance,
-        {"variable_schemas": schemas, "variables": values},
-        expected_version=expected_version,
-    )
+
+    def changes(current: Any) -> dict[str, Any]:
+        schemas = [d for d in current.variable_schemas if d["name"] != cleaned["name"]]
+        schemas.append(cleaned)
+        values = typed_variables.clean_variables(schemas, current.variables)
+        return {"variable_schemas": schemas, "variables": values}
+
+    return update(actor, instance, changes, expected_version=expected_version)
 
 
 def delete_variable_schema(
     actor: Actor, instance: M, name: str, *, expected_version: int | None = None
 ) -> M:
-    schemas = instance.variable_schemas  # type: ignore[attr-defined]
-    if not any(d["name"] == name for d in schemas):
-        raise ValidationError(f"No variable named {name!r} is defined", field="name")
-    values = dict(instance.variables)  # type: ignore[attr-defined]
-    values.pop(name, None)
-    return update(
-        actor,
-        instance,
-        {"variable_schemas": [d for d in schemas if d["name"] != name], "variables": values},
-        expected_version=expected_version,
-    )
+
+    def changes(current: Any) -> dict[str, Any]:
+        schemas = current.variable_schemas
+        if not any(d["name"] == name for d in schemas):
+            raise ValidationError(f"No variable named {name!r} is defined", field="name")
+        values = {k: v for k, v in current.variables.items() if k != name}
+        return {"variable_schemas": [d for d in schemas if d["name"] != name], "variables": values}
+
+    return update(actor, instance, changes, expected_version=expected_version)
 
 
 def set_variable(
     actor: Actor, instance: M, name: str, value: Any, *, expected_version: int | None = None
 ) -> M:
-    schemas = instance.variable_schemas  # type: ignore[attr-defined]
-    if schemas and not any(d["name"] == name for d in schemas):
-        raise ValidationError(f"No variable named {name!r} is defined", field="name")
-    values = {**instance.variables, name: value}  # type: ignore[attr-defined]
-    return update(
-        actor,
-        instance,
-        {"variables": typed_variables.clean_variables(schemas, values)},
-        expected_version=expected_version,
-    )
+
+    def changes(current: Any) -> dict[str, Any]:
+        schemas = current.variable_schemas
+        if schemas and not any(d["name"] == name for d in schemas):
+            raise ValidationError(f"No variable named {name!r} is defined", field="name")
+        values = {**current.variables, name: value}
+        return {"variables": typed_variables.clean_variables(schemas, values)}
+
+    return update(actor, instance, changes, expected_version=expected_version)
 
 
 def with_typed_variables(
@@ -438,11 +465,12 @@ def edit(
 ) -> Any:
     """Load, authorize (GM or owner), clean and compare-and-set update one entity."""
     instance = load(actor, kind_name, entity_id, branch_id=branch_id, minimum=WRITE)
-    cleaned = with_typed_variables(clean(dict(data), instance.branch, instance), instance)
+    cleaned = clean(dict(data), instance.branch, instance)
     return update(
         actor,
         instance,
-        cleaned,
+        # Variables are checked against the schemas of the row as locked, not as read.
+        lambda current: with_typed_variables(dict(cleaned), current),
         expected_version=expected_version,
         world_time=moment(world_time, "worldTime"),
     )

@@ -3,6 +3,7 @@
 
 import datetime
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -11,12 +12,67 @@ from config.errors import ValidationError
 Cleaner = Callable[[Any, str], Any]
 MAX_NAME = 200
 MAX_TEXT = 10_000
+# JSON nested deeper than this is refused: no hand-written value comes close, and deeper ones
+# exhaust the recursion of the JSON encoder and of jsonpatch.
+MAX_JSON_DEPTH = 64
+# What no database column holds: NUL (PostgreSQL's text and jsonb refuse it) and unpaired
+# UTF-16 surrogates (which cannot be encoded as UTF-8).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: str, field: str) -> str:
+    """``value``, unless it holds a character that no text column can store."""
+    if UNSTORABLE.search(value):
+        raise ValidationError(
+            f"{field} must not contain NUL characters or unpaired surrogates", field=field
+        )
+    return value
+
+
+def json_value(value: Any, field: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``value`` if it is plain JSON the database can store: objects with string keys, arrays,
+    strings without NUL, finite numbers, booleans and null, at most ``max_depth`` deep."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            storable(item, field)
+        elif isinstance(item, bool) or item is None:
+            pass
+        elif isinstance(item, int | float):
+            if not _finite(item):
+                raise ValidationError(
+                    f"{field} must hold only finite numbers (not NaN or Infinity)", field=field
+                )
+        elif isinstance(item, dict | list):
+            if depth >= max_depth:
+                raise ValidationError(
+                    f"{field} is nested more than {max_depth} levels deep", field=field
+                )
+            children: Iterable[Any] = item
+            if isinstance(item, dict):
+                for key in item:
+                    if not isinstance(key, str):
+                        raise ValidationError(f"{field} must have string keys", field=field)
+                    storable(key, field)
+                children = item.values()
+            stack.extend((child, depth + 1) for child in children)
+        else:
+            raise ValidationError(f"{field} must be a JSON value", field=field)
+    return value
+
+
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def name(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field} must be a non-empty string", field=field)
-    value = value.strip()
+    value = storable(value.strip(), field)
     if len(value) > MAX_NAME:
         raise ValidationError(f"{field} must be at most {MAX_NAME} characters", field=field)
     return value
@@ -29,7 +85,7 @@ def text(value: Any, field: str) -> str:
         raise ValidationError(f"{field} must be a string", field=field)
     if len(value) > MAX_TEXT:
         raise ValidationError(f"{field} must be at most {MAX_TEXT} characters", field=field)
-    return value
+    return storable(value, field)
 
 
 def boolean(value: Any, field: str) -> bool:
@@ -58,11 +114,7 @@ def number(*, nullable: bool = True) -> Cleaner:
     def clean(value: Any, field: str) -> float | None:
         if value is None and nullable:
             return None
-        if (
-            not isinstance(value, int | float)
-            or isinstance(value, bool)
-            or not math.isfinite(value)
-        ):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not _finite(value):
             raise ValidationError(f"{field} must be a finite number", field=field)
         return float(value)
 
@@ -92,6 +144,17 @@ def moment(value: Any, field: str) -> datetime.datetime | None:
         raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field)
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
+    return in_utc_range(value, field)
+
+
+def in_utc_range(value: datetime.datetime, field: str) -> datetime.datetime:
+    """``value`` if it is an instant of the years 1 to 9999 in UTC too (where it is stored)."""
+    try:
+        value.astimezone(datetime.UTC)
+    except OverflowError as exc:
+        raise ValidationError(
+            f"{field} must fall between the years 1 and 9999 in UTC", field=field
+        ) from exc
     return value
 
 
@@ -100,7 +163,7 @@ def json_object(value: Any, field: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise ValidationError(f"{field} must be a JSON object", field=field)
-    return value
+    return json_value(value, field)  # type: ignore[no-any-return]
 
 
 def json_list(value: Any, field: str) -> list[Any]:
@@ -108,7 +171,7 @@ def json_list(value: Any, field: str) -> list[Any]:
         return []
     if not isinstance(value, list):
         raise ValidationError(f"{field} must be a JSON array", field=field)
-    return value
+    return json_value(value, field)  # type: ignore[no-any-return]
 
 
 def string_list(value: Any, field: str) -> list[str]:

@@ -130,6 +130,17 @@ def after_commit(
     if campaign is not None and branch is not None:
         campaign_id, branch_id = campaign.pk, branch.pk
         transaction.on_commit(lambda: generations.bump(campaign_id, branch_id))
+    elif campaign is not None:
+        # The campaign itself changed (rules read its name): every branch sees the change.
+        campaign_id = campaign.pk
+
+        def bump_all() -> None:
+            for branch_id in Branch.objects.filter(campaign_id=campaign_id).values_list(
+                "pk", flat=True
+            ):
+                generations.bump(campaign_id, branch_id)
+
+        transaction.on_commit(bump_all)
     rooms = list(extra_rooms)
     if campaign is not None:
         rooms.insert(0, publish.room("campaign", campaign.pk))

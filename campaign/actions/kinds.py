@@ -25,11 +25,39 @@ from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 
 @dataclass(frozen=True)
+class Child:
+    """Rows that go when their parent goes: ``lookup`` on the child holds the parent's ``by``
+    (its primary key, or its ``uid`` for rules, which refer to entities across branches)."""
+
+    kind: str
+    lookup: str
+    by: str = "pk"
+    where: tuple[tuple[str, str], ...] = ()
+
+
+def rules_of(entity_type: str, *, occurrence: bool = False) -> tuple[Child, ...]:
+    """The rules about an entity: its conditions, variables and the effects aimed at it (and,
+    for events and encounters, the effects and availability conditions they carry)."""
+    children: tuple[Child, ...] = (
+        Child("field_condition", "target_uid", "uid", (("target_type", entity_type),)),
+        Child("state_variable", "scope_uid", "uid", (("scope", entity_type),)),
+        Child("effect", "target_uid", "uid", (("target_type", entity_type),)),
+    )
+    if occurrence:
+        children += (
+            Child("effect", "source_uid", "uid", (("source_type", entity_type),)),
+            Child("condition", "target_uid", "uid", (("target_type", entity_type),)),
+        )
+    return children
+
+
+@dataclass(frozen=True)
 class Kind:
     model: type[VersionedModel]
     label: str
-    # Children soft-deleted with the entity: (child kind name, lookup from the child to the parent).
-    cascade: tuple[tuple[str, str], ...] = ()
+    cascade: tuple[Child, ...] = ()
+    # Rows that merely point at the entity: the pointer is cleared, the row stays.
+    detach: tuple[tuple[str, str], ...] = ()
     level_field: str | None = None
     level_range: tuple[int, int] | None = None
     rooms: Callable[[models.Model], tuple[str, ...]] = field(default=lambda _: ())
@@ -42,19 +70,26 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "world": Kind(World, "World"),
     "campaign": Kind(Campaign, "Campaign"),
-    "location": Kind(Location, "Location", cascade=(("location", "parent"),)),
-    "party": Kind(Party, "Party", level_field="manual_level_override", level_range=(1, 20)),
+    "location": Kind(Location, "Location", cascade=(Child("location", "parent"),)),
+    "party": Kind(
+        Party,
+        "Party",
+        cascade=rules_of("party"),
+        detach=(("character", "party"),),
+        level_field="manual_level_override",
+        level_range=(1, 20),
+    ),
     "kingdom": Kind(
         Kingdom,
         "Kingdom",
-        cascade=(("settlement", "kingdom"),),
+        cascade=(Child("settlement", "kingdom"), *rules_of("kingdom")),
         level_field="level",
         level_range=(1, 10),
     ),
     "settlement": Kind(
         Settlement,
         "Settlement",
-        cascade=(("structure", "settlement"),),
+        cascade=(Child("structure", "settlement"), *rules_of("settlement")),
         level_field="level",
         level_range=(1, 10),
         rooms=lambda s: (room("settlement", s.uid),),  # type: ignore[attr-defined]
@@ -62,6 +97,7 @@ KINDS: dict[str, Kind] = {
     "structure": Kind(
         Structure,
         "Structure",
+        cascade=rules_of("structure"),
         level_field="level",
         level_range=(1, 5),
         rooms=lambda s: (
@@ -69,16 +105,30 @@ KINDS: dict[str, Kind] = {
             room("settlement", s.settlement.uid),  # type: ignore[attr-defined]
         ),
     ),
-    "character": Kind(Character, "Character", level_field="level", level_range=(1, 20)),
+    "character": Kind(
+        Character,
+        "Character",
+        cascade=rules_of("character"),
+        level_field="level",
+        level_range=(1, 20),
+    ),
     "event": Kind(
         Event,
         "Event",
-        cascade=(("link", "source_event"), ("link", "target_event")),
+        cascade=(
+            Child("link", "source_event"),
+            Child("link", "target_event"),
+            *rules_of("event", occurrence=True),
+        ),
     ),
     "encounter": Kind(
         Encounter,
         "Encounter",
-        cascade=(("link", "source_encounter"), ("link", "target_encounter")),
+        cascade=(
+            Child("link", "source_encounter"),
+            Child("link", "target_encounter"),
+            *rules_of("encounter", occurrence=True),
+        ),
     ),
     "link": Kind(Link, "Link"),
     "field_condition": Kind(FieldCondition, "Field condition"),

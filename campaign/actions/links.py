@@ -1,4 +1,7 @@
+from collections.abc import Callable
 from typing import Any
+
+from django.db import IntegrityError, transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
@@ -19,12 +22,25 @@ FIELDS: dict[str, f.Cleaner] = {
 UPDATABLE = ("link_type", "description")
 
 
+def _refuse_duplicate(branch: Branch, link_type: str, ends: dict[str, Any], link: Any) -> None:
+    duplicate = Link.objects.filter(branch=branch, link_type=link_type, **ends)
+    if link is not None:
+        duplicate = duplicate.exclude(pk=link.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            "A link of this type already exists between these entities", field="linkType"
+        )
+
+
 def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, Any]:
     if link is not None:
         fixed = sorted(set(data) - set(UPDATABLE))
         if fixed:
             raise ValidationError(f"A link's {fixed[0]} cannot change", field=fixed[0])
-        return f.clean_fields(data, FIELDS)
+        cleaned = f.clean_fields(data, FIELDS)
+        if "link_type" in cleaned:
+            _refuse_duplicate(branch, cleaned["link_type"], _ends(link), link)
+        return cleaned
     cleaned = f.clean_fields(
         data, FIELDS, required=("source_type", "source_id", "target_type", "target_id", "link_type")
     )
@@ -37,20 +53,45 @@ def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, 
     source, target = ends.values()
     if source == target:
         raise ValidationError("A link cannot connect an entity to itself", field="targetId")
-    duplicate = Link.objects.filter(branch=branch, link_type=cleaned["link_type"], **ends)
-    if duplicate.exists():
-        raise ValidationError(
-            "A link of this type already exists between these entities", field="linkType"
-        )
+    _refuse_duplicate(branch, cleaned["link_type"], ends, None)
     return {**cleaned, **ends}
 
 
+def _ends(link: Link) -> dict[str, Any]:
+    return {
+        f"{end}_{kind}_id": getattr(link, f"{end}_{kind}_id")
+        for end in ("source", "target")
+        for kind in ENDPOINT_TYPES
+        if getattr(link, f"{end}_{kind}_id") is not None
+    }
+
+
+def _saved(save: Callable[[entities.Clean], Link], data: dict[str, Any]) -> Link:
+    """``save(clean)`` in a savepoint. A concurrent request that made the same link after our
+    check fails the unique index: answered with the check's refusal, by checking again."""
+    seen: list[tuple[Branch, Link | None]] = []
+
+    def recording(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, Any]:
+        seen.append((branch, link))
+        return clean(data, branch, link)
+
+    try:
+        with transaction.atomic():
+            return save(recording)
+    except IntegrityError:
+        for branch, link in seen[:1]:
+            clean(dict(data), branch, link)
+        raise
+
+
 def create_link(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Link:
-    return entities.create_in_campaign(actor, Link, campaign_id, data, clean, **options)
+    return _saved(
+        lambda c: entities.create_in_campaign(actor, Link, campaign_id, data, c, **options), data
+    )
 
 
 def update_link(actor: Actor, link_id: Any, data: dict[str, Any], **options: Any) -> Link:
-    return entities.edit(actor, "link", link_id, data, clean, **options)  # type: ignore[no-any-return]
+    return _saved(lambda c: entities.edit(actor, "link", link_id, data, c, **options), data)
 
 
 def campaign_of_endpoint(actor: Actor, kind: Any, entity_id: Any, branch_id: Any) -> Any:

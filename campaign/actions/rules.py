@@ -10,7 +10,7 @@ computed fields and graphs are never served stale.
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from campaign import rules_graph, tasks
 from campaign.actions import entities, follow_up
@@ -21,8 +21,8 @@ from campaign.permissions import MANAGE, WRITE, require_world
 from config.errors import ValidationError
 from rules import cache as generations
 from rules import expressions
-from rules.evaluation import VariableRule, fits_type, variable_graph
-from rules.graph import Edge, Node
+from rules.evaluation import fits_type
+from rules.graph import DependencyGraph, Edge, Node
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 from rules.models.effects import EffectTarget, EffectTiming
 from rules.models.kinds import Occurrence, RuleTarget
@@ -54,7 +54,12 @@ def lower_choice(options: type[Any]) -> f.Cleaner:
 
 def expression(value: Any, field: str) -> Any:
     expressions.validate(value, field)
-    return value
+    return stored_json(value, field)
+
+
+def stored_json(value: Any, field: str) -> Any:
+    """A value, formula or payload the database can store (no NUL, NaN, or runaway nesting)."""
+    return f.json_value(value, field, max_depth=expressions.MAX_JSON_DEPTH)
 
 
 def target_branch(
@@ -129,8 +134,8 @@ def update_field_condition(
 # --- State variables ----------------------------------------------------------------------------
 
 VARIABLE_FIELDS: dict[str, f.Cleaner] = {
-    "value": lambda value, field: value,
-    "formula": lambda value, field: value,
+    "value": f.json_value,
+    "formula": stored_json,
     "description": f.text,
     "is_active": f.boolean,
 }
@@ -179,61 +184,61 @@ def _variable_home(
 
 
 def _refuse_cycles(variable: StateVariable) -> None:
-    """Refuse a derived formula that would make a variable depend on itself."""
+    """Refuse a derived formula that would make a variable depend on itself, through any chain
+    of variables that can see each other (naming the cycle)."""
     if variable.type != VariableType.DERIVED:
         return
     if variable.branch is None:
-        _refuse_world_cycles(variable)
-        return
-    graph = rules_graph.build(variable.branch)
-    node_id = rules_graph.variable_node_id(variable)
-    if node_id in graph.nodes:
-        graph.outgoing.pop(node_id, None)
-        for edges in graph.incoming.values():
-            edges[:] = [e for e in edges if e.from_id != node_id]
-    else:
-        graph.add_node(Node(node_id, "VARIABLE", str(variable.uid), variable.key))
-    # The variable as it is about to be saved: a formula may name the variable itself.
-    others = [v for v in rules_graph.branch_variables(variable.branch) if v.uid != variable.uid]
-    visibility = rules_graph.Visibility(
-        [*others, variable],
-        variable.branch.campaign_id,
-        variable.branch.campaign.world_id,
-    )
-    targets = {
-        rules_graph.variable_node_id(v)
-        for key in expressions.variable_keys(variable.formula)
-        for v in visibility.resolve(variable.scope, variable.scope_uid, key)
-    }
-    cycle = graph.would_create_cycle(node_id, targets)
-    if cycle is not None:
-        labels = [graph.nodes[n].label if n in graph.nodes else variable.key for n in cycle.path]
-        raise ValidationError(
-            "This formula would create a cycle: " + " -> ".join(labels),
-            field="formula",
-            cycle=cycle.path,
+        in_scope = list(
+            StateVariable.objects.filter(
+                branch__isnull=True,
+                scope=VariableScope.WORLD,
+                scope_uid=variable.scope_uid,
+                is_active=True,
+            )
         )
-    for target in sorted(targets):
-        graph.add_edge(Edge(node_id, target, "READS"))
-
-
-def _refuse_world_cycles(variable: StateVariable) -> None:
-    """World variables see only each other: the same check within the world's variables."""
-    world = StateVariable.objects.filter(
-        branch__isnull=True, scope=VariableScope.WORLD, scope_uid=variable.scope_uid, is_active=True
-    )
-    rows = [v for v in world if v.uid != variable.uid] + [variable]
-    graph = variable_graph(
-        VariableRule(str(v.uid), v.key, v.type, v.value, v.formula) for v in rows
-    )
+        campaign_id, world_id = None, variable.scope_uid
+    else:
+        in_scope = rules_graph.branch_variables(variable.branch)
+        campaign_id = variable.branch.campaign_id
+        world_id = variable.branch.campaign.world_id
+    # The variable as it is about to be saved: a formula may name the variable itself.
+    variables = [v for v in in_scope if v.uid != variable.uid] + [variable]
+    visibility = rules_graph.Visibility(variables, campaign_id, world_id)
+    graph = DependencyGraph()
+    for each in variables:
+        graph.add_node(
+            Node(
+                rules_graph.variable_node_id(each),
+                "VARIABLE",
+                str(each.uid),
+                f"{each.scope}:{each.key}",
+            )
+        )
+    for each in variables:
+        if each.type != VariableType.DERIVED:
+            continue
+        for key in sorted(expressions.variable_keys(each.formula)):
+            for target in visibility.resolve(each.scope, each.scope_uid, key):
+                graph.add_edge(
+                    Edge(
+                        rules_graph.variable_node_id(each),
+                        rules_graph.variable_node_id(target),
+                        "READS",
+                    )
+                )
     node_id = rules_graph.variable_node_id(variable)
     for cycle in graph.find_cycles():
         if node_id in cycle.path:
-            labels = [f"world:{graph.nodes[n].label}" for n in cycle.path]
+            # Told from the variable being changed: b -> a -> b when b is the one edited.
+            loop = cycle.path[:-1]
+            start = loop.index(node_id)
+            path = [*loop[start:], *loop[:start], node_id]
+            labels = [graph.nodes[n].label for n in path]
             raise ValidationError(
                 "This formula would create a cycle: " + " -> ".join(labels),
                 field="formula",
-                cycle=cycle.path,
+                cycle=path,
             )
 
 
@@ -252,8 +257,12 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
     cleaned = f.clean_fields(data, VARIABLE_FIELDS)
     _check_value_and_formula(kind, cleaned.get("value"), cleaned.get("formula"))
     taken = StateVariable.objects.filter(branch=branch, scope=scope, scope_uid=scope_uid, key=key)
-    if taken.exists():
-        raise ValidationError(f"A variable {key!r} already exists in this scope", field="key")
+
+    def refuse_taken() -> None:
+        if taken.exists():
+            raise ValidationError(f"A variable {key!r} already exists in this scope", field="key")
+
+    refuse_taken()
     variable = StateVariable(
         branch=branch,
         scope=scope,
@@ -265,7 +274,14 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
         **cleaned,
     )
     _refuse_cycles(variable)
-    return _changed(entities.save_new(actor, variable), set())
+    try:
+        with transaction.atomic():
+            saved = entities.save_new(actor, variable)
+    except IntegrityError:
+        # A concurrent request took the key after our check: the check's refusal.
+        refuse_taken()
+        raise
+    return _changed(saved, set())
 
 
 def update_state_variable(
@@ -296,7 +312,7 @@ EFFECT_FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
     "description": f.text,
     "effect_type": f.name,
-    "payload": lambda value, field: value,
+    "payload": f.json_value,
     "timing": f.choice(EffectTiming.values),
     "priority": f.integer(-1_000_000, 1_000_000),
     "is_active": f.boolean,

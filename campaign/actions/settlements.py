@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.actor import Actor
@@ -55,9 +57,15 @@ def create_settlement(
     def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
         return {**clean(data, branch, None), "kingdom": kingdom}
 
-    return entities.create_in_branch(
-        actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
-    )
+    try:
+        with transaction.atomic():  # a savepoint, for the race below
+            return entities.create_in_branch(
+                actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
+            )
+    except IntegrityError:
+        # A concurrent request settled the location after our check: the check's refusal.
+        _location(kingdom.branch, data.get("location_id"))
+        raise
 
 
 def update_settlement(

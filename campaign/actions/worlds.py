@@ -6,8 +6,8 @@ from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.actor import Actor
 from campaign.models import Campaign, Location, World
-from campaign.permissions import MANAGE, WRITE
-from config.errors import AuthenticationError, ValidationError
+from campaign.permissions import MANAGE, WRITE, require_creator
+from config.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -17,10 +17,10 @@ FIELDS: dict[str, f.Cleaner] = {
 
 
 def create_world(actor: Actor, data: dict[str, Any]) -> World:
-    if actor.user is None:
-        raise AuthenticationError("Authentication required")
+    """A new world owned by the actor's user (a user session or an unrestricted admin key)."""
+    owner = require_creator(actor)
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
-    return entities.save_new(actor, World(owner=actor.user, **cleaned))
+    return entities.save_new(actor, World(owner=owner, **cleaned))
 
 
 def update_world(

@@ -4,13 +4,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
 
-from campaign.admin.base import ReadOnlyAdmin
+from campaign.admin.base import ReadOnlyAdmin, actor_for
+from campaign.auth import api_keys, sessions
 from campaign.models import ApiKey, RefreshToken, User
 
 
@@ -61,12 +63,39 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Deactivating a user ends every session of theirs at once (and, should they be
+        reactivated, the tokens issued before stay dead)."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            sessions.logout_all(obj, by=actor_for(request), event="deactivated_by_admin")
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """A new (or removed) password ends every session of the user: whoever stole a token
+        or the old password is locked out."""
+        user = self.get_object(request, unquote(id))
+        before = user.password if user is not None else None
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    sessions.logout_all(
+                        user, by=actor_for(request), event="password_changed_by_admin"
+                    )
+        return response
+
 
 class CredentialAdmin(ReadOnlyAdmin):
     """Credentials are issued by the auth endpoints; here they can only be looked at and
-    revoked (they are not domain entities, so revoking sets ``revoked_at`` directly)."""
+    revoked, through the auth actions (``revoke``), which write the audit rows."""
 
     actions = ("revoke_selected",)
+
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> int:
+        raise NotImplementedError
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         opts = self.model._meta
@@ -74,7 +103,7 @@ class CredentialAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Revoke selected %(verbose_name_plural)s", permissions=["revoke"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = self.revoke(request, queryset)
         name = self.model._meta.verbose_name_plural
         self.message_user(request, f"Revoked {count} {name}.", messages.SUCCESS)
 
@@ -97,6 +126,9 @@ class ApiKeyAdmin(CredentialAdmin):
     date_hierarchy = "created_at"
     exclude = ("key_hash",)
 
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> int:
+        return api_keys.revoke_api_keys(actor_for(request), queryset)
+
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(CredentialAdmin):
@@ -106,6 +138,9 @@ class RefreshTokenAdmin(CredentialAdmin):
     search_fields = ("user__email", "=family")
     date_hierarchy = "created_at"
     exclude = ("token_hash",)
+
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> int:
+        return sessions.revoke_refresh_tokens(actor_for(request), queryset)
 
     @admin.display(boolean=True, description="active")
     def active(self, obj: RefreshToken) -> Any:

@@ -399,10 +399,7 @@ class EntityAdmin(HistoryMixin, admin.ModelAdmin):
         """The live rows a soft delete of ``obj`` takes with it (one level)."""
         if self.kind_name is None:
             return []
-        children: list[models.Model] = []
-        for child_kind, lookup in KINDS[self.kind_name].cascade:
-            children += list(KINDS[child_kind].model._default_manager.filter(**{lookup: obj}))
-        return children
+        return entities.children_of(obj)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """What the soft delete will take with it: the kinds' cascade, never a PROTECT error

@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaign.actions import entities, fields, history
 from campaign.actor import Actor
-from campaign.models import ApiKey, Operation, User
+from campaign.auth import sessions
+from campaign.models import ApiKey, Operation
 from campaign.permissions import READ
-from config.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from config.errors import AuthenticationError, NotFound, ValidationError
 
 KEY_PREFIX = "camp_sk_"
 KEY_FORMAT = re.compile(r"camp_sk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}")
@@ -38,7 +40,8 @@ def create_api_key(
     expires_at: datetime.datetime | str | None = None,
 ) -> tuple[ApiKey, str]:
     """A new key and its raw value, which is shown this once and never stored."""
-    user = _signed_in_user(actor)
+    user = sessions.session_user(actor)
+    sessions.check_text(name, "name")
     cleaned_name = fields.name(name, "name")
     cleaned_scopes = _clean_scopes(scopes)
     # A key may only be restricted to a campaign its owner belongs to.
@@ -68,13 +71,13 @@ def create_api_key(
 
 def list_api_keys(actor: Actor) -> list[ApiKey]:
     """The actor's keys that are not revoked, newest first (expired ones included, to renew)."""
-    user = _signed_in_user(actor)
+    user = sessions.session_user(actor)
     return list(ApiKey.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at"))
 
 
 def revoke_api_key(actor: Actor, key_id: Any) -> ApiKey:
     """Revoke one of the actor's own keys; anyone else's key is reported as not found."""
-    user = _signed_in_user(actor)
+    user = sessions.session_user(actor)
     missing = NotFound(f"API key {key_id} not found", id=str(key_id))
     try:
         pk = uuid.UUID(str(key_id))
@@ -88,11 +91,18 @@ def revoke_api_key(actor: Actor, key_id: Any) -> ApiKey:
         )
         if key is None:
             raise missing
-        before = describe(key)
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-        _audit(actor, key, Operation.UPDATE, previous=before, new=describe(key))
+        _revoke(actor, key)
     return key
+
+
+def revoke_api_keys(actor: Actor, keys: QuerySet[ApiKey]) -> int:
+    """Revoke the live ones among ``keys``, whoever owns them: for an operator in the admin
+    (who is trusted with every user's credentials). Returns how many were revoked."""
+    with transaction.atomic():
+        live = list(keys.filter(revoked_at__isnull=True).select_for_update(of=("self",)))
+        for key in live:
+            _revoke(actor, key)
+    return len(live)
 
 
 def authenticate_api_key(raw: str) -> Actor:
@@ -120,6 +130,13 @@ def authenticate_api_key(raw: str) -> Actor:
     )
 
 
+def _revoke(actor: Actor, key: ApiKey) -> None:
+    before = describe(key)
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    _audit(actor, key, Operation.UPDATE, previous=before, new=describe(key))
+
+
 def describe(key: ApiKey) -> dict[str, Any]:
     """The public face of a key (camelCase, JSON-ready); never the secret or its digest."""
 
@@ -139,15 +156,6 @@ def describe(key: ApiKey) -> dict[str, Any]:
     }
 
 
-def _signed_in_user(actor: Actor) -> User:
-    if actor.user is None or not actor.user.is_authenticated:
-        raise AuthenticationError("Authentication required")
-    # Otherwise a narrow key could mint itself a broader one.
-    if actor.scopes is not None:
-        raise PermissionDenied("API keys can only be managed by a signed-in user, not a key")
-    return actor.user
-
-
 def _clean_scopes(scopes: Iterable[str]) -> list[str]:
     chosen = list(scopes) if isinstance(scopes, list | tuple | set | frozenset) else []
     if not chosen or not all(isinstance(scope, str) and scope in SCOPES for scope in chosen):
@@ -159,7 +167,7 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
 
 def _digest(raw: str) -> str:
     # SHA-256 suffices: the secret has 256 random bits, so a leaked digest cannot be reversed.
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode(errors="surrogatepass")).hexdigest()
 
 
 def _audit(

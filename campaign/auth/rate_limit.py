@@ -28,8 +28,9 @@ def hit(bucket: str, client_id: str, limit: int, window_seconds: int) -> None:
     """Count one attempt by ``client_id`` in ``bucket``; raise ``RateLimited`` past ``limit``."""
     now = time.time()
     window = int(now // window_seconds)
-    # Hashed so that e-mail addresses are neither stored in the cache nor break its key rules.
-    digest = hashlib.sha256(client_id.encode()).hexdigest()
+    # Hashed so that e-mail addresses are neither stored in the cache nor break its key rules;
+    # "surrogatepass" so that any string (even a lone surrogate) counts instead of raising.
+    digest = hashlib.sha256(client_id.encode(errors="surrogatepass")).hexdigest()
     key = f"ratelimit:{bucket}:{digest}:{window}"
     cache.add(key, 0, timeout=window_seconds + 1)
     try:

@@ -8,6 +8,7 @@ both the thief and the victim must sign in again.
 Every action writes an AuditLog row (entity type "user"); no secret ever goes into it.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import secrets
@@ -28,14 +29,16 @@ from campaign.actions import fields, history
 from campaign.actor import Actor
 from campaign.auth import rate_limit, tokens
 from campaign.models import Operation, RefreshToken, User
-from config.errors import AuthenticationError, ValidationError
+from config.errors import AuthenticationError, PermissionDenied, ValidationError
 
 # One message for an unknown e-mail and a wrong password, so that sign-in reveals no accounts.
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_REFRESH_TOKEN = "Invalid refresh token"
 REFRESH_TOKEN_REUSED = "Refresh token reuse detected; please sign in again"
 
-LOGIN_ATTEMPTS_PER_MINUTE = 5
+LOGIN_ATTEMPTS_PER_MINUTE = 5  # per (IP address, e-mail): guessing one account's password
+# Per IP address, whatever the e-mail: spraying one password across many accounts.
+LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 30
 REGISTRATIONS_PER_HOUR = 10
 MAX_EMAIL_LENGTH = 254  # User.email's column size
 
@@ -64,8 +67,30 @@ def normalise_email(email: Any) -> str:
     return email.strip().lower() if isinstance(email, str) else ""
 
 
+def check_text(value: Any, field: str) -> None:
+    """Refuse a string that cannot be stored or hashed (``fields.storable``): PostgreSQL rejects
+    NUL characters, and a lone surrogate (JSON's ``\\ud800`` escape) has no UTF-8 encoding."""
+    if isinstance(value, str):
+        fields.storable(value, field)
+
+
+def session_user(actor: Actor) -> User:
+    """The user of a signed-in session (Bearer token, admin session), never of an API key.
+
+    Managing sessions and keys is refused to keys, over REST and GraphQL alike: otherwise a
+    narrow key could mint itself a broader one, or sign its user out everywhere.
+    """
+    if actor.user is None or not actor.user.is_authenticated:
+        raise AuthenticationError("Authentication required")
+    if actor.scopes is not None:
+        raise PermissionDenied("This needs a signed-in user (Bearer token), not an API key")
+    return actor.user
+
+
 def register(email: str, password: str, name: str, client: Client) -> TokenPair:
     """Create an account and sign it in."""
+    for value, field in ((email, "email"), (password, "password"), (name, "name")):
+        check_text(value, field)
     rate_limit.hit("register", client.ip, REGISTRATIONS_PER_HOUR, 3600)
     email = _valid_email(email)
     name = fields.name(name, "name")
@@ -93,7 +118,10 @@ def login(email: str, password: str, client: Client) -> TokenPair:
     Deliberately not atomic as a whole, and not to be called inside an outer transaction: the
     audit row of a failed attempt must commit although the call then raises.
     """
+    check_text(email, "email")
+    check_text(password, "password")
     email = normalise_email(email)
+    rate_limit.hit("login-ip", client.ip, LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, 60)
     rate_limit.hit("login", f"{client.ip}|{email}", LOGIN_ATTEMPTS_PER_MINUTE, 60)
     # ModelBackend hashes the password even for an unknown e-mail (so timing reveals nothing)
     # and refuses deactivated users.
@@ -118,6 +146,7 @@ def login(email: str, password: str, client: Client) -> TokenPair:
 
 def refresh(raw_refresh_token: str, client: Client) -> TokenPair:
     """Exchange a refresh token for a new pair; the presented token is used up."""
+    check_text(raw_refresh_token, "refreshToken")
     with transaction.atomic():
         outcome = _rotate(_digest(raw_refresh_token), client)
     # Raised only once the block has committed, so that revoking a reused token's family sticks.
@@ -132,6 +161,7 @@ def logout(raw_refresh_token: str, client: Client | None = None) -> bool:
     Holding the token is proof enough to end its session, and an unknown or already revoked
     token is answered the same way (False), so the call is idempotent and no oracle.
     """
+    check_text(raw_refresh_token, "refreshToken")
     with transaction.atomic():
         token = (
             RefreshToken.objects.select_for_update(of=("self",))
@@ -147,15 +177,43 @@ def logout(raw_refresh_token: str, client: Client | None = None) -> bool:
     return True
 
 
-def logout_all(user: User, client: Client | None = None) -> int:
+def logout_all(
+    user: User, client: Client | None = None, *, by: Actor | None = None, event: str = "logout_all"
+) -> int:
     """Revoke every live refresh token of ``user`` and every access token issued so far;
-    returns how many refresh tokens were revoked."""
+    returns how many refresh tokens were revoked.
+
+    ``by`` is someone else ending the sessions (an operator changing the user's password or
+    deactivating them in the admin); ``event`` then says why, in the audit row.
+    """
     with transaction.atomic():
         revoked = _revoke(RefreshToken.objects.filter(user=user))
         user.tokens_valid_after = timezone.now()
         user.save(update_fields=["tokens_valid_after", "updated_at"])
-        _audit(user, user.pk, Operation.UPDATE, client, "logout_all", revokedTokens=revoked)
+        _audit(user, user.pk, Operation.UPDATE, client, event, by=by, revokedTokens=revoked)
     return revoked
+
+
+def revoke_refresh_tokens(actor: Actor, tokens: QuerySet[RefreshToken]) -> int:
+    """Revoke the live ones among ``tokens`` (an operator in the admin); each revocation is
+    audited on its user. Returns how many were revoked."""
+    with transaction.atomic():
+        live = list(tokens.filter(revoked_at__isnull=True).select_for_update(of=("self",)))
+        now = timezone.now()
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            _audit(
+                None,
+                token.user_id,
+                Operation.UPDATE,
+                None,
+                "refresh_token_revoked",
+                by=actor,
+                tokenId=str(token.pk),
+                family=str(token.family),
+            )
+    return len(live)
 
 
 def _rotate(digest: str, client: Client) -> TokenPair | AuthenticationError:
@@ -211,7 +269,8 @@ def _start_session(user: User, replacing: RefreshToken | None = None) -> TokenPa
 def _digest(raw: str) -> str:
     # SHA-256, not a slow password hash: the token carries 256 random bits, so its digest cannot
     # be brute-forced, and a deterministic digest allows an indexed lookup by the unique column.
-    return hashlib.sha256(raw.encode()).hexdigest()
+    # "surrogatepass": whatever string arrives hashes (and matches nothing) instead of raising.
+    return hashlib.sha256(raw.encode(errors="surrogatepass")).hexdigest()
 
 
 def _revoke(query: QuerySet[RefreshToken]) -> int:
@@ -248,11 +307,17 @@ def _audit(
     event: str,
     *,
     new: dict[str, Any] | None = None,
+    by: Actor | None = None,
     **details: Any,
 ) -> None:
+    """An audit row about user ``subject_id``, by ``user`` or else by the actor ``by``."""
     metadata = {"event": event, **(client.metadata if client else {}), **details}
+    if by is not None:
+        actor = dataclasses.replace(by, metadata={**by.metadata, **metadata})
+    else:
+        actor = Actor(user, metadata=metadata)
     history.record(
-        Actor(user, metadata=metadata),
+        actor,
         entity_type="user",
         entity_id=str(subject_id),
         operation=operation,

@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from campaign.actions import fields
 from campaign.auth import api_keys, sessions
 from campaign.auth.rate_limit import RateLimited
 from campaign.auth.request_auth import actor_for_request, client_for_request
@@ -22,7 +23,6 @@ from config.errors import (
     AuthenticationError,
     DomainError,
     ErrorCode,
-    PermissionDenied,
     ValidationError,
 )
 
@@ -115,6 +115,10 @@ def read_json(
     for name in required:
         if data.get(name) is None:
             raise ValidationError(f"{name} is required", field=name)
+    for name, value in data.items():
+        # Storable JSON only (no NUL, lone surrogate, NaN or Infinity), so no endpoint can fail
+        # on an odd string; each field is then checked by the action it goes to.
+        fields.json_value(value, name)
     return data
 
 
@@ -143,13 +147,8 @@ def token_response(pair: sessions.TokenPair, status: int = 200) -> JsonResponse:
 
 
 def signed_in_user(request: HttpRequest) -> User:
-    """The user of a Bearer token; API keys cannot end sessions."""
-    actor = actor_for_request(request, allow_session=False)
-    if actor.user is None:
-        raise AuthenticationError("Authentication required")
-    if actor.scopes is not None:
-        raise PermissionDenied("This needs a signed-in user (Bearer token), not an API key")
-    return actor.user
+    """The user of a Bearer token; API keys cannot end sessions (``sessions.session_user``)."""
+    return sessions.session_user(actor_for_request(request, allow_session=False))
 
 
 @endpoint("POST")

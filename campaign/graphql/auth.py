@@ -9,7 +9,6 @@ from graphene import ResolveInfo
 from campaign.auth import api_keys, sessions
 from campaign.auth.request_auth import client_for_request
 from campaign.graphql.access import actor
-from config.errors import AuthenticationError
 from config.graphql.scalars import DateTime
 
 
@@ -53,10 +52,8 @@ def client(info: ResolveInfo) -> sessions.Client:
 
 
 def signed_in(info: ResolveInfo) -> Any:
-    user = actor(info).user
-    if user is None:
-        raise AuthenticationError("Authentication required")
-    return user
+    """The signed-in user; API keys are refused, exactly as by the REST endpoints."""
+    return sessions.session_user(actor(info))
 
 
 class AuthQueries(graphene.ObjectType):

@@ -11,7 +11,8 @@ class LocationById(Loader[Any, Location | None]):
     context_key = "location_by_id"
 
     def batch_load(self, keys: Sequence[Any]) -> list[Location | None]:
-        return by_key(keys, Location.objects.filter(pk__in=keys), lambda row: row.pk)
+        # A settlement still names the location it stood on after the map changed.
+        return by_key(keys, Location.all_objects.filter(pk__in=keys), lambda row: row.pk)
 
 
 class SettlementById(Loader[int, Settlement | None]):

@@ -19,7 +19,15 @@ def parse_datetime(value: Any) -> datetime.datetime:
         parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise GraphQLError(f"Invalid ISO-8601 date-time: {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    try:
+        parsed.astimezone(datetime.UTC)  # where it is stored and how it is written back
+    except OverflowError as exc:
+        raise GraphQLError(
+            f"Date-time out of range: {value!r} must fall between the years 1 and 9999 in UTC"
+        ) from exc
+    return parsed
 
 
 def serialize_datetime(value: Any) -> str | None:

@@ -1,5 +1,7 @@
 """``POST /graphql`` (and GraphiQL on ``GET`` in a browser)."""
 
+import json
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +56,34 @@ def check_document(
 cached_check_document = lru_cache(maxsize=512)(check_document)
 
 
+class NotJson(ValueError):
+    """A token Python's json module accepts but JSON does not: NaN, Infinity, 1e400."""
+
+
+def _constant(token: str) -> Any:
+    raise NotJson(token)
+
+
+def _float(token: str) -> float:
+    number = float(token)
+    if not math.isfinite(number):
+        raise NotJson(token)
+    return number
+
+
+def strict_json(text: str, what: str) -> Any:
+    """``json.loads`` refusing what the database's JSON cannot hold (NaN, ±Infinity): a 400."""
+    try:
+        return json.loads(text, parse_constant=_constant, parse_float=_float)
+    except NotJson as exc:
+        raise HttpError(bad_request(f"{what} holds {exc}: numbers must be finite")) from exc
+    except RecursionError as exc:
+        # json.loads of "[[[[…" within the size limit: the client's fault, not a 500.
+        raise HttpError(bad_request(f"{what} is nested too deeply")) from exc
+    except ValueError as exc:
+        raise HttpError(bad_request(f"{what} is not valid JSON")) from exc
+
+
 class CampaignGraphQLView(GraphQLView):
     execution_context_class = DeferredExecutionContext
     validation_rules = VALIDATION_RULES
@@ -75,17 +105,33 @@ class CampaignGraphQLView(GraphQLView):
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     def parse_body(self, request: HttpRequest) -> Any:
-        try:
+        if self.get_content_type(request) != "application/json":
             return super().parse_body(request)
-        except RecursionError as exc:
-            # json.loads of "[[[[…" within the size limit: the client's fault, not a 500.
-            raise HttpError(bad_request("The request body is nested too deeply")) from exc
+        # graphene-django's, with the JSON parsed strictly.
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HttpError(bad_request("The request body is not UTF-8")) from exc
+        data = strict_json(body, "The request body")
+        if self.batch:
+            if not isinstance(data, list) or not data:
+                raise HttpError(bad_request("A batch request is a non-empty JSON array"))
+        elif not isinstance(data, dict):
+            raise HttpError(bad_request("The received data is not a valid JSON query."))
+        return data
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: Any) -> tuple[Any, Any, Any, Any]:
         """The request's parameters, refused when they have the wrong JSON types: graphql-core
         would otherwise fail on them with a TypeError, reported as an internal error."""
-        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        query = request.GET.get("query") or data.get("query")
+        variables = request.GET.get("variables") or data.get("variables")
+        id_ = request.GET.get("id") or data.get("id")
+        if variables and isinstance(variables, str):
+            variables = strict_json(variables, "variables")
+        operation_name = request.GET.get("operationName") or data.get("operationName")
+        if operation_name == "null":
+            operation_name = None
         variables = variables or None  # "" or [] from a lax client: no variables
         if query is not None and not isinstance(query, str):
             raise HttpError(bad_request("query must be a string"))

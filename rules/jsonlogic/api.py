@@ -19,12 +19,21 @@ ExtraOperators = Mapping[str, Operator | Callable[..., Any]]
 
 
 def canonical_json(rule: JsonValue) -> str:
-    """Key-sorted compact JSON: equal rules written with different key order share one entry."""
+    """Key-sorted compact JSON: equal rules written with different key order share one entry.
+
+    NaN and ±Infinity are refused: they are not JSON, and no stored rule can hold them.
+    """
     try:
-        return json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(
+            rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
     except RecursionError:
         raise LimitExceededError("rule is nested too deeply", paths.ROOT) from None
-    except (TypeError, ValueError) as error:
+    except ValueError as error:  # NaN or ±Infinity (a circular reference cannot come from JSON)
+        raise MalformedRuleError(
+            "rule is not a JSON value: numbers must be finite, not NaN or Infinity", paths.ROOT
+        ) from error
+    except TypeError as error:
         raise MalformedRuleError(f"rule is not a JSON value: {error}", paths.ROOT) from error
 
 

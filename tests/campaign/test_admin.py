@@ -28,6 +28,7 @@ from campaign.models import (
     User,
     Version,
 )
+from rules.models import FieldCondition
 
 pytestmark = pytest.mark.django_db
 
@@ -272,8 +273,13 @@ def test_deleting_a_kingdom_in_the_admin_soft_deletes_with_cascade(
     assert Settlement.all_objects.filter(pk__in=settlement_ids).count() == len(settlement_ids)
     assert not Structure.objects.filter(pk__in=structure_ids).exists()
     assert Structure.all_objects.filter(pk__in=structure_ids).count() == len(structure_ids)
-    deletions = AuditLog.objects.filter(operation="DELETE", actor=superuser)
+    deletions = AuditLog.objects.filter(
+        operation="DELETE", actor=superuser, entity_type__in=["kingdom", "settlement", "structure"]
+    )
     assert deletions.count() == 1 + len(settlement_ids) + len(structure_ids)
+    # the rules about Brevoy's settlements (Restov's own title) went with them
+    restov = Settlement.all_objects.get(name="Restov")
+    assert not FieldCondition.objects.filter(target_uid=restov.uid).exists()
     tombstone = Version.objects.filter(entity_uid=kingdom.uid).latest("sequence")
     assert (tombstone.operation, tombstone.snapshot) == ("DELETE", None)
 

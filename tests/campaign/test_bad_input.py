@@ -225,3 +225,33 @@ def test_duplicate_link_is_refused_until_the_first_is_deleted(
     again = links.create_link(owner, campaign.pk, data)
 
     assert again.uid != first.uid
+
+
+@pytest.mark.parametrize(
+    ("schemas", "variables", "field"),
+    [
+        ([], {"motto": "for\x00ever"}, "variables"),
+        ([], {"bad\x00key": 1}, "variables"),
+        ([{"name": "motto", "type": "string"}], {"motto": "for\x00ever"}, "variables"),
+    ],
+)
+def test_variables_refuse_what_the_database_cannot_store(
+    owner: Actor, campaign: Campaign, schemas: Any, variables: Any, field: str
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        factories.kingdom(owner, campaign, variable_schemas=schemas, variables=variables)
+
+    assert error.value.field == field
+    assert not Kingdom.objects.exists()
+
+
+def test_setting_a_variable_refuses_what_the_database_cannot_store(
+    owner: Actor, campaign: Campaign
+) -> None:
+    kingdom = factories.kingdom(owner, campaign)
+
+    with pytest.raises(ValidationError) as error:
+        entities.set_variable(owner, kingdom, "motto", "for\x00ever")
+
+    assert error.value.field == "variables"
+    assert Kingdom.objects.get(pk=kingdom.pk).variables == {}

@@ -79,3 +79,35 @@ def test_concurrent_updates_without_expected_version_all_land(
     assert Kingdom.objects.get(pk=kingdom.pk).version == 1 + WRITERS
     sequences = Version.objects.filter(entity_uid=kingdom.uid).values_list("sequence", flat=True)
     assert sorted(sequences) == list(range(1, WRITERS + 2))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_variable_writes_keep_every_value(owner: Actor, campaign: Campaign) -> None:
+    """Each write adds to the variables as they are when locked, not as they were read."""
+    from campaign.actions import entities
+
+    kingdom = factories.kingdom(owner, campaign)
+    start = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            stale = Kingdom.objects.get(pk=kingdom.pk)  # everyone reads the same version
+            start.wait()
+            entities.set_variable(owner, stale, f"resource_{n}", n)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Kingdom.objects.get(pk=kingdom.pk).variables == {
+        f"resource_{n}": n for n in range(WRITERS)
+    }

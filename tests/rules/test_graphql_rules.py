@@ -1213,5 +1213,6 @@ def test_a_deleted_entity_still_has_computed_fields(owner: Actor, scene: Scene) 
     # When its computed fields are asked for through a reference to it
     result = computed_fields.for_entity(deleted)
 
-    # Then they are computed like any other's
-    assert result.values == {"is_trade_hub": True}
+    # Then they are computed like any other's: its own condition went with it, the type-wide
+    # one still applies
+    assert result.values == {"is_trade_hub": False}

@@ -238,3 +238,24 @@ def test_effects_patch_only_allowed_paths(owner: Actor, campaign: Campaign) -> N
 
     assert effect.source_type == "event"
     assert error.value.field == "payload.0.path"
+
+
+def test_a_cycle_across_scopes_is_refused(owner: Actor, campaign: Campaign) -> None:
+    """A campaign formula is evaluated in each entity's context, where the entity's own
+    variable of the same key shadows the campaign's: a -> kingdom b -> a is a cycle."""
+    kingdom = factories.kingdom(owner, campaign)
+    variable(owner, campaign, "a", type="derived", formula={"+": [{"var": "var.b"}, 1]})
+
+    with pytest.raises(ValidationError) as error:
+        rules.create_state_variable(
+            owner,
+            {
+                "scope": "kingdom",
+                "scope_id": str(kingdom.uid),
+                "key": "b",
+                "type": "derived",
+                "formula": {"+": [{"var": "var.a"}, 1]},
+            },
+        )
+
+    assert "cycle" in error.value.message

@@ -1,6 +1,7 @@
 """Branches, versions, audit history and campaign membership."""
 
 import datetime
+import re
 from typing import Any
 
 import graphene
@@ -9,10 +10,10 @@ from graphene import ResolveInfo
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.kinds import KINDS
-from campaign.graphql.access import actor, capped, readable
+from campaign.graphql.access import actor, capped, readable, require_authenticated
 from campaign.graphql.types.history import Audit, Branch, BranchNode, Version, VersionDiff
 from campaign.graphql.types.world import CampaignMember
-from campaign.history_queries import audit_query, entity_campaign, version_diff
+from campaign.history_queries import audit_query, entity_campaign, own_audit_rows, version_diff
 from campaign.models import AuditLog, CampaignMembership
 from campaign.models import Branch as BranchModel
 from campaign.models import Version as VersionModel
@@ -21,6 +22,8 @@ from config.errors import AuthenticationError, NotFound, PermissionDenied, Valid
 from config.graphql.scalars import DateTime
 
 AUDIT_LIMIT = 100
+# Version ids are bigint primary keys; ASCII digits only ("²" passes str.isdigit).
+VERSION_ID = re.compile(r"[0-9]{1,18}")
 
 
 def hierarchy(branches: list[BranchModel]) -> list[dict[str, Any]]:
@@ -135,6 +138,7 @@ class HistoryQueries(graphene.ObjectType):
     def resolve_version_diff(
         root: None, info: ResolveInfo, version_id1: str, version_id2: str
     ) -> Any:
+        require_authenticated(actor(info))
         first, second = (
             readable_version(info, version_id1, "versionId1"),
             readable_version(info, version_id2, "versionId2"),
@@ -154,12 +158,21 @@ class HistoryQueries(graphene.ObjectType):
         sort_by: str = "timestamp",
         sort_order: str = "desc",
     ) -> Any:
+        who = actor(info)
+        require_authenticated(who)
         kind_name = entity_type.lower()
         campaign = entity_campaign(kind_name, entity_id)
-        if campaign is not None:
-            require_role(actor(info), campaign, WRITE, NotFound.entity(kind_name, entity_id))
-        else:
-            readable(info, kind_name, entity_id, "entityId")
+        # One error for a missing entity and a hidden one, so probing ids reveals nothing.
+        missing = NotFound.entity(KINDS[kind_name].entity_type, entity_id)
+        missing.extensions["field"] = "entityId"
+        try:
+            if campaign is not None:
+                require_role(who, campaign, WRITE)
+            else:
+                # Worlds, locations and world variables: authorized through their world.
+                readable(info, kind_name, entity_id, "entityId")
+        except NotFound as hidden:
+            raise missing from hidden
         query = audit_query(
             AuditLog.objects.filter(entity_type=kind_name, entity_id=str(entity_id)),
             operations=operations,
@@ -184,7 +197,8 @@ class HistoryQueries(graphene.ObjectType):
         sort_by: str = "timestamp",
         sort_order: str = "desc",
     ) -> Any:
-        user = actor(info).user
+        who = actor(info)
+        user = who.user
         if user is None:
             raise AuthenticationError("Authentication required")
         if str(user.pk) != str(user_id):
@@ -192,7 +206,7 @@ class HistoryQueries(graphene.ObjectType):
         if not 0 <= skip <= 100_000:
             raise ValidationError("skip must be between 0 and 100000", field="skip")
         query = audit_query(
-            AuditLog.objects.filter(actor=user),
+            own_audit_rows(who),
             operations=operations,
             entity_types=entity_types,
             start=start_date,
@@ -204,15 +218,22 @@ class HistoryQueries(graphene.ObjectType):
 
 
 def readable_version(info: ResolveInfo, version_id: str, field: str) -> VersionModel:
-    if not str(version_id).isdigit():
+    """The version if the actor may read its entity. Version ids are sequential, so a missing
+    version and a hidden one fail alike: the same NotFound, naming only the id given."""
+    if not VERSION_ID.fullmatch(str(version_id)):
         raise ValidationError(f"{field} is not a valid version ID", field=field)
-    version = VersionModel.objects.select_related("branch__campaign").filter(pk=version_id).first()
-    if version is None:
-        raise NotFound.entity("version", version_id)
-    if version.branch is not None:
-        require_role(
-            actor(info), version.branch.campaign, READ, NotFound.entity("version", version_id)
-        )
-    else:
-        readable(info, version.entity_type, version.entity_uid, field)
+    missing = NotFound.entity("version", version_id)
+    missing.extensions["field"] = field
+    version = (
+        VersionModel.objects.select_related("branch__campaign").filter(pk=int(version_id)).first()
+    )
+    if version is None or (version.branch is None and version.entity_type not in KINDS):
+        raise missing
+    try:
+        if version.branch is not None:
+            require_role(actor(info), version.branch.campaign, READ)
+        else:
+            readable(info, version.entity_type, version.entity_uid, field)
+    except NotFound as hidden:
+        raise missing from hidden
     return version

@@ -1,7 +1,6 @@
 from typing import Any
 
 import graphene
-from django.db.models import Q
 from django.utils import timezone
 from graphene import ResolveInfo
 
@@ -11,7 +10,7 @@ from campaign.graphql.types.world import Campaign, Location, World
 from campaign.models import Campaign as CampaignModel
 from campaign.models import Location as LocationModel
 from campaign.models import World as WorldModel
-from campaign.permissions import readable_campaigns
+from campaign.permissions import readable_campaigns, readable_worlds
 from config.errors import AuthenticationError
 from config.graphql.scalars import DateTime
 
@@ -48,12 +47,12 @@ class WorldQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_worlds(root: None, info: ResolveInfo) -> list[WorldModel]:
-        """Worlds the user created, and the worlds of their campaigns."""
-        user = actor(info).user
-        if user is None:
+        """Worlds the user created, and the worlds of their campaigns (only its campaign's world
+        for a campaign-restricted API key)."""
+        who = actor(info)
+        if who.user is None and not who.is_system:
             raise AuthenticationError("Authentication required")
-        in_campaigns = visible_campaigns(info).values("world_id")
-        query = WorldModel.objects.filter(Q(owner=user) | Q(pk__in=in_campaigns)).unarchived()
+        query = readable_worlds(who).filter(archived_at__isnull=True)
         return capped(query.order_by("name", "pk"))
 
     @staticmethod

@@ -16,7 +16,6 @@ from graphene import ResolveInfo
 from campaign import rules_graph, variable_values
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
-from campaign.actor import Actor
 from campaign.graphql.access import (
     actor,
     campaign_branch,
@@ -41,8 +40,8 @@ from campaign.graphql.rules.types import (
     VariableScope,
     VariableType,
 )
-from campaign.models import Branch, World
-from campaign.permissions import READ, readable_campaigns
+from campaign.models import Branch
+from campaign.permissions import READ, readable_campaigns, readable_worlds
 from config.errors import ValidationError
 from config.graphql.scalars import JSON, DateTime
 from rules.evaluation import Result, TraceStep, trace
@@ -107,16 +106,6 @@ def on_branches(query: QuerySet[Any], info: ResolveInfo, branch: Branch | None) 
     if branch is None:
         return query.filter(branch__parent__isnull=True)
     return query.filter(branch=branch)
-
-
-def readable_worlds(who: Actor) -> QuerySet[World]:
-    if who.is_system or (who.user is not None and who.user.is_superuser):
-        return World.objects.all()
-    campaigns = readable_campaigns(who)
-    if who.campaign_id is not None:
-        # An API key restricted to one campaign reaches that campaign's world, not its owner's.
-        return World.objects.filter(campaigns__in=campaigns).distinct()
-    return World.objects.filter(Q(owner=who.user) | Q(campaigns__in=campaigns)).distinct()
 
 
 def base_query(model: Any, where: dict[str, Any]) -> QuerySet[Any]:
