@@ -17,11 +17,6 @@ def actor(info: ResolveInfo) -> Actor:
     return info.context.actor  # type: ignore[no-any-return]
 
 
-def require_authenticated(who: Actor) -> None:
-    """UNAUTHENTICATED for an anonymous caller, before any lookup (see the action's twin)."""
-    entities.require_authenticated(who)
-
-
 def get_or_none(info: ResolveInfo, kind: str, entity_id: Any, branch_id: Any = None) -> Any:
     """The entity if the actor may read it; null when it is missing *or* hidden from them."""
     try:

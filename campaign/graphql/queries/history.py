@@ -9,8 +9,9 @@ from graphene import ResolveInfo
 
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
+from campaign.actions.entities import require_authenticated
 from campaign.actions.kinds import KINDS
-from campaign.graphql.access import actor, capped, readable, require_authenticated
+from campaign.graphql.access import actor, capped, readable
 from campaign.graphql.types.history import Audit, Branch, BranchNode, Version, VersionDiff
 from campaign.graphql.types.world import CampaignMember
 from campaign.history_queries import audit_query, entity_campaign, own_audit_rows, version_diff

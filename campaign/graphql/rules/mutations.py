@@ -8,7 +8,8 @@ import graphene
 from graphene import ResolveInfo
 
 from campaign.actions import entities, rules
-from campaign.graphql.access import actor, require_authenticated
+from campaign.actions.entities import require_authenticated
+from campaign.graphql.access import actor
 from campaign.graphql.mutations.factory import object_type, split
 from campaign.graphql.rules.queries import GRAPH_BRANCH, value_of
 from campaign.graphql.rules.types import (

@@ -16,12 +16,12 @@ from graphene import ResolveInfo
 from campaign import rules_graph, variable_values
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
+from campaign.actions.entities import require_authenticated
 from campaign.graphql.access import (
     actor,
     campaign_branch,
     get_or_none,
     readable,
-    require_authenticated,
 )
 from campaign.graphql.rules.types import (
     CycleDetectionResult,
