@@ -137,36 +137,38 @@ class VariableScopes:
         return {key: result.value for key, result in results.items() if result.success}
 
 
-def contexts(entities: Sequence[Model]) -> dict[int, Context]:
-    """Context per primary key, for entities of one type on one branch (a handful of queries)."""
-    if not entities:
-        return {}
-    first = entities[0]
-    branch: Branch = first.branch  # type: ignore[attr-defined]
-    base = {
+def common(branch: Branch) -> Context:
+    """What every context of a branch holds: its campaign and its world time."""
+    return {
         "campaign": {"id": str(branch.campaign_id), "name": branch.campaign.name},
         "worldTime": iso(branch.current_world_time),
     }
-    kind = first.entity_type  # type: ignore[attr-defined]
-    uids = [e.uid for e in entities]  # type: ignore[attr-defined]
-    scopes = VariableScopes(branch, kind, uids)
-    out: dict[int, Context] = {}
+
+
+def bases(entities: Sequence[Model]) -> dict[int, Context]:
+    """Context without ``var`` per primary key, for entities of one type on any branches (one
+    query at most, for the structures of settlements)."""
+    if not entities:
+        return {}
+    first = entities[0]
+    counts: dict[int, Counter[str]] = {}
     if isinstance(first, Settlement | Structure):
-        settlements = {
-            e.pk: e
-            for e in (
-                entities if isinstance(first, Settlement) else [s.settlement for s in entities]  # type: ignore[attr-defined]
-            )
+        settlement_pks = {
+            e.pk if isinstance(e, Settlement) else e.settlement_id  # type: ignore[attr-defined]
+            for e in entities
         }
-        counts = structure_types(list(settlements))
+        counts = structure_types(list(settlement_pks))
+    out: dict[int, Context] = {}
     for entity in entities:
-        context: Context = dict(base)
+        context = common(entity.branch)  # type: ignore[attr-defined]
         if isinstance(entity, Settlement):
-            context["settlement"] = _settlement(entity, counts[entity.pk])
+            context["settlement"] = _settlement(entity, counts.get(entity.pk, Counter()))
             context["kingdom"] = _kingdom(entity.kingdom)
         elif isinstance(entity, Structure):
             context["structure"] = _structure(entity)
-            context["settlement"] = _settlement(entity.settlement, counts[entity.settlement_id])
+            context["settlement"] = _settlement(
+                entity.settlement, counts.get(entity.settlement_id, Counter())
+            )
             context["kingdom"] = _kingdom(entity.settlement.kingdom)
         elif isinstance(entity, Kingdom):
             context["kingdom"] = _kingdom(entity)
@@ -174,6 +176,18 @@ def contexts(entities: Sequence[Model]) -> dict[int, Context]:
             context["party"] = _party(entity)
         elif isinstance(entity, Character):
             context["character"] = _character(entity)
-        context["var"] = scopes.values_for(entity.uid, context)  # type: ignore[attr-defined]
         out[entity.pk] = context
+    return out
+
+
+def contexts(entities: Sequence[Model]) -> dict[int, Context]:
+    """Full contexts per primary key, for entities of one type on one branch."""
+    if not entities:
+        return {}
+    first: Any = entities[0]
+    scopes = VariableScopes(first.branch, first.entity_type, [e.uid for e in entities])  # type: ignore[attr-defined]
+    out = bases(entities)
+    for entity in entities:
+        context = out[entity.pk]
+        context["var"] = scopes.values_for(entity.uid, context)  # type: ignore[attr-defined]
     return out

@@ -3,14 +3,16 @@
 A stored variable's value is what it holds. A derived one's is its formula evaluated in the context
 rules see for its scope (``rules_context``: the entity, its parents, the campaign, the world time)
 with ``var`` holding the variables in scope — the world's, overridden by the campaign's,
-overridden by the scope's own — computed in dependency order. A whole list of variables costs a
-few queries per (branch, scope), whatever its length. Callers authorize before calling.
+overridden by the scope's own — computed in dependency order. A whole list of variables, over any
+number of branches and scopes, costs a constant number of queries. Callers authorize before.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 from campaign import rules_context
 from campaign.computed_fields import RELATED
@@ -25,7 +27,6 @@ from campaign.models import (
     Settlement,
     Structure,
 )
-from campaign.snapshots import iso
 from rules.evaluation import Result, TraceStep, VariableRule, evaluate_variables, trace
 from rules.models import StateVariable
 
@@ -51,99 +52,116 @@ def _live(variable: StateVariable) -> bool:
     return variable.is_active and variable.deleted_at is None
 
 
-def _common(branch: Branch) -> Context:
-    return {
-        "campaign": {"id": str(branch.campaign_id), "name": branch.campaign.name},
-        "worldTime": iso(branch.current_world_time),
-    }
+ScopeKey = tuple[Any, str, str]  # (branch id or None for the world, scope, scope uid)
 
 
-def _bases(branch: Branch, scope: str, uids: Sequence[Any]) -> dict[str, Context]:
-    """Per scope uid, the context of the scope without ``var``."""
-    common = _common(branch)
-    bases = {str(uid): dict(common) for uid in uids}
-    if scope in RULE_ENTITIES:
-        model = RULE_ENTITIES[scope]
-        rows = {
-            row.pk: row
-            for row in model.objects.filter(branch=branch, uid__in=list(uids)).select_related(
-                *RELATED[model]
-            )
-        }
-        for pk, context in rules_context.contexts(list(rows.values())).items():
-            context.pop("var", None)
-            bases[str(rows[pk].uid)] = context
-    elif scope in OCCURRENCES:
-        for row in OCCURRENCES[scope].objects.filter(branch=branch, uid__in=list(uids)):
-            bases[str(row.uid)][scope] = {
-                "id": str(row.uid),
-                "name": row.name,
-                "variables": row.variables,
-            }
-    elif scope == "location":
-        for row in Location.objects.filter(pk__in=list(uids)):
-            bases[str(row.pk)]["location"] = {"id": str(row.pk), "name": row.name}
-    return bases
+def scope_key(variable: StateVariable) -> ScopeKey:
+    return (variable.branch_id, variable.scope, str(variable.scope_uid))
 
 
 @dataclass
-class ScopeGroup:
-    """The variables in scope for some scopes of one kind on one branch (or one world)."""
+class Scopes:
+    """The base contexts and the variables in scope of many scopes at once."""
 
-    bases: dict[str, Context]
-    in_scope: dict[str, list[StateVariable]]  # scope uid → the variables it sees, outer first
+    bases: dict[ScopeKey, Context]
+    in_scope: dict[ScopeKey, list[StateVariable]]  # outer first
 
     @classmethod
-    def load(cls, branch: Branch | None, scope: str, uids: Sequence[Any]) -> "ScopeGroup":
-        if branch is None:  # world variables see the world's only
-            rows = StateVariable.objects.filter(
-                branch__isnull=True, scope="world", scope_uid__in=list(uids), is_active=True
-            )
-            in_scope: dict[str, list[StateVariable]] = defaultdict(list)
-            for row in rows.order_by("key"):
-                in_scope[str(row.scope_uid)].append(row)
-            return cls({str(uid): {} for uid in uids}, in_scope)
-        scopes = rules_context.VariableScopes(branch, scope, uids)
-        return cls(
-            _bases(branch, scope, uids),
-            {str(uid): [*scopes.outer, *scopes.by_scope[(scope, str(uid))]] for uid in uids},
+    def load(cls, variables: Sequence[StateVariable]) -> "Scopes":
+        keys = {scope_key(v) for v in variables}
+        branches = {v.branch_id: v.branch for v in variables if v.branch is not None}
+        world_of = {b.pk: b.campaign.world_id for b in branches.values()}
+        world_ids = set(world_of.values()) | {
+            uid for branch_id, scope, uid in keys if branch_id is None
+        }
+        around: dict[ScopeKey, list[StateVariable]] = defaultdict(list)
+        own_uids = {uid for branch_id, _, uid in keys if branch_id is not None}
+        wanted = Q(branch__isnull=True, scope="world", scope_uid__in=world_ids) | Q(
+            Q(scope="campaign") | Q(scope_uid__in=own_uids), branch__in=list(branches)
         )
+        for row in StateVariable.objects.filter(wanted, is_active=True):
+            around[scope_key(row)].append(row)
+        in_scope: dict[ScopeKey, list[StateVariable]] = {}
+        for key in keys:
+            branch_id, scope, _ = key
+            if branch_id is None:
+                in_scope[key] = around[key]
+                continue
+            branch = branches[branch_id]
+            in_scope[key] = [
+                *around[(None, "world", str(world_of[branch_id]))],
+                *around[(branch_id, "campaign", str(branch.campaign_id))],
+                *(around[key] if scope != "campaign" else []),
+            ]
+        return cls(_bases(keys, branches), in_scope)
 
     def results(
-        self, scope_uid: Any, extra: Mapping[str, Any] | None = None, also: Iterable[Any] = ()
+        self, key: ScopeKey, extra: Mapping[str, Any] | None = None, also: Iterable[Any] = ()
     ) -> tuple[dict[str, Result], Context]:
         """(every variable's result by key, the context they were evaluated in) for one scope;
         ``also`` adds variables the scope would not see (inactive or deleted ones)."""
         merged: dict[str, StateVariable] = {}
-        for row in [*self.in_scope.get(str(scope_uid), []), *also]:
+        for row in [*self.in_scope.get(key, []), *also]:
             merged[row.key] = row
-        context = {**self.bases.get(str(scope_uid), {}), **(extra or {})}
+        context = {**self.bases.get(key, {}), **(extra or {})}
         return evaluate_variables([_rule(v) for v in merged.values()], context), context
+
+
+def _bases(keys: set[ScopeKey], branches: Mapping[Any, Branch]) -> dict[ScopeKey, Context]:
+    """Per scope, the context of the scope without ``var``: one query per kind of scope."""
+    out: dict[ScopeKey, Context] = {}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for branch_id, scope, uid in keys:
+        if branch_id is None:
+            out[(branch_id, scope, uid)] = {}
+        else:
+            out[(branch_id, scope, uid)] = rules_context.common(branches[branch_id])
+            wanted[scope].add(uid)
+    branch_ids = list(branches)
+    for scope, uids in wanted.items():
+        if scope in RULE_ENTITIES:
+            model = RULE_ENTITIES[scope]
+            rows = list(
+                model.objects.filter(branch__in=branch_ids, uid__in=uids).select_related(
+                    *RELATED[model]
+                )
+            )
+            contexts = rules_context.bases(rows)
+            for row in rows:
+                out[(row.branch_id, scope, str(row.uid))] = contexts[row.pk]
+        elif scope in OCCURRENCES:
+            for row in OCCURRENCES[scope].objects.filter(branch__in=branch_ids, uid__in=uids):
+                out[(row.branch_id, scope, str(row.uid))][scope] = {
+                    "id": str(row.uid),
+                    "name": row.name,
+                    "variables": row.variables,
+                }
+        elif scope == "location":
+            places = {str(row.pk): row for row in Location.objects.filter(pk__in=uids)}
+            for key in out:
+                if key[1] == "location" and key[2] in places:
+                    out[key]["location"] = {"id": key[2], "name": places[key[2]].name}
+    return out
 
 
 def values(variables: Sequence[StateVariable]) -> list[Result]:
     """Each variable's value (a ``Result``), in the order given."""
-    groups: dict[tuple[Any, str], list[StateVariable]] = defaultdict(list)
-    for variable in variables:
-        if variable.type == "derived":
-            groups[(variable.branch_id, variable.scope)].append(variable)
-    derived: dict[int, Result] = {}
-    for (_, scope), members in groups.items():
-        branch = members[0].branch
-        uids = list(dict.fromkeys(v.scope_uid for v in members))
-        group = ScopeGroup.load(branch, scope, uids)
-        by_scope: dict[str, dict[str, Result]] = {}
-        for variable in members:
-            if _live(variable):
-                if str(variable.scope_uid) not in by_scope:
-                    by_scope[str(variable.scope_uid)] = group.results(variable.scope_uid)[0]
-                results = by_scope[str(variable.scope_uid)]
-            else:
-                results = group.results(variable.scope_uid, also=[variable])[0]
-            derived[variable.pk] = results.get(
-                variable.key, Result(False, None, "the variable could not be evaluated")
-            )
-    return [derived[v.pk] if v.type == "derived" else Result(True, v.value) for v in variables]
+    derived = [v for v in variables if v.type == "derived"]
+    scopes = Scopes.load(derived)
+    per_scope: dict[ScopeKey, dict[str, Result]] = {}
+    found: dict[int, Result] = {}
+    for variable in derived:
+        key = scope_key(variable)
+        if _live(variable):
+            if key not in per_scope:
+                per_scope[key] = scopes.results(key)[0]
+            results = per_scope[key]
+        else:
+            results = scopes.results(key, also=[variable])[0]
+        found[variable.pk] = results.get(
+            variable.key, Result(False, None, "the variable could not be evaluated")
+        )
+    return [found[v.pk] if v.type == "derived" else Result(True, v.value) for v in variables]
 
 
 def evaluate(
@@ -155,8 +173,7 @@ def evaluate(
         return Result(True, variable.value), [], {}
     extra = dict(extra or {})
     given_vars = extra.pop("var", None)
-    group = ScopeGroup.load(variable.branch, variable.scope, [variable.scope_uid])
-    results, context = group.results(variable.scope_uid, extra, also=[variable])
+    results, context = Scopes.load([variable]).results(scope_key(variable), extra, also=[variable])
     known = {
         key: result.value
         for key, result in results.items()

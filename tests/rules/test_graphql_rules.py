@@ -1216,3 +1216,49 @@ def test_a_deleted_entity_still_has_computed_fields(owner: Actor, scene: Scene) 
     # Then they are computed like any other's: its own condition went with it, the type-wide
     # one still applies
     assert result.values == {"is_trade_hub": False}
+
+
+def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
+    api: Api, owner: Actor, campaign: Campaign, world: Any
+) -> None:
+    """Without a campaignId the list spans every campaign the user reads: the derived values
+    of all of them are still computed with a constant number of queries."""
+    from campaign.actions import campaigns as campaign_actions
+
+    def add_campaign(n: int) -> None:
+        other = campaign_actions.create_campaign(owner, world.pk, {"name": f"Side story {n}"})
+        kingdom = factories.kingdom(owner, other)
+        for scope, scope_id in (("campaign", str(other.pk)), ("kingdom", str(kingdom.uid))):
+            rules.create_state_variable(
+                owner,
+                {
+                    "scope": scope,
+                    "scope_id": scope_id,
+                    "key": "base",
+                    "type": "integer",
+                    "value": n,
+                },
+            )
+            rules.create_state_variable(
+                owner,
+                {
+                    "scope": scope,
+                    "scope_id": scope_id,
+                    "key": "double",
+                    "type": "derived",
+                    "formula": {"*": [{"var": "var.base"}, 2]},
+                },
+            )
+
+    query = "{ listStateVariables(take: 100) { id key value campaignId } }"
+    add_campaign(1)
+    for_one, body_one = count_queries(api, query, {})
+    for n in range(2, 6):
+        add_campaign(n)
+    for_many, body_many = count_queries(api, query, {})
+
+    assert len(body_one["listStateVariables"]) == 4
+    assert len(body_many["listStateVariables"]) == 20
+    doubled = sorted(v["value"] for v in body_many["listStateVariables"] if v["key"] == "double")
+    assert doubled == sorted([2 * n for n in range(1, 6)] * 2)
+    assert for_many == for_one
