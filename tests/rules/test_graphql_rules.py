@@ -1262,3 +1262,20 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
     doubled = sorted(v["value"] for v in body_many["listStateVariables"] if v["key"] == "double")
     assert doubled == sorted([2 * n for n in range(1, 6)] * 2)
     assert for_many == for_one
+
+
+def test_a_context_too_deep_to_walk_is_a_bad_request(api: Api, scene: Any) -> None:
+    deep: Any = {}
+    for _ in range(700):
+        deep = {"x": deep}
+    query = """
+    query($id: ID!, $context: JSON!) {
+      evaluateFieldCondition(input: {conditionId: $id, context: $context}) { success error }
+    }
+    """
+
+    body = api(query, {"id": str(scene.type_condition.uid), "context": {"settlement": deep}})
+
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["field"] == "context"

@@ -17,6 +17,7 @@ from campaign import rules_graph, variable_values
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.entities import require_authenticated
+from campaign.actions.fields import json_value
 from campaign.graphql.access import (
     actor,
     campaign_branch,
@@ -367,7 +368,8 @@ class FieldConditionQueries(graphene.ObjectType):
         if not isinstance(context, dict):
             result, steps = Result(False, None, "context must be a JSON object"), list[TraceStep]()
         else:
-            result, steps = trace(condition.expression, context)
+            # A context too deep to walk is a bad request, not a failed evaluation.
+            result, steps = trace(condition.expression, json_value(context, "context"))
         return {
             "success": result.success,
             "value": result.value,
@@ -488,6 +490,8 @@ class StateVariableQueries(graphene.ObjectType):
         if extra is not None and not isinstance(extra, dict):
             error = "context must be a JSON object"
             return {**answer, "success": False, "value": None, "error": error, "trace": []}
+        if extra is not None:
+            json_value(extra, "context")
         result, steps, context = variable_values.evaluate(variable, extra)
         if variable.type != "derived":
             shown = [
