@@ -19,10 +19,10 @@ computed in dependency order.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Q
 
 from campaign.models import Branch, Character, Kingdom, Party, Settlement, Structure
 from campaign.snapshots import iso
@@ -99,42 +99,45 @@ def structure_types(settlement_pks: Sequence[int]) -> dict[int, Counter[str]]:
     return counts
 
 
-class VariableScopes:
-    """The state variables of one branch, evaluated once per scope and merged per entity."""
+ScopeKey = tuple[Any, str, str]  # (branch id or None for the world, scope, scope uid)
 
-    def __init__(self, branch: Branch, scope: str, scope_uids: Sequence[Any]) -> None:
-        campaign = branch.campaign
-        rows = (
-            list(StateVariable.objects.filter(branch=branch, is_active=True, scope="campaign"))
-            + list(
-                StateVariable.objects.filter(
-                    branch=branch, is_active=True, scope=scope, scope_uid__in=list(scope_uids)
-                )
-            )
-            + list(
-                StateVariable.objects.filter(
-                    branch__isnull=True, scope="world", scope_uid=campaign.world_id, is_active=True
-                )
-            )
-        )
-        self.by_scope: dict[tuple[str, str], list[StateVariable]] = defaultdict(list)
-        for row in rows:
-            self.by_scope[(row.scope, str(row.scope_uid))].append(row)
-        self.outer = (
-            self.by_scope[("world", str(campaign.world_id))]
-            + self.by_scope[("campaign", str(campaign.pk))]
-        )
-        self.scope = scope
 
-    def values_for(self, scope_uid: Any, base: Context) -> dict[str, Any]:
-        merged: dict[str, StateVariable] = {}
-        for row in [*self.outer, *self.by_scope[(self.scope, str(scope_uid))]]:
-            merged[row.key] = row
-        rules = [
-            VariableRule(str(v.uid), v.key, v.type, v.value, v.formula) for v in merged.values()
+def scope_key(variable: StateVariable) -> ScopeKey:
+    return (variable.branch_id, variable.scope, str(variable.scope_uid))
+
+
+def variables_in_scope(
+    keys: set[ScopeKey], branches: Mapping[Any, Branch]
+) -> dict[ScopeKey, list[StateVariable]]:
+    """Per scope, the active state variables it sees, outer first — the world's, the
+    campaign's, its own — for any number of scopes and branches, in one query."""
+    world_of = {branch_id: branch.campaign.world_id for branch_id, branch in branches.items()}
+    world_ids = {*world_of.values(), *(uid for branch_id, _, uid in keys if branch_id is None)}
+    own_uids = {uid for branch_id, _, uid in keys if branch_id is not None}
+    wanted = Q(branch__isnull=True, scope="world", scope_uid__in=world_ids) | Q(
+        Q(scope="campaign") | Q(scope_uid__in=own_uids), branch__in=list(branches)
+    )
+    around: dict[ScopeKey, list[StateVariable]] = defaultdict(list)
+    for row in StateVariable.objects.filter(wanted, is_active=True):
+        around[scope_key(row)].append(row)
+    in_scope: dict[ScopeKey, list[StateVariable]] = {}
+    for key in keys:
+        branch_id, scope, _ = key
+        if branch_id is None:
+            in_scope[key] = around[key]
+            continue
+        in_scope[key] = [
+            *around[(None, "world", str(world_of[branch_id]))],
+            *around[(branch_id, "campaign", str(branches[branch_id].campaign_id))],
+            *(around[key] if scope != "campaign" else []),
         ]
-        results = evaluate_variables(rules, base)
-        return {key: result.value for key, result in results.items() if result.success}
+    return in_scope
+
+
+def rules_of(variables: Iterable[StateVariable]) -> list[VariableRule]:
+    """What evaluation needs of the variables, an inner one shadowing an outer one's key."""
+    merged = {variable.key: variable for variable in variables}
+    return [VariableRule(str(v.uid), v.key, v.type, v.value, v.formula) for v in merged.values()]
 
 
 def common(branch: Branch) -> Context:
@@ -181,13 +184,16 @@ def bases(entities: Sequence[Model]) -> dict[int, Context]:
 
 
 def contexts(entities: Sequence[Model]) -> dict[int, Context]:
-    """Full contexts per primary key, for entities of one type on one branch."""
+    """Full contexts per primary key, for entities of one type on one branch (the structures of
+    settlements and the variables in scope: two queries)."""
     if not entities:
         return {}
     first: Any = entities[0]
-    scopes = VariableScopes(first.branch, first.entity_type, [e.uid for e in entities])  # type: ignore[attr-defined]
+    keys = {entity: (first.branch_id, first.entity_type, str(entity.uid)) for entity in entities}  # type: ignore[attr-defined]
+    in_scope = variables_in_scope(set(keys.values()), {first.branch_id: first.branch})
     out = bases(entities)
-    for entity in entities:
+    for entity, key in keys.items():
         context = out[entity.pk]
-        context["var"] = scopes.values_for(entity.uid, context)  # type: ignore[attr-defined]
+        results = evaluate_variables(rules_of(in_scope[key]), context)
+        context["var"] = {name: result.value for name, result in results.items() if result.success}
     return out

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-
 from campaign import rules_context
 from campaign.computed_fields import RELATED
 from campaign.models import (
@@ -27,7 +25,8 @@ from campaign.models import (
     Settlement,
     Structure,
 )
-from rules.evaluation import Result, TraceStep, VariableRule, evaluate_variables, trace
+from campaign.rules_context import ScopeKey, scope_key
+from rules.evaluation import Result, TraceStep, evaluate_variables, trace
 from rules.models import StateVariable
 
 Context = dict[str, Any]
@@ -42,21 +41,8 @@ RULE_ENTITIES: dict[str, Any] = {
 OCCURRENCES: dict[str, Any] = {"event": Event, "encounter": Encounter}
 
 
-def _rule(variable: StateVariable) -> VariableRule:
-    return VariableRule(
-        str(variable.uid), variable.key, variable.type, variable.value, variable.formula
-    )
-
-
 def _live(variable: StateVariable) -> bool:
     return variable.is_active and variable.deleted_at is None
-
-
-ScopeKey = tuple[Any, str, str]  # (branch id or None for the world, scope, scope uid)
-
-
-def scope_key(variable: StateVariable) -> ScopeKey:
-    return (variable.branch_id, variable.scope, str(variable.scope_uid))
 
 
 @dataclass
@@ -70,41 +56,16 @@ class Scopes:
     def load(cls, variables: Sequence[StateVariable]) -> "Scopes":
         keys = {scope_key(v) for v in variables}
         branches = {v.branch_id: v.branch for v in variables if v.branch is not None}
-        world_of = {b.pk: b.campaign.world_id for b in branches.values()}
-        world_ids = set(world_of.values()) | {
-            uid for branch_id, scope, uid in keys if branch_id is None
-        }
-        around: dict[ScopeKey, list[StateVariable]] = defaultdict(list)
-        own_uids = {uid for branch_id, _, uid in keys if branch_id is not None}
-        wanted = Q(branch__isnull=True, scope="world", scope_uid__in=world_ids) | Q(
-            Q(scope="campaign") | Q(scope_uid__in=own_uids), branch__in=list(branches)
-        )
-        for row in StateVariable.objects.filter(wanted, is_active=True):
-            around[scope_key(row)].append(row)
-        in_scope: dict[ScopeKey, list[StateVariable]] = {}
-        for key in keys:
-            branch_id, scope, _ = key
-            if branch_id is None:
-                in_scope[key] = around[key]
-                continue
-            branch = branches[branch_id]
-            in_scope[key] = [
-                *around[(None, "world", str(world_of[branch_id]))],
-                *around[(branch_id, "campaign", str(branch.campaign_id))],
-                *(around[key] if scope != "campaign" else []),
-            ]
-        return cls(_bases(keys, branches), in_scope)
+        return cls(_bases(keys, branches), rules_context.variables_in_scope(keys, branches))
 
     def results(
         self, key: ScopeKey, extra: Mapping[str, Any] | None = None, also: Iterable[Any] = ()
     ) -> tuple[dict[str, Result], Context]:
         """(every variable's result by key, the context they were evaluated in) for one scope;
         ``also`` adds variables the scope would not see (inactive or deleted ones)."""
-        merged: dict[str, StateVariable] = {}
-        for row in [*self.in_scope.get(key, []), *also]:
-            merged[row.key] = row
+        rules = rules_context.rules_of([*self.in_scope.get(key, []), *also])
         context = {**self.bases.get(key, {}), **(extra or {})}
-        return evaluate_variables([_rule(v) for v in merged.values()], context), context
+        return evaluate_variables(rules, context), context
 
 
 def _bases(keys: set[ScopeKey], branches: Mapping[Any, Branch]) -> dict[ScopeKey, Context]:
