@@ -48,8 +48,13 @@ class NotFound(DomainError):
     code = ErrorCode.NOT_FOUND
 
     @classmethod
-    def entity(cls, entity_type: str, entity_id: object) -> "NotFound":
-        return cls(f"{entity_type.capitalize()} with ID {entity_id} not found", id=str(entity_id))
+    def entity(cls, entity_type: str, entity_id: object, field: str | None = None) -> "NotFound":
+        """``field`` names the input that held the id, when the caller passed it in one."""
+        return cls(
+            f"{entity_type.capitalize()} with ID {entity_id} not found",
+            id=str(entity_id),
+            field=field,
+        )
 
 
 class Conflict(DomainError):

@@ -99,8 +99,7 @@ def load(
         query = kind.model.objects.filter(pk=uid)
     # One error for a missing entity and for a hidden one, so probing ids reveals nothing; it
     # names the input field that held the id (e.g. an unknown ``kingdomId`` of a new settlement).
-    missing = NotFound.entity(kind.entity_type, entity_id)
-    missing.extensions["field"] = field
+    missing = NotFound.entity(kind.entity_type, entity_id, field)
     instance = query.first()
     if instance is None:
         raise missing

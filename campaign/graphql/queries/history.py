@@ -164,8 +164,7 @@ class HistoryQueries(graphene.ObjectType):
         kind_name = entity_type.lower()
         campaign = entity_campaign(kind_name, entity_id)
         # One error for a missing entity and a hidden one, so probing ids reveals nothing.
-        missing = NotFound.entity(KINDS[kind_name].entity_type, entity_id)
-        missing.extensions["field"] = "entityId"
+        missing = NotFound.entity(KINDS[kind_name].entity_type, entity_id, "entityId")
         try:
             if campaign is not None:
                 require_role(who, campaign, WRITE)
@@ -223,8 +222,7 @@ def readable_version(info: ResolveInfo, version_id: str, field: str) -> VersionM
     version and a hidden one fail alike: the same NotFound, naming only the id given."""
     if not VERSION_ID.fullmatch(str(version_id)):
         raise ValidationError(f"{field} is not a valid version ID", field=field)
-    missing = NotFound.entity("version", version_id)
-    missing.extensions["field"] = field
+    missing = NotFound.entity("version", version_id, field)
     version = (
         VersionModel.objects.select_related("branch__campaign").filter(pk=int(version_id)).first()
     )
