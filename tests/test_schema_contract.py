@@ -1,9 +1,10 @@
-"""Our GraphQL schema extends the original contract compatibly (DESIGN §6).
+"""Our GraphQL schema extends the original contract compatibly (docs/graphql-contract.md).
 
-Every root field, type field, argument and input field of ``original-schema.graphql`` that we
-implement keeps its name and a compatible type; the deliberate fixes of the contract are listed
-here with their reason. Root fields that later work will add are listed as pending, and the test
-fails when one of them lands without leaving the list, so the list always tells the truth.
+Every root field, type field, argument and input field of the original contract (vendored as
+``tests/fixtures/original-schema.graphql``) that we implement keeps its name and a compatible
+type; the deliberate fixes of the contract are listed here with their reason. Root fields that
+later work will add are listed as pending, and the test fails when one of them lands without
+leaving the list, so the list always tells the truth.
 """
 
 from pathlib import Path
@@ -26,7 +27,7 @@ from graphql import (
 from config.schema import schema
 
 REPO = Path(__file__).resolve().parents[1]
-ORIGINAL = REPO.parent / "shared" / "reference" / "original-schema.graphql"
+ORIGINAL = REPO / "tests" / "fixtures" / "original-schema.graphql"
 
 PENDING = {
     "Query": {

@@ -24,9 +24,7 @@ from typing import Any
 
 from rules.jsonlogic import apply, compile
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = REPO_ROOT.parent / "shared"
-OFFICIAL_TESTS = SHARED / "peers" / "jsonlogic-tests.json"
+OFFICIAL_TESTS = Path(__file__).resolve().parents[1] / "fixtures" / "jsonlogic" / "tests.json"
 SECONDS_PER_MEASUREMENT = 0.75
 
 Apply = Callable[[Any, Any], Any]

@@ -1,7 +1,8 @@
 """Conformance: every case of the official JsonLogic suite and of compat-tables' "compatible" suite.
 
-The suites live in ``shared/peers`` beside the repository (``<X>/main`` and ``<X>/shared``). A
-missing file fails the run rather than skipping it: conformance is a gate, not an optional extra.
+The suites are vendored in ``tests/fixtures/jsonlogic/`` (its README names their source and
+licence). A missing file fails the run rather than skipping it: conformance is a gate, not an
+optional extra.
 """
 
 import json
@@ -12,10 +13,9 @@ import pytest
 
 from rules.jsonlogic import apply
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PEERS = REPO_ROOT.parent / "shared" / "peers"
-OFFICIAL_SUITE = PEERS / "jsonlogic-tests.json"
-COMPATIBLE_SUITE = PEERS / "jsonlogic-compat-suites" / "compatible.json"
+SUITES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonlogic"
+OFFICIAL_SUITE = SUITES / "tests.json"
+COMPATIBLE_SUITE = SUITES / "compatible.json"
 MISSING = object()
 
 
@@ -74,7 +74,7 @@ def compatible_cases() -> list[Any]:
 
 
 def test_official_suite_is_complete() -> None:
-    # Given the suite file beside the repository
+    # Given the vendored suite file
     # When its cases are collected
     cases = [case for case in official_cases() if case.values[0] is not MISSING]
 
