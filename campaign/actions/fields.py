@@ -23,10 +23,15 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def storable(value: str, field: str) -> str:
     """``value``, unless it holds a character that no text column can store."""
     if UNSTORABLE.search(value):
-        raise ValidationError(
-            f"{field} must not contain NUL characters or unpaired surrogates", field=field
-        )
+        raise unstorable(field)
     return value
+
+
+def unstorable(field: str) -> ValidationError:
+    """The refusal of text that ``field`` held and no column can store."""
+    return ValidationError(
+        f"{field} must not contain NUL characters or unpaired surrogates", field=field
+    )
 
 
 def json_value(value: Any, field: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:

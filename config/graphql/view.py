@@ -30,8 +30,9 @@ from graphql_sync_dataloaders import DeferredExecutionContext
 from config.graphql.context import GraphQLContext
 from config.graphql.errors import format_error
 from config.graphql.limits import MAX_BODY_BYTES, QueryLimitsRule
+from config.graphql.text_inputs import StorableTextRule, refused_variables
 
-VALIDATION_RULES = (*specified_rules, QueryLimitsRule)
+VALIDATION_RULES = (*specified_rules, QueryLimitsRule, StorableTextRule)
 # Documents up to this size are kept parsed and validated: clients send the same few operations
 # over and over, and validation is a fifth of a small request's cost.
 CACHEABLE_QUERY_CHARS = 16 * 1024
@@ -174,6 +175,9 @@ class CampaignGraphQLView(GraphQLView):
                     f"Only a POST request may perform a {operation.operation.value}.",
                 )
             )
+        refused = refused_variables(schema, document, operation, variables)
+        if refused:
+            return ExecutionResult(data=None, errors=refused)
         try:
             return execute(  # type: ignore[return-value]
                 schema,
