@@ -1,4 +1,4 @@
-"""``GET /audit/export`` — the audit trail as CSV or JSON, streamed (DESIGN §6).
+"""``GET /audit/export`` — the audit trail as CSV or JSON, streamed.
 
 A campaign's trail (``campaignId``) is exported by its owner and GMs; without a campaign, a user
 exports their own actions (a campaign-restricted API key: only those in its campaign). Same

@@ -1,4 +1,4 @@
-"""Computed fields of settlements, structures, kingdoms, parties and characters (DESIGN §8).
+"""Computed fields of settlements, structures, kingdoms, parties and characters.
 
 ``for_entities`` evaluates a whole list with a constant number of queries: the conditions of the
 branch and type (instance and type-wide) in one, the state variables in scope in a few, the

@@ -1,4 +1,4 @@
-"""GeoJSON geometry on planar map coordinates, validated and measured with shapely (DESIGN §11)."""
+"""GeoJSON geometry on planar map coordinates, validated and measured with shapely."""
 
 import math
 from typing import Any

@@ -1,4 +1,4 @@
-"""Campaign roles (DESIGN §6): reads need membership, writes GM or OWNER, deletes OWNER.
+"""Campaign roles: reads need membership, writes GM or OWNER, deletes OWNER.
 
 A non-member is told the campaign's object does not exist (``NotFound``), never ``Forbidden``,
 so that probing IDs reveals nothing. Superusers (operators in the admin) act as owners.

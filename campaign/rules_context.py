@@ -1,4 +1,4 @@
-"""The one context shape rules see (DESIGN §8), built in batches.
+"""The one context shape rules see, built in batches.
 
 For a settlement::
 

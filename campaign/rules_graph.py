@@ -1,4 +1,4 @@
-"""Builds the dependency graph of one campaign branch from its rules (DESIGN §8).
+"""Builds the dependency graph of one campaign branch from its rules.
 
 Nodes: every live state variable visible on the branch (the campaign's world's, the campaign's
 and its entities'), field condition and effect, plus ``ENTITY:<type>.<field>`` nodes for entity

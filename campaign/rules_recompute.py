@@ -1,4 +1,4 @@
-"""After a rule changes, recompute what depends on it — and only that (DESIGN §8).
+"""After a rule changes, recompute what depends on it — and only that.
 
 A change to a state variable, field condition or effect is a node of the branch's dependency
 graph; everything that depends on it, directly or not, is found by walking the graph's edges

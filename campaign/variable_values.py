@@ -1,4 +1,4 @@
-"""The values of state variables, each in its own scope (DESIGN §8), computed in batches.
+"""The values of state variables, each in its own scope, computed in batches.
 
 A stored variable's value is what it holds. A derived one's is its formula evaluated in the context
 rules see for its scope (``rules_context``: the entity, its parents, the campaign, the world time)

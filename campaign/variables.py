@@ -1,4 +1,4 @@
-"""Typed custom variables (DESIGN §5.9).
+"""Typed custom variables.
 
 A schema is a list of definitions ``{"name", "type", "required"?, "defaultValue"?, "enumValues"?,
 "description"?}`` with ``type`` one of string, number, boolean, enum. Values are checked against

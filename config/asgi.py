@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels (DESIGN §4, §7)."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
 import os
 

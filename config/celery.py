@@ -10,5 +10,5 @@ app = Celery("campaign_manager")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs are added by the scheduler issue; each will take a Redis lock (DESIGN §4).
+# Periodic jobs are added by the scheduler issue; each will take a Redis lock.
 app.conf.beat_schedule = {}

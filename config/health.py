@@ -1,4 +1,4 @@
-"""Liveness and readiness (DESIGN §12).
+"""Liveness and readiness (docs/architecture.md#processes).
 
 Liveness answers as long as the process serves requests; it checks no dependency, so an outage
 of PostgreSQL or Redis never gets healthy web replicas restarted. Readiness checks each

@@ -1,8 +1,8 @@
 """Abstract building blocks shared by the domain models.
 
 Every campaign-scoped entity is a *branch-scoped row*: it belongs to one branch and carries a
-public ``uid`` that is the same on every branch it was forked to (DESIGN §5.2). Soft-deleted rows
-are hidden by the default manager; ``all_objects`` sees them.
+public ``uid`` that is the same on every branch it was forked to. Soft-deleted rows are hidden by
+the default manager; ``all_objects`` sees them (docs/architecture.md#data-model-essentials).
 """
 
 import uuid
@@ -65,7 +65,7 @@ class ArchivableModel(SoftDeleteModel):
 
 
 class VersionedModel(ArchivableModel):
-    """An archivable row with an optimistic-lock counter (DESIGN §5.6)."""
+    """An archivable row with an optimistic-lock counter (docs/decisions.md §7)."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -105,7 +105,7 @@ class BranchScopedEntity(VersionedModel):
 
 
 class VariablesModel(models.Model):
-    """Typed custom variables, checked against ``variable_schemas`` (DESIGN §5.9)."""
+    """Typed custom variables, checked against ``variable_schemas``."""
 
     variables = models.JSONField(default=dict, blank=True)
     variable_schemas = models.JSONField(default=list, blank=True)

@@ -1,4 +1,4 @@
-"""The one way domain code announces a change to connected clients (DESIGN §7).
+"""The one way domain code announces a change to connected clients (docs/decisions.md §17).
 
 Events go out only after the surrounding transaction commits, so a client never hears of a change
 that was rolled back. A broken channel layer is logged, never raised: the change has already been

@@ -1,4 +1,4 @@
-"""Per-(campaign, branch) generation numbers that key every cached result (DESIGN §8, §10).
+"""Per-(campaign, branch) generation numbers that key every cached result (docs/decisions.md §10).
 
 A write bumps the generation after it commits; readers build keys with the current generation,
 so stale entries are simply never read again and expire on their own: no pattern deletes.

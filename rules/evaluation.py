@@ -1,4 +1,4 @@
-"""Evaluating rules against a context: computed fields and state variables (DESIGN §8).
+"""Evaluating rules against a context: computed fields and state variables.
 
 Pure functions over plain data, so the same code serves requests, Celery jobs and commands.
 An expression that fails at evaluation time yields ``Result(success=False, error=…)``; nothing

@@ -1,4 +1,4 @@
-"""The dependency graph of a campaign branch's rules (DESIGN §8): pure data and algorithms.
+"""The dependency graph of a campaign branch's rules: pure data and algorithms.
 
 An edge ``a → b`` means "a depends on b" (a READS b, or a WRITES b). Evaluation order therefore
 lists dependencies first. Node ids are ``<TYPE>:<id>`` (``VARIABLE:…``, ``CONDITION:…``,

@@ -1,4 +1,4 @@
-"""Shared fixtures: a world, a campaign and one persona per role (DESIGN §13)."""
+"""Shared fixtures: a world, a campaign and one persona per role."""
 
 import os
 from dataclasses import dataclass

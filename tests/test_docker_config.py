@@ -1,4 +1,4 @@
-"""The compose deployment keeps its invariants (DESIGN §4, §12); no Docker needed.
+"""The compose deployment keeps its invariants (docs/architecture.md#processes); no Docker needed.
 
 Parses docker/compose.yml (YAML anchors and merge keys resolved) and cross-checks it against
 docker/nginx.conf, docker/pgbouncer.ini, docker/.env.example and docker/Dockerfile.

@@ -65,7 +65,7 @@ PENDING = {
 
 # Deliberate fixes of the contract, each with its reason.
 OUTPUT_FIXES = {
-    # The original typed every entity name as DateTime!: a bug (original-graphql-api.md §8.1).
+    # The original typed every entity name as DateTime!: a bug.
     **{
         (t, "name"): "String!"
         for t in (
@@ -80,7 +80,7 @@ OUTPUT_FIXES = {
             "Encounter",
         )
     },
-    # The single-page app selects these as leaves (Appendix A).
+    # The single-page app selects these as leaves.
     ("Settlement", "variableSchemas"): "JSON!",
     ("Structure", "variableSchemas"): "JSON!",
     # Worlds and locations are not branch-scoped, so their versions have no branch.
@@ -88,14 +88,14 @@ OUTPUT_FIXES = {
     # A deletion's version is a tombstone without a snapshot.
     ("Version", "payload"): "JSON",
     # A failed evaluation has no value, and an operator may yield null: the original's non-null
-    # JSON made every such response an error (original-graphql-api.md §2.3).
+    # JSON made every such response an error.
     ("EvaluationResult", "value"): "JSON",
     ("EvaluationTrace", "input"): "JSON",
     ("EvaluationTrace", "output"): "JSON",
     ("VariableEvaluationResult", "value"): "JSON",
 }
 ARGUMENT_FIXES = {
-    # The single-page app passes `$asOf: Date!` (Appendix A).
+    # The single-page app passes `$asOf: Date!`.
     ("Query", "settlementAsOf", "asOf"): "Date!",
     ("Query", "structureAsOf", "asOf"): "Date!",
 }

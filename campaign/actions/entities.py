@@ -193,7 +193,7 @@ def update(
     world_time: datetime.datetime | None = None,
     operation: str = Operation.UPDATE,
 ) -> M:
-    """Apply ``changes`` with one compare-and-set on ``version`` (DESIGN §5.6).
+    """Apply ``changes`` with one compare-and-set on ``version`` (docs/decisions.md §7).
 
     ``changes`` may be a function of the row as locked, for changes derived from its current
     state (a variable added to the current variables): computing them from the copy the caller

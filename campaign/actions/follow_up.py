@@ -1,4 +1,4 @@
-"""Enqueueing follow-up work once a change has committed (DESIGN §5.8)."""
+"""Enqueueing follow-up work once a change has committed (docs/decisions.md §18)."""
 
 import logging
 from typing import Any

@@ -1,8 +1,9 @@
-"""History, audit and follow-up work that every action writes with its change (DESIGN §5.3, §5.7).
+"""History, audit and follow-up work that every action writes with its change.
 
 ``record`` runs inside the action's transaction: if anything after it fails, the Version and the
 AuditLog row roll back with the entity row. The follow-ups (cache generation, real-time event) are
-scheduled with ``on_commit`` and so only happen for committed changes.
+scheduled with ``on_commit`` and so only happen for committed changes (steps 6 and 7 of
+docs/architecture.md#the-path-of-a-mutation).
 """
 
 import datetime

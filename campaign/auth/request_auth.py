@@ -1,4 +1,4 @@
-"""Who is calling: an Actor from a request's credentials (DESIGN §6).
+"""Who is calling: an Actor from a request's credentials.
 
 A credential that is present but bad is an error, never a silent fall-back to anonymous: a client
 whose token expired must learn so (401) instead of seeing an empty, logged-out view.

@@ -3,7 +3,7 @@ from django.db import models
 
 
 class Version(models.Model):
-    """One snapshot of an entity on a branch, valid from a world time on (DESIGN §5.3).
+    """One snapshot of an entity on a branch, valid from a world time on.
 
     The primary key is the history sequence: it only grows, so a branch's fork point is the highest
     id of its parent's history at the moment of the fork.

@@ -9,7 +9,7 @@ class LocationType(models.TextChoices):
 
 
 class Location(GlobalEntity):
-    """A place on a world's map: GeoJSON geometry in planar map coordinates (DESIGN §11).
+    """A place on a world's map: GeoJSON geometry in planar map coordinates.
 
     The bounding-box columns are derived from the geometry on every write, so spatial queries can
     prefilter with an index before shapely answers the exact predicate.

@@ -1,4 +1,4 @@
-"""Request-scoped DataLoaders (DESIGN §6, §10) on graphql-sync-dataloaders.
+"""Request-scoped DataLoaders (docs/decisions.md §14) on graphql-sync-dataloaders.
 
 One loader class per access path; ``Loader.of(info)`` returns the request's instance, so every
 resolver of one request shares its batches and cache. ``batch_load`` returns values in key order.

@@ -1,8 +1,9 @@
-"""One mapping from domain errors to GraphQL errors (DESIGN §6), used by every resolver.
+"""One mapping from domain errors to GraphQL errors, used by every resolver.
 
 A domain error keeps its message and gets ``extensions.code`` (plus ``field`` in camelCase, or
 the versions of a conflict). Anything else is an internal error: logged with its traceback, and
-shown to the client as a bare ``INTERNAL_SERVER_ERROR`` unless DEBUG is on.
+shown to the client as a bare ``INTERNAL_SERVER_ERROR`` unless DEBUG is on. The codes clients
+see are listed in docs/graphql-contract.md#errors.
 """
 
 import logging

@@ -1,9 +1,9 @@
-"""Request limits (DESIGN §6): query depth and cost are checked before execution.
+"""Request limits: query depth and cost are checked before execution.
 
 Cost is one per selected field (the original's budget of 1000), fragments counted where they are
 spread; depth is the deepest chain of nested selections. Both reject with a message naming the
 operation's figure and the limit. Introspection counts toward the cost, and its nesting of lists
-is limited on its own.
+is limited on its own. Every limit of the API: docs/graphql-contract.md#limits.
 """
 
 from typing import Any

@@ -1,7 +1,7 @@
-"""The single-page app's GraphQL operations, as listed in original-graphql-api.md §7.1.
+"""The single-page app's GraphQL operations, as the app sends them.
 
-Each document is rebuilt from the table there: operation name, kind, variable declarations, root
-field(s) and selection exactly as given. #57 (``utils/audit-export.ts``) is the same text as #2
+Each document keeps the app's operation name, kind, variable declarations, root field(s) and
+selection. #57 (``utils/audit-export.ts``) is the same text as #2
 (``GetUserAuditHistory``) and is not repeated.
 """
 

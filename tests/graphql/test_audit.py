@@ -1,4 +1,4 @@
-"""History and audit queries (original-graphql-api.md §4.20, §4.21): versions, diffs, the audit
+"""History and audit queries: versions, diffs, the audit
 trail of an entity and of a user, with their filters, sorting and limits."""
 
 import datetime
@@ -242,6 +242,44 @@ def test_entity_audit_history_limit_is_clamped_to_100(
 
     # Then no more than 100 rows come back
     assert len(rows) == expected
+
+
+@pytest.mark.parametrize("trail", ["entity", "user"])
+@pytest.mark.parametrize("limit", [0, -1, -(2**31)])
+def test_audit_history_refuses_a_limit_below_one(
+    gql: Gql, data: Dataset, trail: str, limit: int
+) -> None:
+    # Given a limit that asks for no rows, or fewer
+    # When an audit trail is read with it
+    if trail == "entity":
+        body = audit(gql, data, "owner", limit=limit)
+    else:
+        body = gql(USER_AUDIT, {"user": data.users["owner"], "limit": limit}, "owner")
+
+    # Then it is a BAD_REQUEST naming the limit, not a silent single row
+    error = error_of(body)
+    assert error["extensions"] == {"code": "BAD_REQUEST", "field": "limit"}
+    assert error["message"] == f"limit must be at least 1, but received {limit}"
+
+
+def test_audit_history_reads_a_null_limit_and_skip_as_their_defaults(
+    gql: Gql, data: Dataset
+) -> None:
+    # Given a kingdom with more audit rows than the default limit
+    AuditLog.objects.bulk_create(
+        AuditLog(entity_type="kingdom", entity_id=data.kingdom, operation="UPDATE",
+                 campaign_id=data.campaign, branch_id=data.main_branch)
+        for _ in range(60)
+    )  # fmt: skip
+    me = {"user": data.users["owner"]}
+
+    # When the trails are read with an explicit null limit (and skip)
+    entity_rows = ok(audit(gql, data, limit=None))["entityAuditHistory"]
+    user_rows = ok(gql(USER_AUDIT, {**me, "limit": None, "skip": None}, "owner"))
+
+    # Then they read as if the arguments were left out
+    assert len(entity_rows) == 50
+    assert user_rows == ok(gql(USER_AUDIT, me, "owner"))
 
 
 def test_entity_audit_history_outlives_the_entity(gql: Gql, data: Dataset) -> None:

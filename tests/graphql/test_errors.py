@@ -1,5 +1,6 @@
-"""Error codes and messages (DESIGN §6): not found, stale versions, invalid input naming the
-field, request limits, malformed requests (never a 500) and internal errors without internals."""
+"""Error codes and messages (docs/graphql-contract.md#errors): not found, stale versions,
+invalid input naming the field, request limits, malformed requests (never a 500) and internal
+errors without internals."""
 
 import json
 import uuid

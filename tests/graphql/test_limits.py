@@ -1,5 +1,5 @@
-"""Request limits (DESIGN §6): query depth, cost per selected field (introspection included),
-introspection nesting, list sizes and the request body size."""
+"""Request limits (docs/graphql-contract.md#limits): query depth, cost per selected field
+(introspection included), introspection nesting, list sizes and the request body size."""
 
 import json
 

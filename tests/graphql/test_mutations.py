@@ -1,5 +1,5 @@
-"""Mutations end to end (DESIGN §5.3, §5.7): each writes the change, a Version and an AuditLog
-row, returns what the contract says, and honours ``branchId``."""
+"""Mutations end to end (docs/architecture.md#the-path-of-a-mutation): each writes the change, a
+Version and an AuditLog row, returns what the contract says, and honours ``branchId``."""
 
 import dataclasses
 import uuid

@@ -1,5 +1,5 @@
-"""N+1 freedom (DESIGN §6): every list query issues the same number of SQL queries for 1 row as
-for 25 rows, nested relations included."""
+"""N+1 freedom (docs/decisions.md §14): every list query issues the same number of SQL queries
+for 1 row as for 25 rows, nested relations included."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

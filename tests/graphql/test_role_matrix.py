@@ -1,4 +1,4 @@
-"""The role matrix (DESIGN §6): every root field of the campaign domain, called with real ids of
+"""The role matrix: every root field of the campaign domain, called with real ids of
 fixture data, as anonymous, outsider, viewer, player, GM and owner.
 
 Reads need membership, writes GM or owner, deletes and membership management the owner; a
@@ -30,7 +30,7 @@ HIDDEN = frozenset({NOT_FOUND, EMPTY})
 class Access(Enum):
     PUBLIC = "anyone, even anonymous"
     READ = "campaign members"
-    AUDIT = "GM and owner (the audit trail is not for players: original §1.11, §4.21)"
+    AUDIT = "GM and owner (the audit trail is not for players)"
     WRITE = "GM and owner"
     MANAGE = "the owner only (deletes, membership, new campaigns in the owner's world)"
     OWN = "any signed-in user, on their own things"

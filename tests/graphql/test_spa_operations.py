@@ -1,4 +1,4 @@
-"""The single-page app's operations (original-graphql-api.md §7.1) against our schema: every one
+"""The single-page app's operations against our schema: every one
 validates unless it needs a root field or type that is still pending; every one that touches only
 the core domain's root fields runs on real data and returns data without errors."""
 
@@ -89,7 +89,7 @@ VARIABLES: dict[str, Variables] = {
         "versionId1": d.kingdom_versions[0], "versionId2": d.kingdom_versions[1],
     },
     "GetCurrentWorldTime": lambda d: {"campaignId": d.campaign},
-    # The timeline's drag-to-reschedule sends only the new time (§8.2).
+    # The timeline's drag-to-reschedule sends only the new time.
     "UpdateEncounter": lambda d: {
         "id": d.encounter, "input": {"scheduledAt": "2024-03-09T00:00:00Z"},
     },
@@ -164,7 +164,7 @@ def test_settlement_details_carry_the_appendix_a_fields(gql: Gql, data: Dataset)
     # When the app loads its details
     body = gql(OPERATIONS["GetSettlementDetails"], {"id": data.settlement}, "viewer")
 
-    # Then the fields the app needs are there, derived as Appendix A says
+    # Then the fields the app needs are there (docs/graphql-contract.md#compatible-extensions)
     settlement = ok(body)["settlement"]
     assert settlement | {"createdAt": None, "updatedAt": None} == {
         "id": data.settlement,

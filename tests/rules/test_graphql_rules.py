@@ -1,5 +1,5 @@
 """The rules engine over GraphQL: field conditions, state variables, effects, evaluation, the
-dependency graph and computed fields, with real data (DESIGN §6, §8)."""
+dependency graph and computed fields, with real data."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""The role matrix of the rules root fields (DESIGN §6): reads need membership, writes GM or
+"""The role matrix of the rules root fields: reads need membership, writes GM or
 owner, deletes the owner; a non-member gets NOT_FOUND or null/empty, never data; anonymous
 callers get UNAUTHENTICATED."""
 

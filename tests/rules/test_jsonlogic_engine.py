@@ -19,7 +19,7 @@ from rules.jsonlogic import (
     validate,
 )
 
-# json-logic-js 2.0.5 behaviour recorded in the rules specification (original-rules.md §1.1), as
+# json-logic-js 2.0.5 behaviour, as
 # (rule, data, result) with results in their JSON form (NaN and Infinity become null).
 JSON_LOGIC_JS_PARITY: list[tuple[Any, Any, Any]] = [
     ({"<": [{"var": "x"}, 10]}, {}, True),

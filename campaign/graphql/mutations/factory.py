@@ -23,8 +23,8 @@ from config.graphql.scalars import JSON, DateTime
 
 ROUTING = ("branch_id", "expected_version", "world_time")
 BRANCH_ARG = graphene.ID(description="The branch to change; the campaign's main branch by default.")
-# The single-page app declares `$branchId: String` for delete/archive/restore (original-graphql-
-# api.md Appendix A), and a String variable cannot fill an ID argument: these take a String.
+# The single-page app declares `$branchId: String` for delete/archive/restore, and a String
+# variable cannot fill an ID argument: these take a String (docs/graphql-contract.md).
 LIFE_CYCLE_BRANCH_ARG = graphene.String(
     description="The branch to change; the campaign's main branch by default."
 )

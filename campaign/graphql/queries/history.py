@@ -22,7 +22,8 @@ from campaign.permissions import MANAGE, READ, WRITE, require_role
 from config.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from config.graphql.scalars import DateTime
 
-AUDIT_LIMIT = 100
+AUDIT_LIMIT = 100  # the original API's cap: a larger limit returns this many rows
+DEFAULT_AUDIT_LIMIT = 50
 # Version ids are bigint primary keys; ASCII digits only ("²" passes str.isdigit).
 VERSION_ID = re.compile(r"[0-9]{1,18}")
 
@@ -38,8 +39,13 @@ def hierarchy(branches: list[BranchModel]) -> list[dict[str, Any]]:
     return [node(root) for root in children.get(None, [])]
 
 
-def clamp_limit(limit: int) -> int:
-    return max(1, min(limit, AUDIT_LIMIT))
+def audit_limit(limit: int | None) -> int:
+    """How many audit rows to return: a limit below one is a mistake, not a request for one."""
+    if limit is None:
+        return DEFAULT_AUDIT_LIMIT
+    if limit < 1:
+        raise ValidationError(f"limit must be at least 1, but received {limit}", field="limit")
+    return min(limit, AUDIT_LIMIT)
 
 
 class HistoryQueries(graphene.ObjectType):
@@ -71,7 +77,7 @@ class HistoryQueries(graphene.ObjectType):
         required=True,
         entity_type=graphene.String(required=True),
         entity_id=graphene.ID(required=True),
-        limit=graphene.Int(default_value=50),
+        limit=graphene.Int(default_value=DEFAULT_AUDIT_LIMIT),
         operations=graphene.List(graphene.NonNull(graphene.String)),
         start_date=DateTime(),
         end_date=DateTime(),
@@ -82,7 +88,7 @@ class HistoryQueries(graphene.ObjectType):
         graphene.NonNull(Audit),
         required=True,
         user_id=graphene.ID(required=True),
-        limit=graphene.Int(default_value=50),
+        limit=graphene.Int(default_value=DEFAULT_AUDIT_LIMIT),
         skip=graphene.Int(default_value=0),
         operations=graphene.List(graphene.NonNull(graphene.String)),
         entity_types=graphene.List(graphene.NonNull(graphene.String)),
@@ -152,7 +158,7 @@ class HistoryQueries(graphene.ObjectType):
         info: ResolveInfo,
         entity_type: str,
         entity_id: str,
-        limit: int = 50,
+        limit: int | None = DEFAULT_AUDIT_LIMIT,
         operations: list[str] | None = None,
         start_date: datetime.datetime | None = None,
         end_date: datetime.datetime | None = None,
@@ -161,6 +167,7 @@ class HistoryQueries(graphene.ObjectType):
     ) -> Any:
         who = actor(info)
         require_authenticated(who)
+        rows = audit_limit(limit)
         kind_name = entity_type.lower()
         campaign = entity_campaign(kind_name, entity_id)
         # One error for a missing entity and a hidden one, so probing ids reveals nothing.
@@ -181,15 +188,15 @@ class HistoryQueries(graphene.ObjectType):
             sort_by=sort_by,
             sort_order=sort_order,
         )
-        return list(query[: clamp_limit(limit)])
+        return list(query[:rows])
 
     @staticmethod
     def resolve_user_audit_history(
         root: None,
         info: ResolveInfo,
         user_id: str,
-        limit: int = 50,
-        skip: int = 0,
+        limit: int | None = DEFAULT_AUDIT_LIMIT,
+        skip: int | None = 0,
         operations: list[str] | None = None,
         entity_types: list[str] | None = None,
         start_date: datetime.datetime | None = None,
@@ -203,8 +210,10 @@ class HistoryQueries(graphene.ObjectType):
             raise AuthenticationError("Authentication required")
         if str(user.pk) != str(user_id):
             raise PermissionDenied("You can only view your own audit history")
+        skip = skip or 0
         if not 0 <= skip <= 100_000:
             raise ValidationError("skip must be between 0 and 100000", field="skip")
+        rows = audit_limit(limit)
         query = audit_query(
             own_audit_rows(who),
             operations=operations,
@@ -214,7 +223,7 @@ class HistoryQueries(graphene.ObjectType):
             sort_by=sort_by,
             sort_order=sort_order,
         )
-        return list(query[skip : skip + clamp_limit(limit)])
+        return list(query[skip : skip + rows])
 
 
 def readable_version(info: ResolveInfo, version_id: str, field: str) -> VersionModel:

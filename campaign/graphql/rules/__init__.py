@@ -1,2 +1,2 @@
 """The GraphQL surface of the rules engine: field conditions, state variables, effects and the
-dependency graph (DESIGN §8), plus the computed fields of the entities rules apply to."""
+dependency graph, plus the computed fields of the entities rules apply to."""
