@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -66,3 +67,14 @@ class Conflict(DomainError):
         super().__init__(message, expectedVersion=expected_version, actualVersion=actual_version)
         self.expected_version = expected_version
         self.actual_version = actual_version
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (PostgreSQL, Redis) is down: nothing is wrong with the request, so the client
+    is told to send it again after ``retry_after`` seconds."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, retryAfter=retry_after)
+        self.retry_after = retry_after

@@ -1,7 +1,9 @@
 """One mapping from domain errors to GraphQL errors, used by every resolver.
 
 A domain error keeps its message and gets ``extensions.code`` (plus ``field`` in camelCase, or
-the versions of a conflict). Anything else is an internal error: logged with its traceback, and
+the versions of a conflict). A dependency outage is ``SERVICE_UNAVAILABLE`` with ``retryAfter``
+seconds; the response stays HTTP 200 like every other field error, since other fields of the same
+document may have resolved. Anything else is an internal error: logged with its traceback, and
 shown to the client as a bare ``INTERNAL_SERVER_ERROR`` unless DEBUG is on. The codes clients
 see are listed in docs/graphql-contract.md#errors.
 """
@@ -15,6 +17,7 @@ from graphene_django.views import HttpError
 from graphql import GraphQLError
 
 from config.errors import DomainError, ErrorCode
+from config.outages import service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +69,8 @@ def format_error(error: Exception) -> dict[str, Any]:
     if not isinstance(error, GraphQLError):
         error = GraphQLError(str(error), original_error=error)
     original = error.original_error
+    if original is not None:
+        original = service_unavailable(original) or original
     formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     if isinstance(original, DomainError):
