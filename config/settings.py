@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database or Redis outage in a view: JSON 503 with Retry-After, not an HTML 500.
+    "config.outage_middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

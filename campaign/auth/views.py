@@ -35,6 +35,7 @@ STATUS: dict[str, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CONFLICT: 409,
     RateLimited.code: 429,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
 }
 
 View = Callable[..., JsonResponse]
@@ -76,8 +77,9 @@ def error_response(exc: DomainError, status: int | None = None) -> JsonResponse:
         {"error": {"code": str(exc.code), "message": exc.message, **exc.extensions}},
         status=status,
     )
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
+    if "retryAfter" in exc.extensions:
+        # Too many attempts (429) or a dependency down (503): when to send it again.
+        response["Retry-After"] = str(exc.extensions["retryAfter"])
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="campaign-manager"'
     return response
