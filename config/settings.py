@@ -185,6 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 JWT_ACCESS_TOKEN_MINUTES = int(os.environ.get("JWT_ACCESS_TOKEN_MINUTES", "15"))
 JWT_REFRESH_TOKEN_DAYS = int(os.environ.get("JWT_REFRESH_TOKEN_DAYS", "7"))
+# Sent by monitors in X-Health-Token to see each readiness check of /health/ (config/health.py);
+# empty: only staff users signed in to the admin see them.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 
 # --- Internationalisation and static files ----------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from campaign.actor import Actor
 from campaign.auth.request_auth import actor_for_request
+from config.health import Readiness, check_readiness
 
 
 class GraphQLContext:
@@ -24,3 +25,8 @@ class GraphQLContext:
     @property
     def user(self) -> Any:
         return self.actor.user
+
+    @cached_property
+    def readiness(self) -> Readiness:
+        # Checked once per request, however many aliases of `health` a document asks for.
+        return check_readiness()

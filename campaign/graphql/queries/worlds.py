@@ -43,7 +43,9 @@ class WorldQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_health(root: None, info: ResolveInfo) -> dict[str, Any]:
-        return {"status": "ok", "timestamp": timezone.now(), "version": API_VERSION}
+        """The readiness /health/ reports: "ok", or "unavailable" when a dependency is down."""
+        status = info.context.readiness.status
+        return {"status": status, "timestamp": timezone.now(), "version": API_VERSION}
 
     @staticmethod
     def resolve_worlds(root: None, info: ResolveInfo) -> list[WorldModel]:
