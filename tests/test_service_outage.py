@@ -1,0 +1,242 @@
+"""The database down: every transport answers SERVICE_UNAVAILABLE with a retry hint, in JSON.
+
+The outage is real: the default database is pointed at a closed port of this machine
+(PostgreSQL) or at a file that cannot be opened (SQLite), so connecting is refused by the
+operating system. The server other tests use is never touched.
+"""
+
+import json
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+from django.db import OperationalError, connection, connections
+from django.db.utils import load_backend
+from django.test import Client
+
+from campaign.auth.tokens import issue_access_token
+from campaign.models import World
+from config.asgi import application
+from tests.conftest import Personas, make_user
+
+HEALTH_TOKEN = "monitor-secret"
+PASSWORD = "correct horse battery staple"
+MESSAGE = "The service is temporarily unavailable; try again shortly"
+GRAPHQL_HINT = {"code": "SERVICE_UNAVAILABLE", "retryAfter": 5}
+REST_ENVELOPE = {"error": {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE, "retryAfter": 5}}
+
+
+@contextmanager
+def database_down() -> Iterator[None]:
+    """Every new connection to the default database is refused, in any thread, and this thread's
+    connection (holding the test's transaction) is set aside meanwhile."""
+    shared = connection.settings_dict  # the dict every thread's connection is created from
+    with socket.socket() as closed, tempfile.TemporaryDirectory() as empty:
+        # Bound, so nothing else takes the port, but not listening: connecting is refused.
+        closed.bind(("127.0.0.1", 0))
+        if connection.vendor == "postgresql":
+            dead = {"HOST": "127.0.0.1", "PORT": closed.getsockname()[1]}
+        else:
+            dead = {"NAME": str(Path(empty) / "missing" / "db.sqlite3")}
+        saved = {key: shared[key] for key in dead}
+        alive = connections["default"]
+        down = load_backend(shared["ENGINE"]).DatabaseWrapper({**shared, **dead}, "default")
+        try:
+            shared.update(dead)
+            connections["default"] = down
+            yield
+        finally:
+            shared.update(saved)
+            down.close()
+            connections["default"] = alive
+
+
+def graphql(client: Client, query: str, token: str | None = None) -> Any:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    return client.post(
+        "/graphql",
+        data=json.dumps({"query": query}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def login(client: Client) -> Any:
+    body = {"email": "owner@example.com", "password": PASSWORD}
+    return client.post("/auth/login", data=json.dumps(body), content_type="application/json")
+
+
+def test_the_outage_is_a_refused_connection(personas: Personas) -> None:
+    with database_down(), pytest.raises(OperationalError):
+        World.objects.count()
+
+
+def test_a_graphql_query_is_service_unavailable_with_a_retry_hint(
+    client: Client, personas: Personas
+) -> None:
+    # Given a signed-in user, then the database going down
+    token = issue_access_token(personas.owner)
+    with database_down():
+        # When they ask for their worlds
+        response = graphql(client, "{ worlds { id } }", token)
+
+    # Then the error says to retry later, not that the server is broken
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": MESSAGE,
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["worlds"],
+                "extensions": GRAPHQL_HINT,
+            }
+        ],
+    }
+
+
+def test_a_graphql_mutation_is_service_unavailable_and_writes_nothing(
+    client: Client, personas: Personas
+) -> None:
+    token = issue_access_token(personas.owner)
+    mutation = 'mutation { createWorld(input: {name: "Outage", calendars: []}) { id } }'
+
+    with database_down():
+        response = graphql(client, mutation, token)
+
+    assert [error["extensions"] for error in response.json()["errors"]] == [GRAPHQL_HINT]
+    assert not World.objects.filter(name="Outage").exists()
+
+
+def test_graphql_health_is_not_ok_while_the_database_is_down(client: Client, db: None) -> None:
+    with database_down():
+        response = graphql(client, "{ health { status } }")
+
+    assert response.json() == {"data": {"health": {"status": "unavailable"}}}
+
+
+def test_rest_login_answers_the_json_envelope_with_503_and_retry_after(
+    client: Client, personas: Personas
+) -> None:
+    # Given the database down
+    with database_down():
+        # When a user signs in
+        response = login(client)
+
+    # Then the REST error envelope says to retry, instead of Django's HTML 500 page
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "5"
+    assert response.json() == REST_ENVELOPE
+
+
+def test_admin_login_answers_the_json_envelope_with_503(client: Client, db: None) -> None:
+    with database_down():
+        response = client.post(
+            "/admin/login/", {"username": "owner@example.com", "password": PASSWORD}
+        )
+
+    assert response.status_code == 503
+    assert response.json() == REST_ENVELOPE
+
+
+def test_anonymous_readiness_says_only_unavailable(client: Client, db: None) -> None:
+    with database_down():
+        response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.content == b'{"status": "unavailable"}'
+    assert response["Retry-After"] == "5"
+
+
+def test_the_health_token_shows_the_database_check_failing(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.HEALTH_TOKEN = HEALTH_TOKEN
+
+    with database_down():
+        response = client.get("/health/", headers={"X-Health-Token": HEALTH_TOKEN})
+
+    checks = response.json()["checks"]
+    assert checks["database"].startswith("Unavailable: ")
+    assert {name: outcome for name, outcome in checks.items() if name != "database"} == {
+        name: "ok" for name in checks if name != "database"
+    }
+
+
+def test_a_staff_session_cannot_be_read_while_the_database_is_down(
+    client: Client, db: None
+) -> None:
+    # Given a staff user signed in to the admin (the session lives in the database)
+    client.force_login(make_user("staff@example.com", is_staff=True))
+
+    # When the database goes down and they open /health/
+    with database_down():
+        response = client.get("/health/")
+
+    # Then they are anonymous for now, and see only the status
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+async def asgi(
+    method: str, path: str, body: bytes = b"", token: str | None = None
+) -> tuple[int, dict[bytes, bytes], Any]:
+    """One request through config.asgi.application → (status, headers, JSON body)."""
+    headers = [(b"host", b"localhost"), (b"content-type", b"application/json")]
+    if token is not None:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "query_string": b"",
+        "headers": headers,
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": body})
+    start = await communicator.receive_output(10)
+    content = b""
+    while True:
+        chunk = await communicator.receive_output(10)
+        content += chunk.get("body", b"")
+        if not chunk.get("more_body"):
+            break
+    await communicator.wait()
+    return start["status"], dict(start["headers"]), json.loads(content)
+
+
+def test_every_transport_of_the_asgi_app_answers_the_outage(personas: Personas) -> None:
+    # Given a signed-in user, then the database down
+    request = async_to_sync(asgi)
+    credentials = json.dumps({"email": "owner@example.com", "password": PASSWORD}).encode()
+    query = json.dumps(
+        {
+            "query": "query($id: ID!) { health { status } world(id: $id) { id } }",
+            "variables": {"id": str(uuid4())},
+        }
+    )
+    token = issue_access_token(personas.owner)
+    with database_down():
+        # When they sign in again, read over GraphQL and check readiness
+        login_status, login_headers, login_body = request("POST", "/auth/login", credentials)
+        graphql_status, _, graphql_body = request("POST", "/graphql", query.encode(), token)
+        health_status, _, health_body = request("GET", "/health/")
+
+    # Then each answers in JSON that the service is unavailable, with when to retry
+    assert (login_status, login_headers[b"Retry-After"], login_body) == (
+        503,
+        b"5",
+        REST_ENVELOPE,
+    )
+    assert graphql_status == 200
+    assert graphql_body["data"] == {"health": {"status": "unavailable"}, "world": None}
+    assert [error["extensions"] for error in graphql_body["errors"]] == [GRAPHQL_HINT]
+    assert (health_status, health_body) == (503, {"status": "unavailable"})
