@@ -1,11 +1,13 @@
-"""Sign-in is throttled the same way through REST, GraphQL and the admin site: past five attempts
-a minute for one account, even the right password is refused."""
+"""Sign-in is throttled the same way through REST, GraphQL and the admin site, with or without
+Redis: past five attempts a minute for one account, even the right password is refused."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from campaign.auth.rate_limit import process_counters
 from campaign.models import User
 from tests.campaign.test_auth_api import error_of, post
 
@@ -75,3 +77,37 @@ def test_failed_admin_logins_throttle_rest_login(client: Client, superuser: User
 
     assert response.status_code == 429
     assert error_of(response)["code"] == "RATE_LIMITED"
+
+
+@pytest.fixture
+def dead_redis_cache(settings: Any) -> Iterator[None]:
+    # Nothing listens on port 1: Redis is down, as django-redis sees it with IGNORE_EXCEPTIONS.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    process_counters.clear()
+    yield
+    process_counters.clear()
+
+
+def test_login_is_throttled_per_process_while_redis_is_down(
+    client: Client, superuser: User, dead_redis_cache: None
+) -> None:
+    def attempt(password: str) -> Any:
+        return post(client, "login", {"email": ROOT_EMAIL, "password": password})
+
+    # Redis being down locks nobody out...
+    assert attempt(ROOT_PASSWORD).status_code == 200
+    for _ in range(4):
+        assert attempt("guess").status_code == 401
+
+    # ...nor lets guessing go on: the sixth attempt is refused, right password or not.
+    throttled = attempt(ROOT_PASSWORD)
+
+    assert throttled.status_code == 429
+    assert error_of(throttled)["code"] == "RATE_LIMITED"
+    assert 1 <= int(throttled["Retry-After"]) <= 60
