@@ -139,8 +139,11 @@ if REDIS_URL:
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 1,
+                # Bounds each read too, so a frozen Redis (which still accepts connections)
+                # costs a request a second per call rather than hanging it.
                 "SOCKET_TIMEOUT": 1,
-                # A Redis outage degrades to database reads instead of failing requests.
+                # A Redis outage degrades to database reads instead of failing requests; login
+                # throttling then counts per process (campaign.auth.rate_limit).
                 "IGNORE_EXCEPTIONS": True,
             },
         }
@@ -148,7 +151,17 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_db_url(REDIS_CHANNELS_DB)]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": redis_db_url(REDIS_CHANNELS_DB),
+                        "socket_connect_timeout": 1,
+                        # A backstop for consumers' calls (publishing has its own, shorter bound:
+                        # realtime.publish); longer than the layer's 5-second blocking receive.
+                        "socket_timeout": 10,
+                    }
+                ]
+            },
         }
     }
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", redis_db_url(REDIS_BROKER_DB))

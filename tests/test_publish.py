@@ -2,13 +2,14 @@
 
 from typing import Any
 
+import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from campaign.actions import settlements
 from campaign.actor import Actor
 from campaign.models import Campaign
-from realtime.publish import MESSAGE_TYPE, room
+from realtime.publish import MESSAGE_TYPE, make_event, room, send_now
 from tests.campaign import factories
 
 
@@ -54,3 +55,15 @@ def test_nothing_is_announced_before_the_commit(
 
     # the announcement and the cache-generation bump wait for the commit
     assert len(pending) >= 2
+
+
+def test_a_room_that_fails_does_not_keep_the_event_from_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    layer, channel = listen("campaign.42")
+
+    send_now(["not a valid group!", "campaign.42"], make_event("entity.update", {}))
+
+    assert async_to_sync(layer.receive)(channel)["event"]["type"] == "entity.update"
+    [failure] = caplog.records
+    assert failure.getMessage() == "Could not publish entity.update to not a valid group!"

@@ -1,0 +1,146 @@
+"""A frozen Redis (a stopped process: the kernel still accepts connections, replies never come)
+slows requests by the configured timeouts instead of hanging them for as long as it is frozen.
+
+Each test freezes a redis-server of its own, never the shared one, and points the cache or the
+channel layer at it with the production options. The Redis thaws after ``FROZEN_SECONDS`` however
+the test goes, so a hang becomes a failure ("Redis had to thaw first"), never a stuck suite.
+"""
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+
+from campaign.actor import Actor
+from campaign.auth.tokens import issue_access_token
+from campaign.models import Campaign, Settlement
+from realtime.publish import room
+from tests.campaign import factories
+from tests.conftest import Personas
+
+pytestmark = pytest.mark.redis
+
+FROZEN_SECONDS = 60
+RENAME_SETTLEMENT = """
+mutation($id: ID!) { updateSettlement(id: $id, input: {name: "Tuskwater"}) { name version } }
+"""
+
+
+@dataclass
+class FrozenRedis:
+    url: str
+    thaw: threading.Timer
+
+    def still_frozen(self) -> bool:
+        return not self.thaw.finished.is_set()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def frozen_redis() -> Iterator[FrozenRedis]:
+    port = free_port()
+    options = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(["redis-server", *options], stdout=subprocess.DEVNULL)
+    thaw = threading.Timer(FROZEN_SECONDS, os.kill, (server.pid, signal.SIGCONT))
+    try:
+        wait_until_serving(port)
+        os.kill(server.pid, signal.SIGSTOP)
+        thaw.start()
+        yield FrozenRedis(f"redis://127.0.0.1:{port}/0", thaw)
+    finally:
+        thaw.cancel()
+        os.kill(server.pid, signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_until_serving(port: int) -> None:
+    with redis.Redis(port=port, socket_timeout=1) as probe:
+        for _ in range(100):
+            try:
+                probe.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+    pytest.fail(f"redis-server on port {port} did not start")
+
+
+@pytest.fixture
+def frozen_cache(settings: Any, frozen_redis: FrozenRedis) -> FrozenRedis:
+    settings.CACHES = {
+        "default": {**django_settings.CACHES["default"], "LOCATION": frozen_redis.url}
+    }
+    return frozen_redis
+
+
+@pytest.fixture
+def frozen_channel_layer(settings: Any, frozen_redis: FrozenRedis) -> FrozenRedis:
+    production: dict[str, Any] = django_settings.CHANNEL_LAYERS["default"]
+    [host] = production["CONFIG"]["hosts"]
+    settings.CHANNEL_LAYERS = {
+        "default": {**production, "CONFIG": {"hosts": [{**host, "address": frozen_redis.url}]}}
+    }
+    return frozen_redis
+
+
+def test_cache_calls_give_up_on_a_frozen_redis(frozen_cache: FrozenRedis) -> None:
+    cache.set("key", "value")
+
+    assert cache.get("key", "missing") == "missing"
+    assert frozen_cache.still_frozen(), "Redis had to thaw first"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_is_committed_and_answered_while_redis_is_frozen(
+    client: Client,
+    personas: Personas,
+    owner: Actor,
+    campaign: Campaign,
+    frozen_cache: FrozenRedis,
+    frozen_channel_layer: FrozenRedis,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    caplog.clear()
+
+    response = client.post(
+        "/graphql",
+        data=json.dumps(
+            {
+                "query": RENAME_SETTLEMENT,
+                "variables": {"id": str(settlement.uid)},
+            }
+        ),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issue_access_token(personas.owner)}"},
+    )
+
+    assert frozen_channel_layer.still_frozen(), "Redis had to thaw first"
+    assert response.json() == {"data": {"updateSettlement": {"name": "Tuskwater", "version": 2}}}
+    assert Settlement.objects.get(pk=settlement.pk).version == 2
+    # One event for both rooms, given up on once.
+    [dropped] = [r for r in caplog.records if r.name == "realtime.publish"]
+    assert dropped.levelno == logging.ERROR
+    assert dropped.getMessage() == (
+        f"Publishing entity.update to {room('campaign', campaign.pk)}, "
+        f"{room('settlement', settlement.uid)} timed out after 1.0 s; the event was dropped"
+    )
