@@ -5,18 +5,26 @@ exports their own actions (a campaign-restricted API key: only those in its camp
 filters as the GraphQL audit queries. Rows are read in keyset pages, so an export of a million
 rows holds one page in memory. CSV cells that a spreadsheet would run as a formula are
 neutralised with a leading apostrophe.
+
+A bad parameter is a JSON 400 before anything is streamed (the first page is read before the
+response starts); a failure once the stream has started ends it with an error marker.
 """
 
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from itertools import chain
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from campaign.actions import entities
+from campaign.actions.fields import storable
 from campaign.auth.request_auth import actor_for_request
 from campaign.auth.views import error_response
 from campaign.history_queries import audit_query, own_audit_rows
@@ -39,10 +47,21 @@ COLUMNS = (
 )
 PAGE = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Under ASGI the export is pulled from a worker thread in pieces of about this many characters.
+BATCH_CHARS = 64 * 1024
+# The status line has gone out when a stream fails: all it can do is end by saying so. The JSON
+# array is left open, so no parser mistakes what came before for the whole export.
+CSV_FAILED = "ERROR,The export failed part-way: this file is incomplete\n"
+JSON_FAILED = (
+    '\n  {"error": {"code": "INTERNAL_SERVER_ERROR",'
+    ' "message": "The export failed part-way: this file is incomplete"}}\n'
+)
+
+logger = logging.getLogger(__name__)
 
 
-def rows(query: Any) -> Iterator[AuditLog]:
-    """Keyset pages over (timestamp, id), newest first; never an OFFSET scan."""
+def pages(query: Any) -> Iterator[list[AuditLog]]:
+    """Keyset pages over (timestamp, id), newest first; never an OFFSET scan. At least one."""
     last: tuple[Any, int] | None = None
     while True:
         page_query = query.order_by("-timestamp", "-id")
@@ -52,7 +71,7 @@ def rows(query: Any) -> Iterator[AuditLog]:
                 timestamp=timestamp, id__gte=pk
             )
         page = list(page_query[:PAGE])
-        yield from page
+        yield page
         if len(page) < PAGE:
             return
         last = (page[-1].timestamp, page[-1].pk)
@@ -120,8 +139,42 @@ def json_chunks(entries: Iterable[AuditLog]) -> Iterator[str]:
     yield "\n]\n"
 
 
+def ending_with_marker_on_failure(chunks: Iterator[str], marker: str) -> Iterator[str]:
+    try:
+        yield from chunks
+    except Exception:
+        logger.exception("The audit export failed while streaming")
+        yield marker
+
+
+async def pulled_in_batches(chunks: Iterator[str]) -> AsyncIterator[str]:
+    """``chunks`` for an ASGI server, read in the request's worker thread a batch at a time:
+    Django would read a plain iterator into memory whole before sending any of it."""
+    next_batch = sync_to_async(_next_batch, thread_sensitive=True)
+    more = True
+    while more:
+        batch, more = await next_batch(chunks)
+        if batch:
+            yield batch
+
+
+def _next_batch(chunks: Iterator[str]) -> tuple[str, bool]:
+    """The next ``BATCH_CHARS`` or so of ``chunks``, and whether any are left."""
+    parts: list[str] = []
+    size = 0
+    for part in chunks:
+        parts.append(part)
+        size += len(part)
+        if size >= BATCH_CHARS:
+            return "".join(parts), True
+    return "".join(parts), False
+
+
 def _filters(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
+    for name, values in params.lists():
+        for value in values:
+            storable(value, name)  # the database cannot compare NUL
 
     def moment(name: str) -> Any:
         if not params.get(name):
@@ -165,17 +218,20 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             # A campaign-restricted API key exports only its own campaign's part of the trail.
             base = own_audit_rows(actor)
         query = audit_query(base, **_filters(request))
+        remaining = pages(query)
+        first = next(remaining)  # a query that fails, fails here: before the response starts
     except DomainError as exc:
         return error_response(exc)
+    entries = chain(first, chain.from_iterable(remaining))
     stamp = timezone.now().strftime("%Y-%m-%d")
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(rows(query)), content_type="text/csv; charset=utf-8"
-        )
+        chunks = ending_with_marker_on_failure(csv_lines(entries), CSV_FAILED)
+        content_type = "text/csv; charset=utf-8"
     else:
-        response = StreamingHttpResponse(
-            json_chunks(rows(query)), content_type="application/json; charset=utf-8"
-        )
+        chunks = ending_with_marker_on_failure(json_chunks(entries), JSON_FAILED)
+        content_type = "application/json; charset=utf-8"
+    streamed = pulled_in_batches(chunks) if isinstance(request, ASGIRequest) else chunks
+    response = StreamingHttpResponse(streamed, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -1,16 +1,25 @@
 import csv
 import io
 import json
+import re
+from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from asgiref.testing import ApplicationCommunicator
 from django.test import Client
 
+from campaign import audit_export
 from campaign.actions import kingdoms
 from campaign.actor import Actor
 from campaign.auth.tokens import issue_access_token
 from campaign.models import AuditLog, Campaign, User
+from config.asgi import application
 from tests.campaign import factories
 from tests.conftest import Personas
+
+# Seconds to wait for each message of a response: only a hang takes this long.
+HANG = 10
 
 
 def export(client: Client, user: User | None, **params: str) -> object:
@@ -113,3 +122,128 @@ def test_anonymous_and_bad_format_are_refused(
     bad = export(client, personas.owner, format="xlsx")
     assert bad.status_code == 400  # type: ignore[attr-defined]
     assert bad.json()["error"]["field"] == "format"  # type: ignore[attr-defined]
+
+
+# --- over the ASGI app: bad filters and failures never leave the response hanging --------------
+
+
+async def asgi_export(user: User, query: str) -> tuple[int, dict[str, str], bytes]:
+    """GET /audit/export?<query> through config.asgi.application; a response that never
+    completes fails the test by the communicator's timeout."""
+    token = await sync_to_async(issue_access_token)(user)
+    scope: dict[str, Any] = {
+        "type": "http",
+        "method": "GET",
+        "path": "/audit/export",
+        "query_string": query.encode(),
+        "headers": [(b"host", b"localhost"), (b"authorization", f"Bearer {token}".encode())],
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(HANG)
+    body = b""
+    while True:
+        message = await communicator.receive_output(HANG)
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    await communicator.wait(HANG)
+    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
+    return start["status"], headers, body
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("format=json&entityTypes=%00", "entityTypes"),
+        ("operations=UPDATE,a%00b", "operations"),
+        ("format=csv&startDate=2024-01-01T00:00:00Z%00", "startDate"),
+        ("format=%00", "format"),
+    ],
+)
+async def test_a_bad_filter_is_a_json_400_before_streaming(
+    personas: Personas, campaign: Campaign, query: str, field: str
+) -> None:
+    # Given a filter holding NUL, which the database cannot compare
+    # When the owner exports with it over the ASGI app
+    status, headers, body = await asgi_export(personas.owner, f"campaignId={campaign.pk}&{query}")
+
+    # Then the answer is a whole JSON error naming the filter, not a stream that never ends
+    assert status == 400
+    assert headers["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert (error["code"], error["field"]) == ("BAD_REQUEST", field)
+
+
+def many_rows(campaign: Campaign, user: User, count: int) -> None:
+    AuditLog.objects.bulk_create(
+        AuditLog(
+            entity_type="kingdom",
+            entity_id=f"k{n:04}",
+            campaign=campaign,
+            operation="UPDATE",
+            actor=user,
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_long_export_streams_to_its_end_over_asgi(
+    personas: Personas, campaign: Campaign
+) -> None:
+    # Given more rows than a page (and than a batch of the stream)
+    await sync_to_async(many_rows)(campaign, personas.owner, ROWS)
+
+    # When the owner exports them as JSON over the ASGI app
+    status, headers, body = await asgi_export(
+        personas.owner, f"campaignId={campaign.pk}&format=json"
+    )
+
+    # Then the whole array arrives, every row once
+    assert status == 200
+    assert headers["content-type"] == "application/json; charset=utf-8"
+    ids = [entry["entityId"] for entry in json.loads(body)]
+    assert sorted(i for i in ids if i.startswith("k")) == [f"k{n:04}" for n in range(ROWS)]
+
+
+ROWS = 1234
+
+
+@pytest.fixture
+def unwritable_row(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The row the export fails on (rows go newest first: k1233, k1232, …): one of the second
+    page, so the failure comes once streaming has started."""
+    poisoned = ROWS - audit_export.PAGE - 100
+    write = audit_export.record
+
+    def record(entry: AuditLog) -> dict[str, Any]:
+        if entry.entity_id == f"k{poisoned:04}":
+            raise RuntimeError("the export cannot write this row")
+        return write(entry)
+
+    monkeypatch.setattr(audit_export, "record", record)
+    return poisoned
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+async def test_a_failure_mid_stream_ends_the_export_with_an_error_marker(
+    personas: Personas, campaign: Campaign, unwritable_row: int, fmt: str
+) -> None:
+    # Given an export that fails on a row of its second page
+    await sync_to_async(many_rows)(campaign, personas.owner, ROWS)
+
+    # When the owner exports over the ASGI app
+    status, _, body = await asgi_export(personas.owner, f"campaignId={campaign.pk}&format={fmt}")
+
+    # Then the response still ends, with the rows before the failure and then the marker
+    text = body.decode()
+    assert status == 200
+    assert text.endswith(audit_export.JSON_FAILED if fmt == "json" else audit_export.CSV_FAILED)
+    written = [int(n) for n in re.findall(r"\bk(\d{4})\b", text)]
+    assert written == list(range(ROWS - 1, unwritable_row, -1))
+    if fmt == "json":
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(text)  # never mistaken for a whole export
