@@ -1,128 +1,248 @@
-"""Request limits: query depth and cost are checked before execution.
+"""Request limits (DESIGN §6): a document is measured before graphql-core validates it.
 
-Cost is one per selected field (the original's budget of 1000), fragments counted where they are
-spread; depth is the deepest chain of nested selections. Both reject with a message naming the
-operation's figure and the limit. Introspection counts toward the cost, and its nesting of lists
-is limited on its own. Every limit of the API: docs/graphql-contract.md#limits.
+Validation is not linear in the document (``OverlappingFieldsCanBeMergedRule`` compares the fields
+of a selection set pairwise), so a document is first bounded by what is cheap to measure, cheapest
+first: its length; its tokens, counted while it is parsed; how many fragments it defines; then,
+in one pass that measures each fragment once however often it is spread, the fields it selects,
+each operation's depth and cost, and how deeply introspection nests its lists; last, how often
+one response name is selected in one selection set. Only a document within every limit reaches
+the validation rules, whose work these limits bound.
+
+Cost is one per selected field other than ``__typename`` (the original's budget of 1000), fragments
+counted where they are spread; depth is the deepest chain of nested selections. Every refusal
+names the document's figure and the limit.
 """
 
-from typing import Any
+from collections import Counter
+from typing import NamedTuple
 
 from graphql import (
-    ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
+    parse,
 )
 
 MAX_DEPTH = 12
 MAX_COST = 1000
 MAX_BODY_BYTES = 1024 * 1024
 MAX_LIST_SIZE = 500
-
-
-def measure(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str] = frozenset(),
-) -> tuple[int, int]:
-    """(depth, cost) of a selection set; a fragment that spreads itself counts once."""
-    if selection_set is None:
-        return 0, 0
-    depth = cost = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            inner_depth, inner_cost = measure(selection.selection_set, fragments, visiting)
-            name = selection.name.value
-            if not name.startswith("__"):
-                cost += 1 + inner_cost
-                depth = max(depth, 1 + inner_depth)
-            elif name != "__typename":
-                # Introspection (__schema, __type) costs like any selection; its depth is left to
-                # the nesting check below, since GraphiQL's own schema query is 15 levels deep.
-                cost += 1 + inner_cost
-        elif isinstance(selection, InlineFragmentNode):
-            inner_depth, inner_cost = measure(selection.selection_set, fragments, visiting)
-            cost += inner_cost
-            depth = max(depth, inner_depth)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is None or name in visiting:
-                continue
-            inner_depth, inner_cost = measure(fragment.selection_set, fragments, visiting | {name})
-            cost += inner_cost
-            depth = max(depth, inner_depth)
-    return depth, cost
-
-
+MAX_QUERY_CHARS = 64 * 1024
+MAX_TOKENS = 3000
+MAX_FRAGMENTS = 50
+# Counting every definition with the fragments it spreads expanded (__typename included).
+MAX_FIELDS = 2500
+# Times one response name may be selected in one selection set, fragments merged in: the fields
+# sharing a name are what the overlapping-fields rule compares pairwise.
+MAX_REPEATS = 10
 INTROSPECTION_LISTS = frozenset({"fields", "inputFields", "interfaces", "possibleTypes"})
+# As graphql-js' MaxIntrospectionDepthRule: three nested lists in an introspection query are
+# refused (the standard one nests one); each multiplies the answer by the size of the schema.
 MAX_INTROSPECTION_LISTS = 3
 
 
-def introspection_lists(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str] = frozenset(),
-) -> int:
-    """The most list-valued introspection fields nested in one path (``types { fields { type {
-    fields …``): each level multiplies the answer, so this grows it exponentially."""
-    deepest = 0
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            inner = introspection_lists(selection.selection_set, fragments, visiting)
-            deepest = max(deepest, inner + (selection.name.value in INTROSPECTION_LISTS))
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(
-                deepest, introspection_lists(selection.selection_set, fragments, visiting)
-            )
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:
-                inner = introspection_lists(fragment.selection_set, fragments, visiting | {name})
-                deepest = max(deepest, inner)
-    return deepest
+def parse_within_limits(query: str) -> DocumentNode:
+    """The parsed document; a GraphQLError naming the limit when it is too long or has too many
+    tokens (the parser stops counting there)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise GraphQLError(
+            f"The query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
+    return parse(query, max_tokens=MAX_TOKENS)
 
 
-class QueryLimitsRule(ASTValidationRule):
-    def __init__(self, context: ValidationContext) -> None:
-        super().__init__(context)
-        self.fragments = {
-            d.name.value: d
-            for d in context.document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+class Size(NamedTuple):
+    fields: int = 0  # every field, __typename included
+    cost: int = 0  # every field but __typename
+    depth: int = 0  # the deepest chain of fields, introspection's left out
+    lists: int = 0  # introspection list fields nested in one path
 
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-        depth, cost = measure(node.selection_set, self.fragments)
-        name = node.name.value if node.name else "the operation"
-        if depth > MAX_DEPTH:
-            self.report_error(
-                GraphQLError(
-                    f"Query depth {depth} of {name} exceeds the limit of {MAX_DEPTH}", node
-                )
-            )
-        if cost > MAX_COST:
-            self.report_error(
-                GraphQLError(f"Query cost {cost} of {name} exceeds the limit of {MAX_COST}", node)
-            )
 
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        # As graphql-js' MaxIntrospectionDepthRule: three nested lists in an introspection query
-        # are refused (the standard one nests one).
-        if node.name.value in {"__schema", "__type"}:
-            nesting = introspection_lists(node.selection_set, self.fragments)
-            if nesting >= MAX_INTROSPECTION_LISTS:
-                self.report_error(
+class Sizes:
+    """Sizes of selection sets, each fragment measured once and then added wherever it is spread
+    (a chain of fragments each spreading the next twice is 2ⁿ fields by arithmetic). A fragment
+    spread within itself counts nothing there: validation refuses the cycle."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.measured: dict[str, Size] = {}
+        self.measuring: set[str] = set()
+        self.errors: list[GraphQLError] = []
+
+    def fragment(self, name: str) -> Size:
+        if name in self.measured:
+            return self.measured[name]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.measuring:
+            return Size()
+        self.measuring.add(name)
+        size = self.measured[name] = self.selection_set(definition.selection_set)
+        self.measuring.discard(name)
+        return size
+
+    def selection_set(self, selection_set: SelectionSetNode | None) -> Size:
+        fields = cost = depth = lists = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                size = self.field(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                size = self.selection_set(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                size = self.fragment(selection.name.value)
+            else:
+                continue
+            fields += size.fields
+            cost += size.cost
+            depth = max(depth, size.depth)
+            lists = max(lists, size.lists)
+        return Size(fields, cost, depth, lists)
+
+    def field(self, node: FieldNode) -> Size:
+        inner = self.selection_set(node.selection_set)
+        name = node.name.value
+        if name == "__typename":
+            return Size(fields=1)
+        if name in {"__schema", "__type"}:
+            if inner.lists >= MAX_INTROSPECTION_LISTS:
+                self.errors.append(
                     GraphQLError(
-                        f"Introspection nests {nesting} lists, the limit is"
+                        f"Introspection nests {inner.lists} lists, the limit is"
                         f" {MAX_INTROSPECTION_LISTS - 1}",
                         node,
                     )
                 )
+            # Its depth is left to the nesting check: GraphiQL's schema query is 15 levels deep.
+            return Size(1 + inner.fields, 1 + inner.cost, 0, inner.lists)
+        return Size(
+            1 + inner.fields,
+            1 + inner.cost,
+            1 + inner.depth,
+            inner.lists + (name in INTROSPECTION_LISTS),
+        )
+
+
+class TooRepeated(Exception):
+    def __init__(self, name: str, times: int, node: Node) -> None:
+        super().__init__(name)
+        self.error = GraphQLError(
+            f"The query selects '{name}' {times} times in one selection set; the limit is"
+            f" {MAX_REPEATS}",
+            node,
+        )
+
+
+class ResponseNames:
+    """Checks every selection set for a response name selected more than MAX_REPEATS times,
+    counting the fields of inline fragments and of the fragments it spreads (each fragment's names
+    counted once and merged wherever it is spread, as the overlapping-fields rule compares them).
+    Run only on a document within MAX_FIELDS: merging a fragment's names costs at most the fields
+    it adds where it is spread."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.counted: dict[str, Counter[str]] = {}
+        self.counting: set[str] = set()
+
+    def fragment(self, name: str) -> Counter[str]:
+        if name in self.counted:
+            return self.counted[name]
+        definition = self.fragments.get(name)
+        if definition is None or name in self.counting:
+            return Counter()
+        self.counting.add(name)
+        names = self.counted[name] = self.selection_set(definition.selection_set)
+        self.counting.discard(name)
+        return names
+
+    def selection_set(self, selection_set: SelectionSetNode) -> Counter[str]:
+        """The response names selected at this level, after checking every set within it."""
+        names: Counter[str] = Counter()
+        spread: dict[str, None] = {}  # a fragment spread twice in one set is merged once
+        self.collect(selection_set, names, spread)
+        for fragment in spread:
+            names.update(self.fragment(fragment))
+        if names:
+            name, times = names.most_common(1)[0]
+            if times > MAX_REPEATS:
+                raise TooRepeated(name, times, selection_set)
+        return names
+
+    def collect(
+        self, selection_set: SelectionSetNode, names: Counter[str], spread: dict[str, None]
+    ) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names[(selection.alias or selection.name).value] += 1
+                if selection.selection_set is not None:
+                    self.selection_set(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                self.collect(selection.selection_set, names, spread)
+            elif isinstance(selection, FragmentSpreadNode):
+                spread[selection.name.value] = None
+
+
+def limit_errors(document: DocumentNode) -> list[GraphQLError]:
+    """The limits ``document`` exceeds, each check in time linear in its length; none if it may
+    be validated. A later check runs only when the earlier ones pass (and relies on them)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return (
+        too_many_fragments(fragments)
+        or size_errors(document, fragments)
+        or repeated_names(document, fragments)
+    )
+
+
+def too_many_fragments(fragments: dict[str, FragmentDefinitionNode]) -> list[GraphQLError]:
+    if len(fragments) <= MAX_FRAGMENTS:
+        return []
+    message = f"The document defines {len(fragments)} fragments; the limit is {MAX_FRAGMENTS}"
+    return [GraphQLError(message)]
+
+
+def size_errors(
+    document: DocumentNode, fragments: dict[str, FragmentDefinitionNode]
+) -> list[GraphQLError]:
+    sizes = Sizes(fragments)
+    fields = sum(sizes.fragment(name).fields for name in fragments)
+    errors = sizes.errors
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        size = sizes.selection_set(operation.selection_set)
+        fields += size.fields
+        name = operation.name.value if operation.name else "the operation"
+        if size.depth > MAX_DEPTH:
+            message = f"Query depth {size.depth} of {name} exceeds the limit of {MAX_DEPTH}"
+            errors.append(GraphQLError(message, operation))
+        if size.cost > MAX_COST:
+            message = f"Query cost {size.cost} of {name} exceeds the limit of {MAX_COST}"
+            errors.append(GraphQLError(message, operation))
+    if fields > MAX_FIELDS:
+        errors.append(
+            GraphQLError(
+                f"The document selects {fields} fields (each fragment counted where it is defined"
+                f" and wherever it is spread, __typename included); the limit is {MAX_FIELDS}"
+            )
+        )
+    return errors
+
+
+def repeated_names(
+    document: DocumentNode, fragments: dict[str, FragmentDefinitionNode]
+) -> list[GraphQLError]:
+    names = ResponseNames(fragments)
+    try:
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+                names.selection_set(definition.selection_set)
+    except TooRepeated as exc:
+        return [exc.error]
+    return []

@@ -21,7 +21,6 @@ from graphql import (
     OperationType,
     execute,
     get_operation_ast,
-    parse,
     specified_rules,
     validate,
 )
@@ -29,10 +28,10 @@ from graphql_sync_dataloaders import DeferredExecutionContext
 
 from config.graphql.context import GraphQLContext
 from config.graphql.errors import format_error
-from config.graphql.limits import MAX_BODY_BYTES, QueryLimitsRule
+from config.graphql.limits import MAX_BODY_BYTES, limit_errors, parse_within_limits
 from config.graphql.text_inputs import StorableTextRule, refused_variables
 
-VALIDATION_RULES = (*specified_rules, QueryLimitsRule, StorableTextRule)
+VALIDATION_RULES = (*specified_rules, StorableTextRule)
 # Documents up to this size are kept parsed and validated: clients send the same few operations
 # over and over, and validation is a fifth of a small request's cost.
 CACHEABLE_QUERY_CHARS = 16 * 1024
@@ -45,13 +44,16 @@ def bad_request(message: str) -> HttpResponseBadRequest:
 def check_document(
     schema: GraphQLSchema, query: str
 ) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The parsed document and its errors: the request limits first, the validation rules (some
+    of them quadratic) only for a document within them."""
     try:
-        document = parse(query)
+        document = parse_within_limits(query)
+        errors = limit_errors(document)
     except GraphQLError as error:
         return None, (error,)
     except RecursionError:
         return None, (GraphQLError("The query is nested too deeply to parse"),)
-    return document, tuple(validate(schema, document, VALIDATION_RULES))
+    return document, tuple(errors or validate(schema, document, VALIDATION_RULES))
 
 
 cached_check_document = lru_cache(maxsize=512)(check_document)
