@@ -2,31 +2,40 @@
 
 Validation is not linear in the document (``OverlappingFieldsCanBeMergedRule`` compares the fields
 of a selection set pairwise), so a document is first bounded by what is cheap to measure, cheapest
-first: its length; its tokens, counted while it is parsed; how many fragments it defines; then,
-in one pass that measures each fragment once however often it is spread, the fields it selects,
-each operation's depth and cost, and how deeply introspection nests its lists; last, how often
-one response name is selected in one selection set. Only a document within every limit reaches
-the validation rules, whose work these limits bound.
+first: its length; its tokens, counted while it is parsed; the numbers it holds; how many fragments
+it defines; then, in one pass that measures each fragment once however often it is spread, the
+fields it selects, each operation's depth and cost, and how deeply introspection nests its lists;
+last, how often one response name is selected in one selection set. Only a document within every
+limit reaches the validation rules, whose work these limits bound.
 
 Cost is one per selected field other than ``__typename`` (the original's budget of 1000), fragments
 counted where they are spread; depth is the deepest chain of nested selections. Every refusal
 names the document's figure and the limit.
 """
 
+import math
 from collections import Counter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
+    FloatValueNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    IntValueNode,
     Node,
+    ObjectFieldNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TokenKind,
+    VariableDefinitionNode,
+    Visitor,
     parse,
+    visit,
 )
 
 MAX_DEPTH = 12
@@ -45,6 +54,17 @@ INTROSPECTION_LISTS = frozenset({"fields", "inputFields", "interfaces", "possibl
 # As graphql-js' MaxIntrospectionDepthRule: three nested lists in an introspection query are
 # refused (the standard one nests one); each multiplies the answer by the size of the schema.
 MAX_INTROSPECTION_LISTS = 3
+
+
+def finite(number: str) -> bool:
+    """Whether a number token (GraphQL or JSON) is a finite double: ``1e400`` is not, nor an
+    integer of more than 308 digits (``int()`` of one of 4,300 digits even raises)."""
+    return math.isfinite(float(number))
+
+
+def out_of_range(where: str, number: str) -> str:
+    shown = number if len(number) <= 24 else f"{number[:20]}… ({len(number)} characters)"
+    return f"{where} holds {shown}: numbers must be finite (within ±1.8e308)"
 
 
 def parse_within_limits(query: str) -> DocumentNode:
@@ -194,7 +214,8 @@ def limit_errors(document: DocumentNode) -> list[GraphQLError]:
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     return (
-        too_many_fragments(fragments)
+        out_of_range_numbers(document)
+        or too_many_fragments(fragments)
         or size_errors(document, fragments)
         or repeated_names(document, fragments)
     )
@@ -246,3 +267,56 @@ def repeated_names(
     except TooRepeated as exc:
         return [exc.error]
     return []
+
+
+def out_of_range_numbers(document: DocumentNode) -> list[GraphQLError]:
+    """A refusal for each number literal that is not a finite double, naming the argument or
+    input field holding it: graphql-core would make ``1e400`` an infinite Float, and fail on an
+    Int of 4,300 digits with a ValueError."""
+    token = document.loc.start_token if document.loc else None
+    while token is not None:
+        if token.kind in (TokenKind.INT, TokenKind.FLOAT) and not finite(token.value or ""):
+            break
+        token = token.next
+    else:
+        return []  # the common case: nothing to name
+    holders = NumberHolders()
+    visit(document, holders)
+    return holders.errors
+
+
+class NumberHolders(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[GraphQLError] = []
+
+    def enter_int_value(
+        self,
+        node: IntValueNode | FloatValueNode,
+        _key: Any,
+        parent: Any,
+        _path: Any,
+        ancestors: Any,
+    ) -> None:
+        if not finite(node.value):
+            where = holder([*ancestors, parent])
+            self.errors.append(
+                GraphQLError(out_of_range(where, node.value), node, extensions={"field": where})
+            )
+
+    enter_float_value = enter_int_value
+
+
+def holder(ancestors: list[Any]) -> str:
+    """The input fields holding a value (``expectedVersion``, ``where.level``), or the argument
+    or variable when it is given whole, as variable-coercion errors name them."""
+    argument = ""
+    fields: list[str] = []
+    for node in ancestors:
+        if isinstance(node, ArgumentNode):
+            argument = node.name.value
+        elif isinstance(node, VariableDefinitionNode):
+            argument = node.variable.name.value
+        elif isinstance(node, ObjectFieldNode):
+            fields.append(node.name.value)
+    return ".".join(fields) or argument

@@ -1,7 +1,6 @@
 """``POST /graphql`` (and GraphiQL on ``GET`` in a browser)."""
 
 import json
-import math
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +27,13 @@ from graphql_sync_dataloaders import DeferredExecutionContext
 
 from config.graphql.context import GraphQLContext
 from config.graphql.errors import format_error
-from config.graphql.limits import MAX_BODY_BYTES, limit_errors, parse_within_limits
+from config.graphql.limits import (
+    MAX_BODY_BYTES,
+    finite,
+    limit_errors,
+    out_of_range,
+    parse_within_limits,
+)
 from config.graphql.text_inputs import StorableTextRule, refused_variables
 
 VALIDATION_RULES = (*specified_rules, StorableTextRule)
@@ -59,31 +64,68 @@ def check_document(
 cached_check_document = lru_cache(maxsize=512)(check_document)
 
 
-class NotJson(ValueError):
-    """A token Python's json module accepts but JSON does not: NaN, Infinity, 1e400."""
+class OutOfRange:
+    """Stands, in a second parse of refused JSON, for a number no double holds."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
 
 
-def _constant(token: str) -> Any:
-    raise NotJson(token)
+def _finite_float(token: str) -> float:
+    if not finite(token):
+        raise ValueError(token)
+    return float(token)
 
 
-def _float(token: str) -> float:
-    number = float(token)
-    if not math.isfinite(number):
-        raise NotJson(token)
-    return number
+def _mark(token: str) -> Any:
+    return None if finite(token) else OutOfRange(token)
 
 
-def strict_json(text: str, what: str) -> Any:
-    """``json.loads`` refusing what the database's JSON cannot hold (NaN, ±Infinity): a 400."""
+def out_of_range_at(text: str) -> tuple[list[str], str] | None:
+    """Where JSON that strict parsing refused holds NaN, ±Infinity or a number out of a double's
+    range (an integer of 4,300 digits makes ``int()`` raise), and that number; None when it is
+    malformed otherwise. Parses ``text`` again, so it costs only refused requests."""
     try:
-        return json.loads(text, parse_constant=_constant, parse_float=_float)
-    except NotJson as exc:
-        raise HttpError(bad_request(f"{what} holds {exc}: numbers must be finite")) from exc
+        value = json.loads(text, parse_constant=_mark, parse_float=_mark, parse_int=_mark)
+    except (ValueError, RecursionError):
+        return None
+    stack: list[tuple[Any, list[str]]] = [(value, [])]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, OutOfRange):
+            return path, item.number
+        if isinstance(item, dict):
+            stack.extend((child, [*path, key]) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, [*path, str(index)]) for index, child in enumerate(item))
+    return None
+
+
+class BadNumber(HttpError):
+    """A number out of range, named by where it is in the request; ``field`` names a variable's
+    input field as variable-coercion errors do (``errors.variable_field``)."""
+
+    def __init__(self, path: list[str], number: str) -> None:
+        message = out_of_range(".".join(path) or "The request body", number)
+        super().__init__(bad_request(message), message)
+        variable = path[1:] if path[:1] == ["variables"] else []
+        self.field = ".".join(variable[1:] or variable) or None
+
+
+def strict_json(text: str, what: str, path: tuple[str, ...] = ()) -> Any:
+    """``json.loads`` refusing what the database's JSON cannot hold (NaN, ±Infinity, numbers out
+    of a double's range): a 400 naming where the number is (``text`` sits at ``path`` in the
+    request)."""
+    try:
+        return json.loads(text, parse_constant=_finite_float, parse_float=_finite_float)
     except RecursionError as exc:
         # json.loads of "[[[[…" within the size limit: the client's fault, not a 500.
         raise HttpError(bad_request(f"{what} is nested too deeply")) from exc
     except ValueError as exc:
+        located = out_of_range_at(text)
+        if located is not None:
+            inner, number = located
+            raise BadNumber([*path, *inner], number) from exc
         raise HttpError(bad_request(f"{what} is not valid JSON")) from exc
 
 
@@ -131,7 +173,7 @@ class CampaignGraphQLView(GraphQLView):
         variables = request.GET.get("variables") or data.get("variables")
         id_ = request.GET.get("id") or data.get("id")
         if variables and isinstance(variables, str):
-            variables = strict_json(variables, "variables")
+            variables = strict_json(variables, "variables", ("variables",))
         operation_name = request.GET.get("operationName") or data.get("operationName")
         if operation_name == "null":
             operation_name = None
@@ -199,4 +241,7 @@ class CampaignGraphQLView(GraphQLView):
 
     @staticmethod
     def format_error(error: Exception) -> dict[str, Any]:
-        return format_error(error)
+        formatted = format_error(error)
+        if isinstance(error, BadNumber) and error.field:
+            formatted["extensions"]["field"] = error.field
+        return formatted
