@@ -4,13 +4,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponseNotAllowed,
-    JsonResponse,
-)
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseNotAllowed
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     DocumentNode,
@@ -27,13 +21,7 @@ from graphql_sync_dataloaders import DeferredExecutionContext
 
 from config.graphql.context import GraphQLContext
 from config.graphql.errors import format_error
-from config.graphql.limits import (
-    MAX_BODY_BYTES,
-    finite,
-    limit_errors,
-    out_of_range,
-    parse_within_limits,
-)
+from config.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
 from config.graphql.text_inputs import StorableTextRule, refused_variables
 
 VALIDATION_RULES = (*specified_rules, StorableTextRule)
@@ -132,22 +120,6 @@ def strict_json(text: str, what: str, path: tuple[str, ...] = ()) -> Any:
 class CampaignGraphQLView(GraphQLView):
     execution_context_class = DeferredExecutionContext
     validation_rules = VALIDATION_RULES
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        length = request.headers.get("Content-Length") or "0"
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return JsonResponse(
-                {
-                    "errors": [
-                        {
-                            "message": f"Request body exceeds {MAX_BODY_BYTES} bytes",
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                status=413,
-            )
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     def parse_body(self, request: HttpRequest) -> Any:
         if self.get_content_type(request) != "application/json":

@@ -1,15 +1,12 @@
 """Request limits (docs/graphql-contract.md#limits): query depth, cost per selected field
-(introspection included), introspection nesting, list sizes and the request body size."""
+(introspection included), introspection nesting and list sizes. Hostile documents are in
+test_document_limits, the request body's size in tests/test_request_body_limit."""
 
-import json
-
-import pytest
-from django.test import Client
 from graphql import get_introspection_query
 
 from campaign.models import Branch, Kingdom
-from config.graphql.limits import MAX_BODY_BYTES, MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
-from tests.graphql.conftest import GRAPHQL_URL, Gql, error_of, ok
+from config.graphql.limits import MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
+from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import Dataset
 
 
@@ -86,21 +83,6 @@ def test_a_query_past_the_cost_limit_is_refused(gql: Gql, data: Dataset) -> None
     assert f"limit of {MAX_COST}" in error["message"]
 
 
-def test_a_body_over_the_size_limit_is_413(client: Client, data: Dataset) -> None:
-    # Given a body larger than the limit
-    padding = "x" * (MAX_BODY_BYTES + 1)
-    body = json.dumps({"query": "{ health { status } }", "variables": {"padding": padding}})
-
-    # When it is posted
-    response = client.post(GRAPHQL_URL, data=body, content_type="application/json")
-
-    # Then it is refused with 413 and a BAD_REQUEST naming the limit
-    assert response.status_code == 413
-    error = response.json()["errors"][0]
-    assert error["extensions"]["code"] == "BAD_REQUEST"
-    assert str(MAX_BODY_BYTES) in error["message"]
-
-
 def test_a_fragment_spread_twice_costs_twice(gql: Gql, data: Dataset) -> None:
     # Given a fragment of (MAX_COST / 2) fields spread under two aliases
     fields = " ".join(f"s{i}: status" for i in range(MAX_COST // 2))
@@ -172,17 +154,3 @@ def test_lists_are_capped(gql: Gql, data: Dataset) -> None:
 
     # Then the list stops at the cap
     assert len(ok(body)["kingdomsByCampaign"]) == MAX_LIST_SIZE
-
-
-@pytest.mark.parametrize("length", ["abc", "-1", "99999999999999999999"])
-def test_a_bad_content_length_is_refused(client: Client, data: Dataset, length: str) -> None:
-    # Given a request whose Content-Length is not a sane number
-    body = json.dumps({"query": "{ health { status } }"})
-
-    # When it is posted
-    response = client.generic(
-        "POST", GRAPHQL_URL, body, content_type="application/json", CONTENT_LENGTH=length
-    )
-
-    # Then it is refused without reading the body
-    assert response.status_code == 413
