@@ -5,8 +5,8 @@ import re
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
+from django.db import connections
 from django.test import Client
 
 from campaign import audit_export
@@ -127,10 +127,18 @@ def test_anonymous_and_bad_format_are_refused(
 # --- over the ASGI app: bad filters and failures never leave the response hanging --------------
 
 
-async def asgi_export(user: User, query: str) -> tuple[int, dict[str, str], bytes]:
+@pytest.fixture
+def owner_token(transactional_db: None, monkeypatch: pytest.MonkeyPatch, personas: Personas) -> str:
+    """The owner's access token for requests over the ASGI app. Those run in threads of their
+    own, on connections of their own: so the test data is committed, and each request closes
+    its connection as it ends (as deployed: DB_CONN_MAX_AGE=0)."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    return issue_access_token(personas.owner)
+
+
+async def asgi_export(token: str, query: str) -> tuple[int, dict[str, str], bytes]:
     """GET /audit/export?<query> through config.asgi.application; a response that never
     completes fails the test by the communicator's timeout."""
-    token = await sync_to_async(issue_access_token)(user)
     scope: dict[str, Any] = {
         "type": "http",
         "method": "GET",
@@ -152,7 +160,6 @@ async def asgi_export(user: User, query: str) -> tuple[int, dict[str, str], byte
     return start["status"], headers, body
 
 
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -163,11 +170,11 @@ async def asgi_export(user: User, query: str) -> tuple[int, dict[str, str], byte
     ],
 )
 async def test_a_bad_filter_is_a_json_400_before_streaming(
-    personas: Personas, campaign: Campaign, query: str, field: str
+    owner_token: str, campaign: Campaign, query: str, field: str
 ) -> None:
     # Given a filter holding NUL, which the database cannot compare
     # When the owner exports with it over the ASGI app
-    status, headers, body = await asgi_export(personas.owner, f"campaignId={campaign.pk}&{query}")
+    status, headers, body = await asgi_export(owner_token, f"campaignId={campaign.pk}&{query}")
 
     # Then the answer is a whole JSON error naming the filter, not a stream that never ends
     assert status == 400
@@ -176,39 +183,37 @@ async def test_a_bad_filter_is_a_json_400_before_streaming(
     assert (error["code"], error["field"]) == ("BAD_REQUEST", field)
 
 
-def many_rows(campaign: Campaign, user: User, count: int) -> None:
+ROWS = 1234
+
+
+@pytest.fixture
+def many_rows(campaign: Campaign, personas: Personas) -> None:
+    """More rows than a page of the export (and than a batch of the stream)."""
     AuditLog.objects.bulk_create(
         AuditLog(
             entity_type="kingdom",
             entity_id=f"k{n:04}",
             campaign=campaign,
             operation="UPDATE",
-            actor=user,
+            actor=personas.owner,
         )
-        for n in range(count)
+        for n in range(ROWS)
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_rows")
 async def test_a_long_export_streams_to_its_end_over_asgi(
-    personas: Personas, campaign: Campaign
+    owner_token: str, campaign: Campaign
 ) -> None:
     # Given more rows than a page (and than a batch of the stream)
-    await sync_to_async(many_rows)(campaign, personas.owner, ROWS)
-
     # When the owner exports them as JSON over the ASGI app
-    status, headers, body = await asgi_export(
-        personas.owner, f"campaignId={campaign.pk}&format=json"
-    )
+    status, headers, body = await asgi_export(owner_token, f"campaignId={campaign.pk}&format=json")
 
     # Then the whole array arrives, every row once
     assert status == 200
     assert headers["content-type"] == "application/json; charset=utf-8"
     ids = [entry["entityId"] for entry in json.loads(body)]
     assert sorted(i for i in ids if i.startswith("k")) == [f"k{n:04}" for n in range(ROWS)]
-
-
-ROWS = 1234
 
 
 @pytest.fixture
@@ -227,16 +232,14 @@ def unwritable_row(monkeypatch: pytest.MonkeyPatch) -> int:
     return poisoned
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("many_rows")
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 async def test_a_failure_mid_stream_ends_the_export_with_an_error_marker(
-    personas: Personas, campaign: Campaign, unwritable_row: int, fmt: str
+    owner_token: str, campaign: Campaign, unwritable_row: int, fmt: str
 ) -> None:
     # Given an export that fails on a row of its second page
-    await sync_to_async(many_rows)(campaign, personas.owner, ROWS)
-
     # When the owner exports over the ASGI app
-    status, _, body = await asgi_export(personas.owner, f"campaignId={campaign.pk}&format={fmt}")
+    status, _, body = await asgi_export(owner_token, f"campaignId={campaign.pk}&format={fmt}")
 
     # Then the response still ends, with the rows before the failure and then the marker
     text = body.decode()
