@@ -236,6 +236,7 @@ def _conflict(instance: models.Model, expected: int, actual: int | None) -> Conf
 
 
 def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+    authorize(actor, instance, kind_of(instance).archived_by)
     return update(
         actor,
         instance,
@@ -246,6 +247,7 @@ def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -
 
 
 def restore(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+    authorize(actor, instance, kind_of(instance).archived_by)
     return update(
         actor,
         instance,

@@ -1,5 +1,6 @@
 """What the generic actions need to know about each entity type: how to find its campaign, which
-children a delete cascades to, which level range applies and which rooms hear about it."""
+children a delete cascades to, who may archive it, which level range applies and which rooms
+hear about it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ from campaign.models import (
     Link,
     Location,
     Party,
+    Role,
     Settlement,
     Structure,
     World,
 )
+from campaign.permissions import MANAGE, WRITE
 from config.models import VersionedModel
 from realtime.publish import room
 from rules.models import Condition, Effect, FieldCondition, StateVariable
@@ -58,6 +61,8 @@ class Kind:
     cascade: tuple[Child, ...] = ()
     # Rows that merely point at the entity: the pointer is cleared, the row stays.
     detach: tuple[tuple[str, str], ...] = ()
+    # The least campaign role that archives and restores it.
+    archived_by: Role = WRITE
     level_field: str | None = None
     level_range: tuple[int, int] | None = None
     rooms: Callable[[models.Model], tuple[str, ...]] = field(default=lambda _: ())
@@ -69,7 +74,8 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "world": Kind(World, "World"),
-    "campaign": Kind(Campaign, "Campaign"),
+    # Archiving a campaign takes it out of every member's list: the owner's decision.
+    "campaign": Kind(Campaign, "Campaign", archived_by=MANAGE),
     "location": Kind(Location, "Location", cascade=(Child("location", "parent"),)),
     "party": Kind(
         Party,

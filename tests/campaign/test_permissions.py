@@ -4,8 +4,8 @@ import pytest
 
 from campaign.actions import campaigns, entities, kingdoms
 from campaign.actor import Actor
-from campaign.models import Campaign, Role
-from campaign.permissions import READ
+from campaign.models import AuditLog, Campaign, Operation, Role
+from campaign.permissions import READ, WRITE, readable_campaigns
 from config.errors import AuthenticationError, NotFound, PermissionDenied
 from tests.campaign import factories
 from tests.conftest import Personas
@@ -87,3 +87,59 @@ def test_owner_adds_updates_and_removes_members(personas: Personas, campaign: Ca
 
     with pytest.raises(NotFound):
         entities.load(personas.actor("outsider"), "campaign", campaign.pk)
+
+
+def test_a_gm_cannot_archive_the_campaign_out_of_its_members_lists(
+    personas: Personas, campaign: Campaign
+) -> None:
+    # Given a GM who loaded the campaign for writing, as the archive mutation does
+    gm = personas.actor("gm")
+    loaded = entities.load(gm, "campaign", campaign.pk, minimum=WRITE)
+
+    # When they archive it
+    with pytest.raises(PermissionDenied) as refused:
+        entities.archive(gm, loaded)
+
+    # Then it is the owner's decision, and nothing was written
+    assert refused.value.message == "This needs the OWNER role in the campaign; you are GM"
+    assert Campaign.objects.get(pk=campaign.pk).archived_at is None
+    assert Campaign.objects.get(pk=campaign.pk).version == campaign.version
+    assert not AuditLog.objects.filter(operation=Operation.ARCHIVE).exists()
+    assert campaign in readable_campaigns(personas.actor("owner")).filter(archived_at=None)
+
+
+def test_a_gm_cannot_restore_an_archived_campaign(personas: Personas, campaign: Campaign) -> None:
+    archived = entities.archive(personas.actor("owner"), campaign)
+    gm = personas.actor("gm")
+
+    with pytest.raises(PermissionDenied):
+        entities.restore(gm, entities.load(gm, "campaign", campaign.pk, minimum=WRITE))
+
+    assert Campaign.objects.get(pk=campaign.pk).archived_at == archived.archived_at
+
+
+def test_the_owner_archives_and_restores_the_campaign(
+    personas: Personas, campaign: Campaign
+) -> None:
+    owner = personas.actor("owner")
+
+    archived = entities.archive(owner, campaign)
+    restored = entities.restore(owner, archived)
+
+    assert archived.archived_at is not None
+    assert restored.archived_at is None
+    assert restored.version == campaign.version + 2
+
+
+def test_a_gm_still_archives_and_restores_the_campaigns_entities(
+    personas: Personas, owner: Actor, campaign: Campaign
+) -> None:
+    gm = personas.actor("gm")
+    kingdom = factories.kingdom(owner, campaign)
+    settlement = factories.settlement(owner, kingdom)
+
+    for row, kind in ((kingdom, "kingdom"), (settlement, "settlement")):
+        archived = entities.archive(gm, entities.load(gm, kind, row.uid, minimum=WRITE))
+        assert archived.archived_at is not None
+        restored = entities.restore(gm, entities.load(gm, kind, row.uid, minimum=WRITE))
+        assert restored.archived_at is None

@@ -228,10 +228,11 @@ CASES: list[Case] = [
                                                                  "settings": {"tone": "grim"}}},
          {"name": "Kingmaker II", "settings": {"tone": "grim"}, "version": 2},
          ("campaign", "UPDATE"), select="{ id name settings version }"),
+    # Archiving a campaign takes it out of its members' lists: the owner's, not a GM's.
     Case("archiveCampaign", lambda c: {"id": c.campaign}, {"isArchived": True},
-         ("campaign", "ARCHIVE"), select="{ id isArchived }"),
+         ("campaign", "ARCHIVE"), persona="owner", select="{ id isArchived }"),
     Case("restoreCampaign", lambda c: {"id": c.campaign}, {"isArchived": False},
-         ("campaign", "RESTORE"), select="{ id isArchived }",
+         ("campaign", "RESTORE"), persona="owner", select="{ id isArchived }",
          setup=archived("campaign", "campaign")),
     Case("deleteCampaign", lambda c: {"id": c.campaign}, {"deletedAt": ...},
          ("campaign", "DELETE"), persona="owner", select="{ id deletedAt }"),

@@ -1,9 +1,10 @@
 """The role matrix: every root field of the campaign domain, called with real ids of
 fixture data, as anonymous, outsider, viewer, player, GM and owner.
 
-Reads need membership, writes GM or owner, deletes and membership management the owner; a
-non-member gets NOT_FOUND or null/empty, never data; anonymous callers get UNAUTHENTICATED
-(except ``health``). A root field without an entry here fails ``test_every_field_has_an_entry``.
+Reads need membership, writes GM or owner, deletes, membership management and archiving a
+campaign the owner; a non-member gets NOT_FOUND or null/empty, never data; anonymous callers get
+UNAUTHENTICATED (except ``health``). A root field without an entry here fails
+``test_every_field_has_an_entry``.
 """
 
 from collections.abc import Callable
@@ -160,7 +161,10 @@ MATRIX: dict[str, Entry] = {
     "restoreWorld": Entry(Access.MANAGE, by_id("world")),
     "createCampaign": manage(lambda d: {"input": {"worldId": d.world, "name": "Second Run"}}),
     "updateCampaign": write(lambda d: {"id": d.campaign, "input": {"name": "Kingmaker II"}}),
-    **life_cycle("campaign", "campaign"),
+    # Archiving a campaign takes it out of every member's list: the owner's, like deleting it.
+    "deleteCampaign": manage(by_id("campaign")),
+    "archiveCampaign": manage(by_id("campaign")),
+    "restoreCampaign": manage(by_id("campaign")),
     "createLocation": write(
         lambda d: {
             "input": {
