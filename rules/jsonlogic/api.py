@@ -28,7 +28,9 @@ def canonical_json(rule: JsonValue) -> str:
             rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
     except RecursionError:
-        raise LimitExceededError("rule is nested too deeply", paths.ROOT) from None
+        raise LimitExceededError(
+            "rule is nested too deeply", paths.ROOT, limit="max_depth"
+        ) from None
     except ValueError as error:  # NaN or ±Infinity (a circular reference cannot come from JSON)
         raise MalformedRuleError(
             "rule is not a JSON value: numbers must be finite, not NaN or Infinity", paths.ROOT

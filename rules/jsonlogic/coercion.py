@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any, Final
 
+from rules.jsonlogic.limits import MAX_FREE_SCAN, charge, charge_built
 from rules.jsonlogic.values import MAX_SAFE_INTEGER, UNDEFINED
 
 NAN: Final = math.nan
@@ -58,6 +59,8 @@ def _decimal_to_number(text: str) -> int | float:
 
 def string_to_number(text: str) -> int | float:
     """``Number(text)``: a whole-string decimal or unsigned 0x/0o/0b literal; blank is 0."""
+    if len(text) > MAX_FREE_SCAN:
+        charge(len(text))
     stripped = text.strip(_JS_WHITESPACE)
     if not stripped:
         return 0
@@ -93,6 +96,8 @@ def parse_float(value: Any) -> int | float:
     if kind is int or kind is float:
         return value
     text = value if kind is str else to_string(value)
+    if len(text) > MAX_FREE_SCAN:
+        charge(len(text))
     match = _DECIMAL_NUMBER.match(text.lstrip(_JS_WHITESPACE))
     if match is None:
         return NAN
@@ -143,8 +148,14 @@ def number_to_string(number: int | float) -> str:
 
 
 def join_array(items: list[Any]) -> str:
-    """``Array.prototype.join(",")``: null and undefined elements become empty strings."""
-    return ",".join("" if item is None or item is UNDEFINED else to_string(item) for item in items)
+    """``Array.prototype.join(",")``: null and undefined elements become empty strings.
+
+    The text is charged before it is joined: an array may hold the same long string (or array)
+    many times over.
+    """
+    pieces = ["" if item is None or item is UNDEFINED else to_string(item) for item in items]
+    charge_built(sum(map(len, pieces)) + len(pieces))
+    return ",".join(pieces)
 
 
 def to_string(value: Any) -> str:

@@ -23,7 +23,15 @@ class UnknownOperatorError(MalformedRuleError):
 
 
 class LimitExceededError(JsonLogicError):
-    """The rule is too deep or too large, or an evaluation used up its step budget."""
+    """The rule is too deep or too large, or an evaluation ran past one of its budgets.
+
+    ``limit`` names the :class:`~rules.jsonlogic.limits.Limits` field that was exceeded
+    (``"max_steps"``, ``"max_built"``…), so callers can tell a resource limit from a bad rule.
+    """
+
+    def __init__(self, message: str, path: str | None = None, *, limit: str) -> None:
+        self.limit = limit
+        super().__init__(message, path)
 
 
 class EvaluationError(JsonLogicError):

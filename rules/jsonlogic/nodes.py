@@ -16,27 +16,25 @@ class Node:
     """A compiled sub-expression.
 
     ``constant`` nodes ignore their data, and ``value`` is what they evaluate to, so operators can
-    specialise on literal arguments. ``size`` is the node count (the step cost of one evaluation)
-    and ``iterates`` says whether a loop operator occurs inside, which needs a step budget.
+    specialise on literal arguments. ``size`` is the step cost of one evaluation (the node count,
+    plus the elements of literal containers, which are copied) and ``budgeted`` says whether a
+    loop or a building operator occurs inside, which needs the run-time budgets.
     """
 
     evaluate: Evaluator
     size: int
     constant: bool = False
     value: Any = None
-    iterates: bool = False
+    budgeted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class BuildContext:
-    """Where an operator is being compiled: for error paths and loop-aware step charging."""
+    """Where an operator is being compiled: for error paths."""
 
     operator: str
     path: str
     """Path of the operator's key, e.g. ``$.and[1]['==']``."""
-    in_loop: bool
-    """The node runs once per item of an enclosing ``map``/``filter``/``reduce``/``all``/``some``/
-    ``none``, so operators whose cost grows with their input must charge the step budget."""
 
 
 Builder = Callable[[Sequence[Node], BuildContext], Evaluator]
@@ -52,6 +50,21 @@ def constant_evaluator(value: Any) -> Evaluator:
     if type(value) is dict:
         return lambda _data: deepcopy(value)
     return lambda _data: value
+
+
+def literal_size(value: Any) -> int:
+    """Step cost of a literal: one, plus one per element of every container in it (each
+    evaluation copies them, see :func:`constant_evaluator`)."""
+    if type(value) is not list and type(value) is not dict:
+        return 1
+    size = 1
+    pending = [value]
+    while pending:
+        container = pending.pop()
+        size += len(container)
+        children = container.values() if type(container) is dict else container
+        pending.extend(child for child in children if type(child) in (list, dict))
+    return size
 
 
 def first_or_undefined(args: Sequence[Node], position: int = 0) -> Evaluator:

@@ -16,7 +16,8 @@ class Operator:
     ``foldable`` operators are pure and never read the data, so a call whose arguments are all
     literals is evaluated once at compile time. ``scoped_args`` are positions evaluated against each
     item of a collection rather than against the rule's data (the body of ``map`` & co.).
-    ``iterates`` marks loop operators, which draw on the evaluation's step budget.
+    ``budgeted`` marks loops and operators that build strings or arrays: a rule holding one runs
+    with the budgets of :mod:`rules.jsonlogic.limits`.
     """
 
     build: Builder
@@ -24,7 +25,7 @@ class Operator:
     max_args: int | None = None
     foldable: bool = True
     scoped_args: frozenset[int] = field(default_factory=frozenset)
-    iterates: bool = False
+    budgeted: bool = False
 
     def arity_error(self, count: int) -> str | None:
         if self.min_args <= count and (self.max_args is None or count <= self.max_args):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rules.jsonlogic.errors import JsonLogicError
+from rules.jsonlogic.limits import Limits, budget, charge_built, json_size
 from rules.jsonlogic.nodes import Evaluator
 from rules.jsonlogic.values import JsonValue, to_json
 
@@ -58,11 +59,20 @@ class TraceResult:
 class Recorder:
     """Collects steps; ``frames`` holds, per operator under way, its argument values so far."""
 
-    __slots__ = ("frames", "steps")
+    __slots__ = ("frames", "max_depth", "steps")
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.steps: list[TraceStep] = []
         self.frames: list[list[Any]] = [[]]
+        self.max_depth = limits.max_depth
+
+    def kept(self, value: Any) -> JsonValue:
+        """``value`` as the trace keeps it, charged as built: the trace is written out whole, so
+        an operator's output and each input it was given cost their full JSON size."""
+        charge_built(
+            json_size(value, max(budget.current[0][2], 0), self.max_depth, "a traced value")
+        )
+        return to_json(value)
 
 
 current_recorder: Final[ContextVar[Recorder]] = ContextVar("jsonlogic_trace_recorder")
@@ -78,7 +88,9 @@ def traced_operation(evaluate: Evaluator, op: str, path: str) -> Evaluator:
         finally:
             recorder.frames.pop()
         recorder.steps.append(
-            TraceStep(op, path, tuple(to_json(value) for value in frame), to_json(output))
+            TraceStep(
+                op, path, tuple(recorder.kept(value) for value in frame), recorder.kept(output)
+            )
         )
         recorder.frames[-1].append(output)
         return output

@@ -3,42 +3,41 @@
 The body of an iterating operator is evaluated with the current item as its data (``reduce``: with
 ``{"current": item, "accumulator": value}``); a collection that is not an array counts as empty.
 ``map``/``filter``/``reduce`` always visit every item, so they charge the step budget for the whole
-collection before starting; ``all``/``some``/``none`` stop early and charge item by item.
+collection before starting; ``all``/``some``/``none`` stop early and charge item by item. The
+arrays ``map`` and ``filter`` build have at most one element per step charged; ``merge`` charges
+the elements it builds (its arguments' arrays can be any length) before building them.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
 from rules.jsonlogic.coercion import truthy
-from rules.jsonlogic.limits import budget, charge
+from rules.jsonlogic.limits import budget, charge, charge_built
 from rules.jsonlogic.nodes import BuildContext, Builder, Evaluator, Node
-from rules.jsonlogic.registry import Eager, Operator
+from rules.jsonlogic.registry import Operator
 
 _BODY = frozenset({1})
 
 
-def merge(*values: Any) -> list[Any]:
+def _build_merge(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     """Concatenate, flattening array arguments one level."""
-    merged: list[Any] = []
-    for value in values:
-        if type(value) is list:
-            merged.extend(value)
-        else:
-            merged.append(value)
-    return merged
+    evaluators = tuple(arg.evaluate for arg in args)
 
-
-def _build_merge(args: Sequence[Node], context: BuildContext) -> Evaluator:
-    evaluate = Eager(merge)(args, context)
-    if not context.in_loop:
-        return evaluate
-
-    def merge_charged(data: Any) -> list[Any]:
-        merged = evaluate(data)
-        charge(len(merged))
+    def merge(data: Any) -> list[Any]:
+        values = [evaluate(data) for evaluate in evaluators]
+        size = 0
+        for value in values:
+            size += len(value) if type(value) is list else 1
+        charge_built(size)
+        merged: list[Any] = []
+        for value in values:
+            if type(value) is list:
+                merged.extend(value)
+            else:
+                merged.append(value)
         return merged
 
-    return merge_charged
+    return merge
 
 
 def _build_map(args: Sequence[Node], _context: BuildContext) -> Evaluator:
@@ -98,12 +97,12 @@ def _visit_until(items: list[Any], body: Evaluator, cost: int, *, stop_at: bool)
     part refunded on an early stop: exact accounting without a budget update per item.
     """
     planned = cost * len(items)
-    steps = budget.steps
-    if planned <= steps[0]:
-        steps[0] -= planned
+    left = budget.current[0]
+    if planned <= left[0]:
+        left[0] -= planned
         for position, item in enumerate(items):
             if truthy(body(item)) is stop_at:
-                steps[0] += cost * (len(items) - position - 1)
+                left[0] += cost * (len(items) - position - 1)
                 return True
         return False
     for item in items:
@@ -144,12 +143,12 @@ def _build_none(args: Sequence[Node], context: BuildContext) -> Evaluator:
 
 def _iterating(build: Builder, max_args: int = 2) -> Operator:
     return Operator(
-        build, min_args=2, max_args=max_args, foldable=False, scoped_args=_BODY, iterates=True
+        build, min_args=2, max_args=max_args, foldable=False, scoped_args=_BODY, budgeted=True
     )
 
 
 OPERATORS: dict[str, Operator] = {
-    "merge": Operator(_build_merge),
+    "merge": Operator(_build_merge, budgeted=True),
     "map": _iterating(_build_map),
     "filter": _iterating(_build_filter),
     "reduce": _iterating(_build_reduce, max_args=3),

@@ -5,13 +5,17 @@ in canonical form (``"0"``, ``"12"``), or ``length`` of an array or string, as J
 access allows. Nothing else of JavaScript's prototype chain (``__proto__``, ``constructor``) is
 reachable. The default applies when a segment is absent or the path runs through ``null``; a stored
 ``null`` or ``false`` at the end of the path is returned as is.
+
+Reads cost one step, except a long path computed at run time, charged a step per segment, and
+``missing``/``missing_some`` with many keys computed at run time, charged a step per key looked up
+(which also bounds the array of absent keys they build).
 """
 
 from collections.abc import Sequence
 from typing import Any
 
 from rules.jsonlogic.coercion import NAN, less_equal, to_string
-from rules.jsonlogic.limits import charge
+from rules.jsonlogic.limits import MAX_FREE_SCAN, charge
 from rules.jsonlogic.nodes import BuildContext, Evaluator, Node
 from rules.jsonlogic.registry import Operator
 from rules.jsonlogic.values import UNDEFINED
@@ -52,7 +56,10 @@ def lookup(data: Any, path: Any, fallback: Any = None) -> Any:
         return fallback if value is UNDEFINED else value
     if is_whole_data(path):
         return data
-    return lookup_keys(data, to_string(path).split("."), fallback)
+    keys = to_string(path).split(".")
+    if len(keys) > MAX_FREE_SCAN:
+        charge(len(keys))
+    return lookup_keys(data, keys, fallback)
 
 
 def var_keys(path: Any) -> tuple[str, ...] | None:
@@ -176,26 +183,25 @@ def _key_readers(keys: Sequence[Any]) -> tuple[tuple[Any, Evaluator], ...]:
     return tuple(readers)
 
 
-def _build_missing(args: Sequence[Node], context: BuildContext) -> Evaluator:
+def _build_missing(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     """``{"missing": [k1, k2…]}`` or ``{"missing": [[k1, k2…]]}``: keys null, "" or absent."""
     keys = _literal_keys(args)
     if keys is not None:
         readers = _key_readers(keys)
         return lambda data: [key for key, read in readers if _is_absent(read(data))]
     evaluators = tuple(arg.evaluate for arg in args)
-    in_loop = context.in_loop
 
     def missing(data: Any) -> list[Any]:
         values = [evaluate(data) for evaluate in evaluators]
         keys = values[0] if values and type(values[0]) is list else values
-        if in_loop:
+        if len(keys) > MAX_FREE_SCAN:
             charge(len(keys))
         return _absent(data, keys)
 
     return missing
 
 
-def _build_missing_some(args: Sequence[Node], context: BuildContext) -> Evaluator:
+def _build_missing_some(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     """``{"missing_some": [n, keys]}``: ``[]`` if ``n`` keys are present, else the absent ones."""
     needed, options = args
     keys = _literal_keys([options])
@@ -210,12 +216,11 @@ def _build_missing_some(args: Sequence[Node], context: BuildContext) -> Evaluato
         return missing_some_literal
 
     find_need, find_keys = needed.evaluate, options.evaluate
-    in_loop = context.in_loop
 
     def missing_some(data: Any) -> list[Any]:
         need, keys = find_need(data), find_keys(data)
         candidates = keys if type(keys) is list else [keys]
-        if in_loop:
+        if len(candidates) > MAX_FREE_SCAN:
             charge(len(candidates))
         absent = _absent(data, candidates)
         present = len(keys) - len(absent) if type(keys) in (list, str) else NAN

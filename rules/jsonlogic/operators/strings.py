@@ -1,10 +1,14 @@
-"""``cat``, ``substr`` and ``in`` (substring of a string, or strict membership in an array)."""
+"""``cat``, ``substr`` and ``in`` (substring of a string, or strict membership in an array).
+
+``cat`` and ``substr`` charge the characters they build (``cat`` before joining); ``in`` charges
+the length of a long string or array it searches, in steps.
+"""
 
 from collections.abc import Sequence
 from typing import Any
 
 from rules.jsonlogic.coercion import less_than, strict_equals, to_integer, to_string
-from rules.jsonlogic.limits import charge
+from rules.jsonlogic.limits import MAX_FREE_SCAN, charge, charge_built
 from rules.jsonlogic.nodes import BuildContext, Evaluator, Node, first_or_undefined
 from rules.jsonlogic.registry import Operator
 from rules.jsonlogic.values import UNDEFINED
@@ -19,21 +23,15 @@ def _piece(value: Any) -> str:
     return to_string(value)
 
 
-def _build_cat(args: Sequence[Node], context: BuildContext) -> Evaluator:
+def _build_cat(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     evaluators = tuple(arg.evaluate for arg in args)
 
     def concatenate(data: Any) -> str:
-        return "".join([_piece(evaluate(data)) for evaluate in evaluators])
+        pieces = [_piece(evaluate(data)) for evaluate in evaluators]
+        charge_built(sum(map(len, pieces)))
+        return "".join(pieces)
 
-    if not context.in_loop:
-        return concatenate
-
-    def concatenate_charged(data: Any) -> str:
-        text = concatenate(data)
-        charge(len(text))
-        return text
-
-    return concatenate_charged
+    return concatenate
 
 
 def _substr(text: str, start: Any, length: Any) -> str:
@@ -64,7 +62,13 @@ def substring(source: Any, start: Any, end: Any) -> str:
 def _build_substr(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     source, start = args[0].evaluate, args[1].evaluate
     end = first_or_undefined(args, 2)
-    return lambda data: substring(source(data), start(data), end(data))
+
+    def substring_charged(data: Any) -> str:
+        text = substring(source(data), start(data), end(data))
+        charge_built(len(text))
+        return text
+
+    return substring_charged
 
 
 def contains(needle: Any, haystack: Any) -> bool:
@@ -79,7 +83,7 @@ def contains(needle: Any, haystack: Any) -> bool:
     return False
 
 
-def _build_in(args: Sequence[Node], context: BuildContext) -> Evaluator:
+def _build_in(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     needle, haystack = args
     find = needle.evaluate
     if (
@@ -96,12 +100,12 @@ def _build_in(args: Sequence[Node], context: BuildContext) -> Evaluator:
 
         return in_names
     search = haystack.evaluate
-    if not context.in_loop:
-        return lambda data: contains(find(data), search(data))
 
     def contains_charged(data: Any) -> bool:
         value, collection = find(data), search(data)
-        if type(collection) is list or type(collection) is str:
+        if (type(collection) is list or type(collection) is str) and len(
+            collection
+        ) > MAX_FREE_SCAN:
             charge(len(collection))
         return contains(value, collection)
 
@@ -109,7 +113,7 @@ def _build_in(args: Sequence[Node], context: BuildContext) -> Evaluator:
 
 
 OPERATORS: dict[str, Operator] = {
-    "cat": Operator(_build_cat),
-    "substr": Operator(_build_substr, min_args=2, max_args=3),
+    "cat": Operator(_build_cat, budgeted=True),
+    "substr": Operator(_build_substr, min_args=2, max_args=3, budgeted=True),
     "in": Operator(_build_in, min_args=2, max_args=2),
 }
