@@ -205,6 +205,18 @@ def test_values_nested_too_deeply_to_convert_are_a_limit_error() -> None:
     assert error.limit == "max_depth"
 
 
+def test_integer_products_beyond_two_to_the_53_are_doubles_as_in_javascript() -> None:
+    # Given products of integers too large for a double to hold exactly
+    big = {"*": [{"var": "a"}, {"var": "b"}]}
+    chain = {"*": [{"var": "x"}] * 2_000}
+
+    # Then they are the double JavaScript computes, and a chain of them never grows an integer
+    assert apply(big, {"a": 2**40, "b": 2**40 + 1}) == float(2**40 * (2**40 + 1))
+    assert type(apply(big, {"a": 2**40, "b": 2**40 + 1})) is float
+    assert apply(big, {"a": 2**26, "b": 2**26}) == 2**52
+    assert apply(chain, {"x": 10**300}) is None  # Infinity, which JSON writes as null
+
+
 # --- Traces --------------------------------------------------------------------------------------
 
 

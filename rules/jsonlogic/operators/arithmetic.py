@@ -2,6 +2,8 @@
 
 json-logic-js converts with ``parseFloat`` in ``+``/``*`` (``"3 apples"`` → 3, ``null`` → NaN) but
 with ``Number()`` in ``-``, ``/``, ``%``, ``min``, ``max`` (``null`` → 0); both are reproduced.
+Integer products beyond 2**53 become doubles, as in JavaScript: a chain of products never grows
+into a huge integer.
 """
 
 import math
@@ -15,6 +17,7 @@ from rules.jsonlogic.registry import Eager, Operator
 from rules.jsonlogic.values import MAX_SAFE_INTEGER, UNDEFINED
 
 _MAX_ROUNDING_PLACES = 15
+_MIN_SAFE_INTEGER = -MAX_SAFE_INTEGER
 
 
 def _build_plus(args: Sequence[Node], _context: BuildContext) -> Evaluator:
@@ -45,6 +48,17 @@ def _build_plus(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     return add
 
 
+def _as_double(product: int) -> int | float:
+    """An integer product as JavaScript holds it: exact up to 2**53, else the nearest double (the
+    correctly rounded product of the operands, which is what IEEE multiplication yields)."""
+    if -MAX_SAFE_INTEGER <= product <= MAX_SAFE_INTEGER:
+        return product
+    try:
+        return float(product)
+    except OverflowError:
+        return INFINITY if product > 0 else -INFINITY
+
+
 def _build_times(args: Sequence[Node], _context: BuildContext) -> Evaluator:
     evaluators = tuple(arg.evaluate for arg in args)
     if len(evaluators) == 1:
@@ -62,7 +76,10 @@ def _build_times(args: Sequence[Node], _context: BuildContext) -> Evaluator:
             kind = type(right)
             if kind is not int and kind is not float:
                 right = parse_float(right)
-            return left * right
+            product = left * right
+            if type(product) is int and (product > MAX_SAFE_INTEGER or product < _MIN_SAFE_INTEGER):
+                return _as_double(product)
+            return product
 
         return multiply_two
 
@@ -72,6 +89,8 @@ def _build_times(args: Sequence[Node], _context: BuildContext) -> Evaluator:
         product = parse_float(head(data))
         for evaluate in rest:
             product *= parse_float(evaluate(data))
+            if type(product) is int and (product > MAX_SAFE_INTEGER or product < _MIN_SAFE_INTEGER):
+                product = _as_double(product)
         return product
 
     return multiply
