@@ -165,6 +165,9 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", redis_db_url(REDIS_BROKER_DB))
+    # Enqueueing follow-up work after a commit would otherwise wait on a frozen broker for as
+    # long as it hangs. Workers' blocking BRPOP is not subject to socket_timeout (kombu).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 else:
     CACHES = {

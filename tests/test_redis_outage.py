@@ -12,10 +12,12 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +36,8 @@ from tests.conftest import Personas
 pytestmark = pytest.mark.redis
 
 FROZEN_SECONDS = 60
+HANG_SECONDS = 30
+REPO = Path(__file__).resolve().parents[1]
 RENAME_SETTLEMENT = """
 mutation($id: ID!) { updateSettlement(id: $id, input: {name: "Tuskwater"}) { name version } }
 """
@@ -144,3 +148,33 @@ def test_a_write_is_committed_and_answered_while_redis_is_frozen(
         f"Publishing entity.update to {room('campaign', campaign.pk)}, "
         f"{room('settlement', settlement.uid)} timed out after 1.0 s; the event was dropped"
     )
+
+
+def test_enqueueing_follow_up_work_gives_up_on_a_frozen_broker(frozen_redis: FrozenRedis) -> None:
+    # In a fresh interpreter, so that Celery's connection pools are built for the frozen broker.
+    enqueue = (
+        "import django; django.setup();"
+        "from campaign import tasks; from campaign.actions import follow_up;"
+        "follow_up.after_commit(tasks.recompute_rule_dependents, 'b', [])"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SQLITE_PATH": ":memory:",  # on_commit asks a database whether it is in a transaction
+        "CELERY_BROKER_URL": frozen_redis.url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", enqueue],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+        check=False,
+    )
+
+    assert frozen_redis.still_frozen(), "Redis had to thaw first"
+    assert result.returncode == 0, result.stderr
+    assert "Could not enqueue campaign.recompute_rule_dependents('b', [])" in result.stderr

@@ -82,23 +82,27 @@ def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any
 def create_branch(actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str, Any]) -> Branch:
     """A child of ``parent_id`` (the main branch by default) diverging at ``diverged_at``, by
     default the parent's current world time; the child's clock starts there."""
-    campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
-    parent = entities.resolve_branch(actor, campaign, parent_id, WRITE)
-    data = dict(data)
-    diverged_at = f.moment(data.pop("diverged_at", None), "divergedAt")
-    cleaned = f.clean_fields(data, FIELDS, required=("name",))
-    diverged_at = diverged_at or parent.current_world_time
-    branch = Branch(
-        campaign=parent.campaign,
-        parent=parent,
-        diverged_at=diverged_at,
-        current_world_time=diverged_at,
-        fork_point=parent.versions.order_by("-id").values_list("id", flat=True).first(),
-        **cleaned,
-    )
-    if _name_taken(branch, branch.name):
-        raise _name_in_use(branch.name)
     with transaction.atomic():
+        # Held: the campaign against its delete, which takes every branch along; the parent
+        # branch (read under that lock) against its own, which refuses while it has children.
+        campaign = entities.load(
+            actor, "campaign", campaign_id, minimum=WRITE, field="campaignId", lock=True
+        )
+        parent = entities.resolve_branch(actor, campaign, parent_id, WRITE, "parentId")
+        data = dict(data)
+        diverged_at = f.moment(data.pop("diverged_at", None), "divergedAt")
+        cleaned = f.clean_fields(data, FIELDS, required=("name",))
+        diverged_at = diverged_at or parent.current_world_time
+        branch = Branch(
+            campaign=parent.campaign,
+            parent=parent,
+            diverged_at=diverged_at,
+            current_world_time=diverged_at,
+            fork_point=parent.versions.order_by("-id").values_list("id", flat=True).first(),
+            **cleaned,
+        )
+        if _name_taken(branch, branch.name):
+            raise _name_in_use(branch.name)
         _save(branch)
         _write(actor, branch, Operation.CREATE, None)
     return branch
@@ -112,7 +116,7 @@ def update_branch(
     if "name" in cleaned and _name_taken(branch, cleaned["name"]):
         raise _name_in_use(cleaned["name"])
     with transaction.atomic():
-        locked = Branch.objects.select_for_update().get(pk=branch.pk)
+        locked = Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
                 f"Branch {branch.pk} was changed by someone else: you expected version"
@@ -135,9 +139,12 @@ def delete_branch(actor: Actor, branch_id: Any) -> Branch:
     branch = load_branch(actor, branch_id, MANAGE)
     if branch.is_main:
         raise ValidationError("The main branch cannot be deleted", field="id")
-    if branch.children.exists():
-        raise ValidationError("Delete this branch's child branches first", field="id")
     with transaction.atomic():
+        # Held (after its campaign, as a new child branch holds them) so that no child branch
+        # is made between the check and the delete.
+        entities.hold(branch, NotFound.entity("branch", branch_id))
+        if branch.children.exists():
+            raise ValidationError("Delete this branch's child branches first", field="id")
         previous = snapshot(branch)
         branch.deleted_at = timezone.now()
         branch.save(update_fields=["deleted_at", "updated_at"])

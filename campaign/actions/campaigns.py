@@ -46,12 +46,13 @@ def create_campaign(
     Needs a user session or an unrestricted API key with the "admin" scope (``require_creator``).
     """
     owner = require_creator(actor)
-    # The world's owner only: owning a campaign lets one edit the world's map, so a member of
-    # another campaign in the world must not be able to start one.
-    world = entities.load(actor, "world", world_id, minimum=MANAGE, field="worldId")
-    cleaned = f.clean_fields(data, FIELDS, required=("name",))
-    start = f.moment(current_world_time, "currentWorldTime")
     with transaction.atomic():
+        # The world's owner only: owning a campaign lets one edit the world's map, so a member
+        # of another campaign in the world must not be able to start one. Held against a
+        # concurrent delete of the world, which refuses while the world has campaigns.
+        world = entities.load(actor, "world", world_id, minimum=MANAGE, field="worldId", lock=True)
+        cleaned = f.clean_fields(data, FIELDS, required=("name",))
+        start = f.moment(current_world_time, "currentWorldTime")
         campaign = entities.save_new(actor, Campaign(world=world, owner=owner, **cleaned))
         Branch.objects.create(campaign=campaign, name=MAIN_BRANCH_NAME, current_world_time=start)
     return campaign
@@ -224,7 +225,7 @@ def advance_world_time(
         raise ValidationError("worldTime is required", field="worldTime")
     with transaction.atomic():
         branch = entities.resolve_branch(actor, campaign, branch_id, WRITE)
-        branch = Branch.objects.select_for_update().get(pk=branch.pk)
+        branch = Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
         if expected_version is not None and branch.version != expected_version:
             raise Conflict(
                 "The branch clock was changed by someone else",

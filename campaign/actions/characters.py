@@ -24,7 +24,7 @@ def clean(data: dict[str, Any], branch: Branch, character: Character | None) -> 
         cleaned["party"] = (
             None
             if party_id is None
-            else entities.load_related(branch, "party", party_id, "partyId")
+            else entities.load_related(branch, "party", party_id, "partyId", lock=True)
         )
     return cleaned
 

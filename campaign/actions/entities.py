@@ -2,6 +2,17 @@
 compare-and-set, cascading soft delete, archive and restore, levels and typed variables.
 
 Entity modules (``kingdoms.py``, …) clean their own fields and call these.
+
+Structural writes — creating a row under a parent, moving a row to another parent, deleting a
+row with its descendants — lock rows top down: first the root (the campaign of campaign
+content, the world of a location), then the parent, then the rows they change. A delete and a
+create under the same parent therefore serialize: on PostgreSQL on the row locks (READ
+COMMITTED re-reads a locked row once it is released, so a create that waited sees the parent
+deleted, and a cascade that waited sees the new child), on SQLite on the write lock every
+transaction takes as it begins (IMMEDIATE). Holding the root first also means two structural
+writes never wait on each other in a cycle. Row locks are FOR NO KEY UPDATE: no write changes a
+key, and a stronger lock would block every insert that merely refers to the row (its audit
+rows, its children).
 """
 
 import datetime
@@ -21,7 +32,7 @@ from campaign.actor import Actor
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from campaign.snapshots import public_id, snapshot
-from config.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from config.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
 from config.models import VersionedModel
 from rules.models import StateVariable
 
@@ -75,10 +86,12 @@ def load(
     branch_id: Any = None,
     minimum: Role = READ,
     field: str = "id",
+    lock: bool = False,
 ) -> Any:
     """The live entity with this public id, on ``branch_id`` or else its campaign's main branch.
 
-    Raises NotFound both for a missing entity and for one the actor may not see.
+    Raises NotFound both for a missing entity and for one the actor may not see. ``lock`` holds
+    it as the parent of a structural write in the caller's transaction (see ``hold``).
     """
     require_authenticated(actor)
     kind = KINDS[kind_name]
@@ -107,31 +120,75 @@ def load(
         authorize(actor, instance, minimum)
     except NotFound as hidden:
         raise missing from hidden
+    if lock:
+        hold(instance, missing)
     return instance
 
 
-def load_related(branch: Branch, kind_name: str, entity_id: Any, field: str) -> Any:
-    """A live entity of the same branch that another entity refers to (e.g. a settlement's
-    kingdom). Reported as a bad ``field`` rather than as a missing top-level object."""
+def load_related(
+    branch: Branch, kind_name: str, entity_id: Any, field: str, *, lock: bool = False
+) -> Any:
+    """A live entity of the same branch that another entity refers to (e.g. a character's
+    party). Reported as a bad ``field`` rather than as a missing top-level object; ``lock``
+    holds it as the parent of a structural write (see ``hold``)."""
     kind = KINDS[kind_name]
-    instance = kind.model.objects.filter(branch=branch, uid=parse_id(entity_id, field)).first()
+    uid = parse_id(entity_id, field)
+    instance = kind.model.objects.filter(branch=branch, uid=uid).select_related("branch").first()
+    missing = ValidationError(
+        f"{kind.label} {entity_id} does not exist in this campaign branch", field=field
+    )
     if instance is None:
-        raise ValidationError(
-            f"{kind.label} {entity_id} does not exist in this campaign branch", field=field
-        )
+        raise missing
+    if lock:
+        hold(instance, missing)
     return instance
 
 
-def resolve_branch(actor: Actor, campaign: Campaign, branch_id: Any, minimum: Role) -> Branch:
+def hold(parent: models.Model, missing: DomainError) -> None:
+    """Lock ``parent``, after its root, until the caller's transaction ends, for a write that
+    puts a row under it; ``missing`` (what a missing parent gets) if it was deleted meanwhile."""
+    root = _root(parent)
+    if root != (type(parent), parent.pk):
+        _lock(*root)
+    if not _lock(type(parent), parent.pk):
+        raise missing
+
+
+def _root(instance: models.Model) -> tuple[type[models.Model], Any]:
+    """The row every structural write under ``instance`` locks first; campaigns and worlds are
+    their own roots."""
+    if isinstance(instance, Campaign | World):
+        return type(instance), instance.pk
+    if isinstance(instance, Location):
+        return World, instance.world_id
+    if isinstance(instance, Branch):
+        return Campaign, instance.campaign_id
+    branch = getattr(instance, "branch", None)
+    if branch is None:  # a world's own variable
+        return World, instance.scope_uid  # type: ignore[attr-defined]
+    return Campaign, branch.campaign_id
+
+
+def _lock(model: type[models.Model], pk: Any) -> bool:
+    """Lock one row (FOR NO KEY UPDATE); whether it is live, as it is once we hold it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A row lock outside a transaction would be released at once")
+    rows = model._base_manager.select_for_update(no_key=True).filter(pk=pk)
+    return any(deleted_at is None for deleted_at in rows.values_list("deleted_at", flat=True))
+
+
+def resolve_branch(
+    actor: Actor, campaign: Campaign, branch_id: Any, minimum: Role, field: str = "branchId"
+) -> Branch:
     """The explicit branch (which must belong to ``campaign``), else the campaign's main branch."""
     require_role(actor, campaign, minimum)
     query = Branch.objects.filter(campaign=campaign).select_related("campaign")
     if branch_id is None:
         branch = query.filter(parent__isnull=True).first()
     else:
-        branch = query.filter(pk=parse_id(branch_id, "branchId")).first()
+        branch = query.filter(pk=parse_id(branch_id, field)).first()
     if branch is None:
-        raise NotFound.entity("branch", branch_id)
+        raise NotFound.entity("branch", branch_id, field)
     return branch
 
 
@@ -202,7 +259,7 @@ def update(
     model = type(instance)
     manager = model._base_manager
     with transaction.atomic():
-        current = manager.select_for_update().filter(pk=instance.pk).first()
+        current = manager.select_for_update(no_key=True).filter(pk=instance.pk).first()
         if current is None or current.deleted_at is not None:
             raise NotFound.entity(kind_of(instance).entity_type, public_id(instance))
         if expected_version is not None and current.version != expected_version:
@@ -267,8 +324,10 @@ def soft_delete(
     """Soft-delete the entity and, in the same transaction, every live descendant.
 
     Each deleted row gets its tombstone version and its own audit row, with the same timestamp.
+    The root is locked first, as every create under the entity does (see the module's doc).
     """
     with transaction.atomic():
+        _lock(*_root(instance))
         deleted = update(
             actor,
             instance,
@@ -295,7 +354,7 @@ def _cascade(
     stamp = root.deleted_at
     for spec in kind.cascade:
         child_kind = KINDS[spec.kind]
-        children = list(_children(spec, parents).select_for_update())
+        children = list(_children(spec, parents).select_for_update(no_key=True))
         if not children:
             continue
         for child in children:
@@ -448,9 +507,12 @@ def create_in_campaign(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> M:
-    campaign = load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
-    branch = resolve_branch(actor, campaign, branch_id, WRITE)
-    return create_in_branch(actor, model, branch, data, clean, world_time=world_time)
+    with transaction.atomic():
+        campaign = load(
+            actor, "campaign", campaign_id, minimum=WRITE, field="campaignId", lock=True
+        )
+        branch = resolve_branch(actor, campaign, branch_id, WRITE)
+        return create_in_branch(actor, model, branch, data, clean, world_time=world_time)
 
 
 def edit(
@@ -464,14 +526,16 @@ def edit(
     expected_version: int | None = None,
     world_time: Any = None,
 ) -> Any:
-    """Load, authorize (GM or owner), clean and compare-and-set update one entity."""
+    """Load, authorize (GM or owner), clean and compare-and-set update one entity; in one
+    transaction, since cleaning may lock a new parent (a character moving to another party)."""
     instance = load(actor, kind_name, entity_id, branch_id=branch_id, minimum=WRITE)
-    cleaned = clean(dict(data), instance.branch, instance)
-    return update(
-        actor,
-        instance,
-        # Variables are checked against the schemas of the row as locked, not as read.
-        lambda current: with_typed_variables(dict(cleaned), current),
-        expected_version=expected_version,
-        world_time=moment(world_time, "worldTime"),
-    )
+    with transaction.atomic():
+        cleaned = clean(dict(data), instance.branch, instance)
+        return update(
+            actor,
+            instance,
+            # Variables are checked against the schemas of the row as locked, not as read.
+            lambda current: with_typed_variables(dict(cleaned), current),
+            expected_version=expected_version,
+            world_time=moment(world_time, "worldTime"),
+        )

@@ -48,7 +48,7 @@ def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, 
     for end in ("source", "target"):
         kind = cleaned.pop(f"{end}_type")
         ends[f"{end}_{kind}"] = entities.load_related(
-            branch, kind, cleaned.pop(f"{end}_id"), f"{end}Id"
+            branch, kind, cleaned.pop(f"{end}_id"), f"{end}Id", lock=True
         )
     source, target = ends.values()
     if source == target:
@@ -79,8 +79,9 @@ def _saved(save: Callable[[entities.Clean], Link], data: dict[str, Any]) -> Link
         with transaction.atomic():
             return save(recording)
     except IntegrityError:
-        for branch, link in seen[:1]:
-            clean(dict(data), branch, link)
+        with transaction.atomic():  # cleaning locks the two ends again
+            for branch, link in seen[:1]:
+                clean(dict(data), branch, link)
         raise
 
 

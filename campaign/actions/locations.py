@@ -1,12 +1,14 @@
 from typing import Any
 
+from django.db import transaction
+
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.actor import Actor
 from campaign.geometry import clean_geometry
 from campaign.models import Location, LocationType
 from campaign.permissions import WRITE, require_world
-from config.errors import ValidationError
+from config.errors import NotFound, ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.text,
@@ -39,11 +41,14 @@ def _with_parent(
     parent = Location.objects.filter(
         pk=entities.parse_id(parent_id, "parentLocationId"), world_id=world_id
     ).first()
+    missing = ValidationError(
+        f"Parent location {parent_id} does not exist in the same world", field="parentLocationId"
+    )
     if parent is None:
-        raise ValidationError(
-            f"Parent location {parent_id} does not exist in the same world",
-            field="parentLocationId",
-        )
+        raise missing
+    # Held (after the world) against a concurrent delete of the parent; tree changes in one
+    # world serialize on it, so the ancestors read below cannot move meanwhile.
+    entities.hold(parent, missing)
     ancestor: Location | None = parent
     while ancestor is not None:
         if location is not None and ancestor.pk == location.pk:
@@ -61,8 +66,10 @@ def create_location(actor: Actor, world_id: Any, data: dict[str, Any]) -> Locati
     world = entities.load(actor, "world", world_id, field="worldId")
     require_world(actor, world, WRITE)
     cleaned = f.clean_fields(data, FIELDS, required=("type",))
-    cleaned = _with_parent(_with_geometry(cleaned), world.pk, None)
-    return entities.save_new(actor, Location(world=world, **cleaned))
+    with transaction.atomic():
+        entities.hold(world, NotFound.entity("world", world_id, "worldId"))
+        cleaned = _with_parent(_with_geometry(cleaned), world.pk, None)
+        return entities.save_new(actor, Location(world=world, **cleaned))
 
 
 def update_location(
@@ -75,11 +82,12 @@ def update_location(
 ) -> Location:
     location = entities.load(actor, "location", location_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)
-    cleaned = _with_parent(_with_geometry(cleaned), location.world_id, location)
-    return entities.update(
-        actor,
-        location,
-        cleaned,
-        expected_version=expected_version,
-        world_time=f.moment(world_time, "worldTime"),
-    )
+    with transaction.atomic():
+        cleaned = _with_parent(_with_geometry(cleaned), location.world_id, location)
+        return entities.update(
+            actor,
+            location,
+            cleaned,
+            expected_version=expected_version,
+            world_time=f.moment(world_time, "worldTime"),
+        )

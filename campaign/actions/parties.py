@@ -31,8 +31,10 @@ def update_party(actor: Actor, party_id: Any, data: dict[str, Any], **options: A
 
 
 def _set_party(actor: Actor, party_id: Any, character_id: Any, join: bool, branch_id: Any) -> Party:
-    party: Party = entities.load(actor, "party", party_id, branch_id=branch_id, minimum=WRITE)
     with transaction.atomic():
+        party: Party = entities.load(
+            actor, "party", party_id, branch_id=branch_id, minimum=WRITE, field="partyId", lock=True
+        )
         character: Character = entities.load_related(
             party.branch, "character", character_id, "characterId"
         )

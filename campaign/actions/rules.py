@@ -65,10 +65,17 @@ def stored_json(value: Any, field: str) -> Any:
 def target_branch(
     actor: Actor, entity_type: str, entity_id: Any, campaign_id: Any, branch_id: Any, field: str
 ) -> tuple[Branch, Any]:
-    """The branch a rule lives on: its entity's, or (type-wide) the campaign's given branch."""
+    """The branch a rule lives on: its entity's, or (type-wide) the campaign's given branch;
+    the entity or campaign is held until the rule is saved (a delete takes its rules along)."""
     if entity_id is not None:
         entity = entities.load(
-            actor, entity_type, entity_id, branch_id=branch_id, minimum=WRITE, field=field
+            actor,
+            entity_type,
+            entity_id,
+            branch_id=branch_id,
+            minimum=WRITE,
+            field=field,
+            lock=True,
         )
         return entity.branch, entity.uid
     if campaign_id is None:
@@ -76,7 +83,9 @@ def target_branch(
             "campaignId is required for a rule that applies to every entity of a type",
             field="campaignId",
         )
-    campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
+    campaign = entities.load(
+        actor, "campaign", campaign_id, minimum=WRITE, field="campaignId", lock=True
+    )
     return entities.resolve_branch(actor, campaign, branch_id, WRITE), None
 
 
@@ -90,6 +99,7 @@ CONDITION_FIELDS: dict[str, f.Cleaner] = {
 }
 
 
+@transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
 def create_field_condition(actor: Actor, data: dict[str, Any]) -> FieldCondition:
     data = dict(data)
     target_type = lower_choice(RuleTarget)(data.pop("entity_type", None), "entityType")
@@ -168,7 +178,9 @@ def _variable_home(
         require_world(actor, world, WRITE)
         return None, world.pk
     if scope == VariableScope.CAMPAIGN:
-        campaign = entities.load(actor, "campaign", scope_id, minimum=WRITE, field="scopeId")
+        campaign = entities.load(
+            actor, "campaign", scope_id, minimum=WRITE, field="scopeId", lock=True
+        )
         return entities.resolve_branch(actor, campaign, branch_id, WRITE), campaign.pk
     if scope == VariableScope.LOCATION:
         # Locations belong to the world; their variables belong to one campaign's branch.
@@ -178,7 +190,7 @@ def _variable_home(
             raise ValidationError("The location is not in this campaign's world", field="scopeId")
         return branch, location.pk
     entity = entities.load(
-        actor, scope, scope_id, branch_id=branch_id, minimum=WRITE, field="scopeId"
+        actor, scope, scope_id, branch_id=branch_id, minimum=WRITE, field="scopeId", lock=True
     )
     return entity.branch, entity.uid
 
@@ -242,6 +254,7 @@ def _refuse_cycles(variable: StateVariable) -> None:
             )
 
 
+@transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
 def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
     data = dict(data)
     scope = lower_choice(VariableScope)(data.pop("scope", None), "scope")
@@ -328,11 +341,18 @@ def _effect_target(
     if target_id is None:
         raise ValidationError(f"targetId is required for a {target_type} target", field="targetId")
     target = entities.load(
-        actor, target_type, target_id, branch_id=branch.pk, minimum=WRITE, field="targetId"
+        actor,
+        target_type,
+        target_id,
+        branch_id=branch.pk,
+        minimum=WRITE,
+        field="targetId",
+        lock=True,
     )
     return target_type, target.uid, target_type
 
 
+@transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
 def create_effect(actor: Actor, data: dict[str, Any]) -> Effect:
     data = dict(data)
     source_type = lower_choice(Occurrence)(data.pop("entity_type", None), "entityType")
@@ -343,6 +363,7 @@ def create_effect(actor: Actor, data: dict[str, Any]) -> Effect:
         branch_id=data.pop("branch_id", None),
         minimum=WRITE,
         field="entityId",
+        lock=True,
     )
     target_type = lower_choice(EffectTarget)(
         data.pop("target_type", "self") or "self", "targetType"
@@ -385,6 +406,7 @@ AVAILABILITY_FIELDS: dict[str, f.Cleaner] = {
 }
 
 
+@transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
 def create_condition(actor: Actor, data: dict[str, Any]) -> Condition:
     data = dict(data)
     target_type = lower_choice(Occurrence)(data.pop("entity_type", None), "entityType")
@@ -395,6 +417,7 @@ def create_condition(actor: Actor, data: dict[str, Any]) -> Condition:
         branch_id=data.pop("branch_id", None),
         minimum=WRITE,
         field="entityId",
+        lock=True,
     )
     cleaned = f.clean_fields(data, AVAILABILITY_FIELDS, required=("name", "expression"))
     condition = Condition(

@@ -50,22 +50,29 @@ def create_settlement(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> Settlement:
-    kingdom: Kingdom = entities.load(
-        actor, "kingdom", kingdom_id, branch_id=branch_id, minimum=WRITE, field="kingdomId"
-    )
+    with transaction.atomic():
+        kingdom: Kingdom = entities.load(
+            actor,
+            "kingdom",
+            kingdom_id,
+            branch_id=branch_id,
+            minimum=WRITE,
+            field="kingdomId",
+            lock=True,
+        )
 
-    def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
-        return {**clean(data, branch, None), "kingdom": kingdom}
+        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+            return {**clean(data, branch, None), "kingdom": kingdom}
 
-    try:
-        with transaction.atomic():  # a savepoint, for the race below
-            return entities.create_in_branch(
-                actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
-            )
-    except IntegrityError:
-        # A concurrent request settled the location after our check: the check's refusal.
-        _location(kingdom.branch, data.get("location_id"))
-        raise
+        try:
+            with transaction.atomic():  # a savepoint, for the race below
+                return entities.create_in_branch(
+                    actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
+                )
+        except IntegrityError:
+            # A concurrent request settled the location after our check: the check's refusal.
+            _location(kingdom.branch, data.get("location_id"))
+            raise
 
 
 def update_settlement(

@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.db import transaction
+
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.actor import Actor
@@ -30,16 +32,23 @@ def create_structure(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> Structure:
-    settlement: Settlement = entities.load(
-        actor, "settlement", settlement_id, branch_id=branch_id, minimum=WRITE, field="settlementId"
-    )
+    with transaction.atomic():
+        settlement: Settlement = entities.load(
+            actor,
+            "settlement",
+            settlement_id,
+            branch_id=branch_id,
+            minimum=WRITE,
+            field="settlementId",
+            lock=True,
+        )
 
-    def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
-        return {**clean(data, branch, None), "settlement": settlement}
+        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+            return {**clean(data, branch, None), "settlement": settlement}
 
-    return entities.create_in_branch(
-        actor, Structure, settlement.branch, data, clean_new, world_time=world_time
-    )
+        return entities.create_in_branch(
+            actor, Structure, settlement.branch, data, clean_new, world_time=world_time
+        )
 
 
 def update_structure(

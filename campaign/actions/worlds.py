@@ -34,12 +34,13 @@ def update_world(
 def delete_world(actor: Actor, world_id: Any, *, expected_version: int | None = None) -> World:
     """Refused while live campaigns use the world (deleting it must not orphan them); takes the
     world's map with it: every location, through the location tree's own cascade."""
-    world = entities.load(actor, "world", world_id, minimum=MANAGE)
-    if Campaign.objects.filter(world=world).exists():
-        raise ValidationError(
-            "Delete or move this world's campaigns before deleting the world", field="id"
-        )
     with transaction.atomic():
+        # Held, so that no campaign is started in the world between the check and the delete.
+        world = entities.load(actor, "world", world_id, minimum=MANAGE, lock=True)
+        if Campaign.objects.filter(world=world).exists():
+            raise ValidationError(
+                "Delete or move this world's campaigns before deleting the world", field="id"
+            )
         deleted = entities.soft_delete(actor, world, expected_version=expected_version)
         for root in Location.objects.filter(world=world, parent__isnull=True):
             entities.soft_delete(actor, root)
