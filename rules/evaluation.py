@@ -2,7 +2,10 @@
 
 Pure functions over plain data, so the same code serves requests, Celery jobs and commands.
 An expression that fails at evaluation time yields ``Result(success=False, error=…)``; nothing
-here raises for a bad rule.
+here raises for a bad rule. Every evaluation is bounded by the engine's limits (steps, size built,
+size and depth of the result: ``rules.jsonlogic.limits``); a result that ran into one names it in
+``limit``, so a request asking for the evaluation can refuse it while a stored rule's value only
+reports its error.
 """
 
 import math
@@ -20,6 +23,14 @@ class Result:
     success: bool
     value: Any = None
     error: str | None = None
+    limit: str | None = None
+    """The engine limit the evaluation exceeded (``max_steps``, ``max_built``…), if that is why
+    it failed."""
+
+
+def failure(exc: jsonlogic.JsonLogicError) -> Result:
+    limit = exc.limit if isinstance(exc, jsonlogic.LimitExceededError) else None
+    return Result(False, None, str(exc), limit)
 
 
 def evaluate(expression: Any, context: Mapping[str, Any]) -> Result:
@@ -29,7 +40,7 @@ def evaluate(expression: Any, context: Mapping[str, Any]) -> Result:
             expression = jsonlogic.compile(expression)
         return Result(True, expression.evaluate(context))
     except jsonlogic.JsonLogicError as exc:
-        return Result(False, None, str(exc))
+        return failure(exc)
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ def trace(expression: Any, context: Mapping[str, Any]) -> tuple[Result, list[Tra
         compiled = jsonlogic.compile(expression)
     except jsonlogic.JsonLogicError as exc:
         step = TraceStep("1", "validate", f"Invalid expression: {exc}", expression, None, False)
-        return Result(False, None, str(exc)), [step]
+        return failure(exc), [step]
     traced = compiled.trace(dict(context))
     steps = [
         TraceStep(
@@ -62,7 +73,7 @@ def trace(expression: Any, context: Mapping[str, Any]) -> tuple[Result, list[Tra
         for index, s in enumerate(traced.steps, start=1)
     ]
     if traced.error is not None:
-        return Result(False, None, str(traced.error)), steps
+        return failure(traced.error), steps
     return Result(True, traced.value), steps
 
 

@@ -2,7 +2,8 @@
 
 Single reads return null for a rule the caller may not see; lists are authorized in SQL (rules on
 branches of campaigns the caller reads, world variables of worlds they read), so a page is never
-short; evaluation failures are results (``success: false``), never errors.
+short; evaluation failures are results (``success: false``), never errors, except running into
+an evaluation limit (steps, size built, size of the result), which is a bad request naming it.
 """
 
 import datetime
@@ -153,6 +154,13 @@ def lower(value: Any) -> Any:
 
 
 # --- Evaluation results ------------------------------------------------------------------------
+
+
+def refuse_over_limits(result: Result) -> None:
+    """An evaluation asked for that ran into a limit is refused rather than answered: the trace up
+    to that point could itself be as large as what the limit stopped."""
+    if result.limit is not None:
+        raise ValidationError(str(result.error), field="context")
 
 
 def trace_steps(result: Result, steps: list[TraceStep], expression: Any) -> list[dict[str, Any]]:
@@ -370,6 +378,7 @@ class FieldConditionQueries(graphene.ObjectType):
         else:
             # A context too deep to walk is a bad request, not a failed evaluation.
             result, steps = trace(condition.expression, json_value(context, "context"))
+            refuse_over_limits(result)
         return {
             "success": result.success,
             "value": result.value,
@@ -493,6 +502,7 @@ class StateVariableQueries(graphene.ObjectType):
         if extra is not None:
             json_value(extra, "context")
         result, steps, context = variable_values.evaluate(variable, extra)
+        refuse_over_limits(result)
         if variable.type != "derived":
             shown = [
                 {
