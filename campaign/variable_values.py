@@ -26,6 +26,7 @@ from campaign.models import (
     Structure,
 )
 from campaign.rules_context import ScopeKey, scope_key
+from config.errors import ValidationError
 from rules.evaluation import Result, TraceStep, evaluate_variables, trace
 from rules.models import StateVariable
 
@@ -123,6 +124,19 @@ def values(variables: Sequence[StateVariable]) -> list[Result]:
             variable.key, Result(False, None, "the variable could not be evaluated")
         )
     return [found[v.pk] if v.type == "derived" else Result(True, v.value) for v in variables]
+
+
+def refuse_over_limits(variable: StateVariable) -> None:
+    """Refuse a derived formula (saved or about to be) whose value in its scope as it stands runs
+    into an evaluation limit, naming the limit: the GM learns it on saving, not from every read."""
+    if variable.type != "derived":
+        return
+    results, _ = Scopes.load([variable]).results(scope_key(variable), also=[variable])
+    result = results[variable.key]
+    if result.limit is not None:
+        raise ValidationError(
+            f"The formula cannot be evaluated within the limits: {result.error}", field="formula"
+        )
 
 
 def evaluate(

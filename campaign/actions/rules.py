@@ -2,9 +2,10 @@
 
 Each change is validated (expressions compile, patches touch only patchable paths, values fit
 their declared type), authorized (GM or owner of the campaign; deletes need the owner), refused
-when it would close a cycle in the branch's dependency graph (the cycle is named), and versioned
-and audited like every other entity. The commit bumps the branch's cache generation, so cached
-computed fields and graphs are never served stale.
+when it would close a cycle in the branch's dependency graph (the cycle is named) or when a derived
+formula's value runs into an evaluation limit (the limit is named), and versioned and audited like
+every other entity. The commit bumps the branch's cache generation, so cached computed fields and
+graphs are never served stale.
 """
 
 import re
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from campaign import rules_graph, tasks
+from campaign import rules_graph, tasks, variable_values
 from campaign.actions import entities, follow_up
 from campaign.actions import fields as f
 from campaign.actor import Actor
@@ -287,6 +288,7 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
         **cleaned,
     )
     _refuse_cycles(variable)
+    variable_values.refuse_over_limits(variable)
     try:
         with transaction.atomic():
             saved = entities.save_new(actor, variable)
@@ -315,6 +317,7 @@ def update_state_variable(
     if "formula" in cleaned:
         variable.formula = formula
         _refuse_cycles(variable)
+        variable_values.refuse_over_limits(variable)
     updated = entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
     return _changed(updated, before)
 

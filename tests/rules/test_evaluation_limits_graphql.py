@@ -2,15 +2,17 @@
 
 A condition built of nested ``cat``/``merge`` evaluated against a 97 KB context, and derived state
 variables multiplying text level after level, are refused by the evaluation limit that names the
-resource (``rules.jsonlogic.limits``): a request asking for the evaluation is a BAD_REQUEST, while
-a stored rule's value reports its error instead of the value.
+resource (``rules.jsonlogic.limits``): a request asking for the evaluation is a BAD_REQUEST and
+nothing is written, while a stored rule's value reports its error instead of the value.
 """
 
 import json
 import tracemalloc
 from typing import Any
 
+from campaign.models import AuditLog
 from rules.jsonlogic.limits import MAX_BUILT, MAX_RESULT
+from rules.models import StateVariable
 from tests.rules.graphql_support import Api, Scene, error_of, ok
 
 BUILT_MESSAGE = f"evaluation exceeded the limit of {MAX_BUILT} characters and array elements built"
@@ -118,6 +120,50 @@ def test_reading_a_value_over_the_result_limit_is_a_bad_request(api: Api, scene:
     assert at_limit["value"] == "y" * MAX_RESULT
     assert over["extensions"] == {"code": "BAD_REQUEST", "field": "context"}
     assert over["message"] == RESULT_MESSAGE
+
+
+def test_a_derived_formula_beyond_the_limits_is_refused_and_nothing_is_written(
+    api: Api, scene: Scene
+) -> None:
+    # Given a 1,000-character campaign variable s and a derived a = 100 x s (100,000 characters)
+    campaign_variable(api, scene, "s", type="STRING", value="x" * 1_000)
+    campaign_variable(api, scene, "a", type="DERIVED", formula=repeated_cat("s"))
+    small = campaign_variable(api, scene, "c", type="DERIVED", formula={"var": "var.s"})
+    variables_before = StateVariable.all_objects.count()
+    audit_before = AuditLog.objects.count()
+
+    # When a GM creates b = 100 x a (10 MB), or turns c into it
+    created = api(
+        CREATE_VARIABLE,
+        {
+            "i": {
+                "scope": "CAMPAIGN",
+                "scopeId": scene.ids["campaign"],
+                "key": "b",
+                "type": "DERIVED",
+                "formula": repeated_cat("a"),
+            }
+        },
+        "gm",
+    )
+    updated = api(UPDATE_VARIABLE, {"id": small["id"], "i": {"formula": repeated_cat("a")}}, "gm")
+
+    # Then both are refused, naming the limit, and nothing is written
+    message = f"The formula cannot be evaluated within the limits: {BUILT_MESSAGE}"
+    for body in (created, updated):
+        error = error_of(body)
+        assert error["extensions"] == {"code": "BAD_REQUEST", "field": "formula"}
+        assert error["message"] == message
+    assert StateVariable.all_objects.count() == variables_before
+    assert AuditLog.objects.count() == audit_before
+    kept = StateVariable.objects.get(uid=small["id"])
+    assert (kept.formula, kept.version) == ({"var": "var.s"}, small["version"])
+    listed = ok(api(LIST_VARIABLES, persona="viewer"))["listStateVariables"]
+    assert {v["key"]: len(v["value"]) for v in listed if v["key"] in {"a", "c", "s"}} == {
+        "a": 100_000,
+        "c": 1_000,
+        "s": 1_000,
+    }
 
 
 def test_derived_values_that_outgrow_the_limits_report_an_error_instead(
