@@ -93,12 +93,20 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            # Under ASGI every request may run on another thread, and a connection kept past the
+            # request would stay open with that thread: persistent connections are opt-in.
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
             conn_health_checks=True,
             # PgBouncer in transaction mode cannot keep a server-side cursor across statements.
             disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
         )
     }
+    # A database host that drops packets would otherwise hold every request until the kernel
+    # gives up; fail fast so the request answers SERVICE_UNAVAILABLE.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+            os.environ.get("DB_CONNECT_TIMEOUT", "3")
+        )
 else:
     DATABASES = {
         "default": {

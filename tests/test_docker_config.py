@@ -5,12 +5,15 @@ docker/nginx.conf, docker/pgbouncer.ini, docker/.env.example and docker/Dockerfi
 """
 
 import configparser
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from config.graphql.limits import MAX_BODY_BYTES
 
 DOCKER = Path(__file__).resolve().parent.parent / "docker"
 
@@ -134,3 +137,17 @@ def test_image_runs_daphne_as_non_root_with_a_liveness_healthcheck() -> None:
     assert re.search(r"^USER app$", dockerfile, re.MULTILINE)
     assert "http://127.0.0.1:8000/health/live/" in dockerfile
     assert 'CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]' in dockerfile
+
+
+def test_nginx_caps_bodies_where_the_application_does_and_answers_json() -> None:
+    nginx_conf = (DOCKER / "nginx.conf").read_text()
+    cap = re.search(r"client_max_body_size\s+(\d+)m;", nginx_conf)
+
+    assert cap is not None
+    assert int(cap.group(1)) * 1024 * 1024 == MAX_BODY_BYTES
+    refusal = re.search(r"location @body_too_large \{(.*?)\}\n", nginx_conf, re.DOTALL)
+    assert refusal is not None
+    assert "default_type application/json;" in refusal.group(1)
+    body = re.search(r"return 413 '(.*)';", refusal.group(1))
+    assert body is not None
+    assert json.loads(body.group(1))["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
