@@ -27,8 +27,10 @@ run: install
 	$(BIN)/python manage.py ensure_admin --email "$(ADMIN_EMAIL)" --password "$(ADMIN_PASSWORD)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-## Run the test suite (embedded default unless DATABASE_URL / REDIS_URL are set).
+## Check the layering contracts (pyproject.toml) and run the test suite (embedded default
+## unless DATABASE_URL / REDIS_URL are set).
 test: install-test
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 lint: install-test

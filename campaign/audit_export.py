@@ -24,15 +24,14 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from campaign.actions import entities
-from campaign.actions.fields import storable
+from campaign.actions import fields as f
 from campaign.auth.request_auth import actor_for_request
 from campaign.auth.views import error_response
 from campaign.history_queries import audit_query, own_audit_rows
 from campaign.models import AuditLog
 from campaign.permissions import WRITE
-from campaign.snapshots import iso
-from config.errors import AuthenticationError, DomainError, ValidationError
-from config.graphql.scalars import parse_datetime
+from kernel.errors import AuthenticationError, DomainError, ValidationError
+from kernel.snapshots import iso
 
 COLUMNS = (
     "Timestamp",
@@ -174,15 +173,10 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     for name, values in params.lists():
         for value in values:
-            storable(value, name)  # the database cannot compare NUL
+            f.storable(value, name)  # the database cannot compare NUL
 
     def moment(name: str) -> Any:
-        if not params.get(name):
-            return None
-        try:
-            return parse_datetime(params[name])
-        except Exception as exc:
-            raise ValidationError(f"{name} must be an ISO-8601 date-time", field=name) from exc
+        return f.moment(params.get(name) or None, name)
 
     def listed(name: str) -> list[str] | None:
         values = [v for item in params.getlist(name) for v in item.split(",") if v]

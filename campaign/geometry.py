@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from config.errors import ValidationError
+from kernel.errors import ValidationError
 
 # Each geometry type's coordinates: positions nested this many arrays deep (a Point's
 # coordinates are one position; a MultiPolygon's, polygons of rings of positions).

@@ -8,9 +8,9 @@ import jsonpatch
 from django.db.models import QuerySet
 
 from campaign.actions.kinds import KINDS
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign
-from config.errors import ValidationError
+from kernel.actor import Actor
+from kernel.errors import ValidationError
 
 SORTABLE = {"timestamp", "operation", "entityType"}
 SORT_COLUMNS = {"timestamp": "timestamp", "operation": "operation", "entityType": "entity_type"}

@@ -7,9 +7,9 @@ so that probing IDs reveals nothing. Superusers (operators in the admin) act as 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from campaign.actor import Actor
 from campaign.models import Campaign, CampaignMembership, Role, User, World
-from config.errors import AuthenticationError, NotFound, PermissionDenied
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, NotFound, PermissionDenied
 
 RANK = {Role.VIEWER: 1, Role.PLAYER: 2, Role.GM: 3, Role.OWNER: 4}
 READ, WRITE, MANAGE = Role.VIEWER, Role.GM, Role.OWNER

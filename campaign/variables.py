@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from campaign.actions.fields import json_value, storable
-from config.errors import ValidationError
+from kernel.errors import ValidationError
 
 TYPES = ("string", "number", "boolean", "enum")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

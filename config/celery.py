@@ -1,4 +1,5 @@
-"""The Celery application. Beat's schedule lives here; the jobs live in ``scheduler``."""
+"""The Celery application. Tasks live beside the domain code that enqueues them (each app's
+``tasks`` module, found by autodiscovery); beat's periodic schedule lives in ``scheduler``."""
 
 import os
 
@@ -10,5 +11,5 @@ app = Celery("campaign_manager")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs are added by the scheduler issue; each will take a Redis lock.
+# No periodic jobs yet; each will take a Redis lock when the scheduler adds it.
 app.conf.beat_schedule = {}

@@ -2,14 +2,14 @@
 
 import graphene
 
-from campaign.graphql import schema as campaign_schema
+from api.graphql import schema as api_schema
 
 
-class Query(*campaign_schema.QUERIES, graphene.ObjectType):  # type: ignore[misc]
+class Query(*api_schema.QUERIES, graphene.ObjectType):  # type: ignore[misc]
     pass
 
 
-class Mutation(*campaign_schema.MUTATIONS, graphene.ObjectType):  # type: ignore[misc]
+class Mutation(*api_schema.MUTATIONS, graphene.ObjectType):  # type: ignore[misc]
     pass
 
 

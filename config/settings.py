@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rules",
     "scheduler",
     "realtime",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database or Redis outage in a view: JSON 503 with Retry-After, not an HTML 500.
-    "config.outage_middleware.OutageMiddleware",
+    "api.outage_middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,7 +210,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 JWT_ACCESS_TOKEN_MINUTES = int(os.environ.get("JWT_ACCESS_TOKEN_MINUTES", "15"))
 JWT_REFRESH_TOKEN_DAYS = int(os.environ.get("JWT_REFRESH_TOKEN_DAYS", "7"))
-# Sent by monitors in X-Health-Token to see each readiness check of /health/ (config/health.py);
+# Sent by monitors in X-Health-Token to see each readiness check of /health/ (api/health.py);
 # empty: only staff users signed in to the admin see them.
 HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 

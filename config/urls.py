@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
+from api import health
+from api.graphql.view import CampaignGraphQLView
 from campaign import audit_export
-from config import health
-from config.graphql.view import CampaignGraphQLView
 
 urlpatterns = [
     path("admin/", admin.site.urls),

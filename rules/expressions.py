@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from config.errors import ValidationError
+from kernel.errors import ValidationError
 from rules import jsonlogic
 
 # Nested deeper than a GM would write by hand; also bounds the cost of a single evaluation.

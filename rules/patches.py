@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonpointer
 
-from config.errors import ValidationError
+from kernel.errors import ValidationError
 
 OPERATIONS = {"add", "remove", "replace", "move", "copy", "test"}
 WRITING = OPERATIONS - {"test"}

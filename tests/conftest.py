@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from campaign.actions import campaigns, worlds
-from campaign.actor import Actor
 from campaign.models import Campaign, Role, User, World
+from kernel.actor import Actor
 
 
 @dataclass(frozen=True)

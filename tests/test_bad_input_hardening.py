@@ -12,8 +12,8 @@ import pytest
 from django.db.models.query import QuerySet
 from django.test import Client
 
+from api.graphql.scalars import parse_datetime
 from campaign.actions import branches, events, fields, kingdoms, links
-from campaign.actor import Actor
 from campaign.auth.tokens import issue_access_token
 from campaign.models import (
     AuditLog,
@@ -27,9 +27,9 @@ from campaign.models import (
     Version,
     World,
 )
-from campaign.snapshots import iso
-from config.errors import ValidationError
-from config.graphql.scalars import parse_datetime
+from kernel.actor import Actor
+from kernel.errors import ValidationError
+from kernel.snapshots import iso
 from rules import expressions, jsonlogic
 from rules.models import Effect, FieldCondition, StateVariable
 from rules.patches import validate_patch, written_roots

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from config.graphql.limits import MAX_BODY_BYTES
+from api.graphql.limits import MAX_BODY_BYTES
 
 DOCKER = Path(__file__).resolve().parent.parent / "docker"
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from config import health
+from api import health
 from tests.conftest import make_user
 
 # Nothing listens on port 1: this is Redis being down, as a load balancer would see it.

@@ -7,8 +7,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from campaign.actions import settlements
-from campaign.actor import Actor
 from campaign.models import Campaign
+from kernel.actor import Actor
 from realtime.publish import MESSAGE_TYPE, make_event, room, send_now
 from tests.campaign import factories
 

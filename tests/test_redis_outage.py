@@ -26,9 +26,9 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
-from campaign.actor import Actor
 from campaign.auth.tokens import issue_access_token
 from campaign.models import Campaign, Settlement
+from kernel.actor import Actor
 from realtime.publish import room
 from tests.campaign import factories
 from tests.conftest import Personas

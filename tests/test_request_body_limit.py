@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from asgiref.testing import ApplicationCommunicator
 
+from api.graphql.limits import MAX_BODY_BYTES
 from config.asgi import application
-from config.graphql.limits import MAX_BODY_BYTES
 
 CHUNK = 64 * 1024
 QUERY = b'{"query": "{ __typename }"}'

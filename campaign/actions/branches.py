@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from campaign.actions import entities, history
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Operation
 from campaign.permissions import MANAGE, READ, WRITE, require_role
-from campaign.snapshots import snapshot
-from config.errors import Conflict, NotFound, ValidationError
+from kernel.actor import Actor
+from kernel.errors import Conflict, NotFound, ValidationError
+from kernel.snapshots import snapshot
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

@@ -3,26 +3,20 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from campaign.actions import entities, history
+from campaign.actions import entities, history, kinds
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import (
     Branch,
     Campaign,
     CampaignMembership,
-    Character,
-    Encounter,
-    Event,
-    Kingdom,
     Operation,
-    Party,
     Role,
     User,
 )
 from campaign.permissions import MANAGE, WRITE, require_creator
-from campaign.snapshots import snapshot
-from config.errors import Conflict, NotFound, ValidationError
-from rules.models import Condition, Effect, FieldCondition, StateVariable
+from kernel.actor import Actor
+from kernel.errors import Conflict, NotFound, ValidationError
+from kernel.snapshots import snapshot
 
 MAIN_BRANCH_NAME = "main"
 
@@ -66,21 +60,6 @@ def update_campaign(
     return entities.update(actor, campaign, cleaned, expected_version=expected_version)
 
 
-# Deleting a campaign deletes these on every branch (each cascading further: kingdoms take
-# their settlements and structures, events and encounters their links).
-CAMPAIGN_CONTENT = (
-    Party,
-    Kingdom,
-    Character,
-    Event,
-    Encounter,
-    FieldCondition,
-    StateVariable,
-    Effect,
-    Condition,
-)
-
-
 def delete_campaign(
     actor: Actor, campaign_id: Any, *, expected_version: int | None = None
 ) -> Campaign:
@@ -88,7 +67,9 @@ def delete_campaign(
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE)
     with transaction.atomic():
         campaign = entities.soft_delete(actor, campaign, expected_version=expected_version)
-        for model in CAMPAIGN_CONTENT:
+        # Everything on every branch, each cascading further: kingdoms take their settlements
+        # and structures, events and encounters their links.
+        for model in kinds.campaign_content():
             for row in model.objects.filter(branch__campaign=campaign).select_related("branch"):
                 entities.soft_delete(actor, row)
         for branch in Branch.objects.filter(campaign=campaign):

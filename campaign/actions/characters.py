@@ -2,8 +2,8 @@ from typing import Any
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Character
+from kernel.actor import Actor
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

@@ -28,13 +28,12 @@ from campaign import variables as typed_variables
 from campaign.actions import history
 from campaign.actions.fields import moment
 from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
-from campaign.actor import Actor
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
-from campaign.snapshots import public_id, snapshot
-from config.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
-from config.models import VersionedModel
-from rules.models import StateVariable
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
+from kernel.models import VersionedModel
+from kernel.snapshots import public_id, snapshot
 
 M = TypeVar("M", bound=VersionedModel)
 
@@ -54,16 +53,11 @@ def require_authenticated(actor: Actor) -> None:
 
 
 def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
-    hidden = NotFound.entity(kind_of(instance).entity_type, public_id(instance))
-    if isinstance(instance, World) or (
-        isinstance(instance, StateVariable) and instance.branch_id is None
-    ):
+    kind = kind_of(instance)
+    hidden = NotFound.entity(kind.entity_type, public_id(instance))
+    if kind.world_owned(instance):
         # The world and its own variables: read by its campaigns' members, changed by its owner.
-        world = (
-            instance
-            if isinstance(instance, World)
-            else World.objects.filter(pk=instance.scope_uid).first()
-        )
+        world = kind.world_of(instance)
         if world is None:
             raise hidden
         if minimum == READ:

@@ -2,9 +2,9 @@ from typing import Any
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Encounter, Event, EventType, Location
-from config.errors import ValidationError
+from kernel.actor import Actor
+from kernel.errors import ValidationError
 
 EVENT_FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

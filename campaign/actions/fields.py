@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from config.errors import ValidationError
+from kernel.dates import BadInstant, in_utc_range, parse_instant
+from kernel.errors import ValidationError
 
 Cleaner = Callable[[Any, str], Any]
 MAX_NAME = 200
@@ -140,27 +141,15 @@ def choice(options: Iterable[str]) -> Cleaner:
 def moment(value: Any, field: str) -> datetime.datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field) from exc
-    if not isinstance(value, datetime.datetime):
-        raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return in_utc_range(value, field)
-
-
-def in_utc_range(value: datetime.datetime, field: str) -> datetime.datetime:
-    """``value`` if it is an instant of the years 1 to 9999 in UTC too (where it is stored)."""
     try:
-        value.astimezone(datetime.UTC)
-    except OverflowError as exc:
-        raise ValidationError(
-            f"{field} must fall between the years 1 and 9999 in UTC", field=field
-        ) from exc
-    return value
+        if isinstance(value, str):
+            return parse_instant(value)
+        if isinstance(value, datetime.datetime):
+            aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+            return in_utc_range(aware)
+    except BadInstant as exc:
+        raise ValidationError(f"{field} {exc}", field=field) from exc
+    raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field)
 
 
 def json_object(value: Any, field: str) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from campaign import world_time
-from campaign.actor import Actor
 from campaign.models import AuditLog, Branch, Campaign, LevelChange, Operation, Version
+from kernel import generations
+from kernel.actor import Actor
 from realtime import publish
-from rules import cache as generations
 
 Snapshot = dict[str, Any] | None
 # Fields every write changes; listing them as "changes" would only hide the real ones.

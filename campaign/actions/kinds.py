@@ -1,9 +1,13 @@
 """What the generic actions need to know about each entity type: how to find its campaign, which
 children a delete cascades to, who may archive it, which level range applies and which rooms
-hear about it."""
+hear about it.
+
+The campaign domain's own kinds are listed here. Features built on top of it (the rules app) add
+theirs, and the children a delete of a campaign entity takes along, with ``register`` and
+``cascade_to`` when their app is ready, so that this package never imports them."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 
@@ -22,9 +26,8 @@ from campaign.models import (
     World,
 )
 from campaign.permissions import MANAGE, WRITE
-from config.models import VersionedModel
+from kernel.models import VersionedModel
 from realtime.publish import room
-from rules.models import Condition, Effect, FieldCondition, StateVariable
 
 
 @dataclass(frozen=True)
@@ -36,22 +39,6 @@ class Child:
     lookup: str
     by: str = "pk"
     where: tuple[tuple[str, str], ...] = ()
-
-
-def rules_of(entity_type: str, *, occurrence: bool = False) -> tuple[Child, ...]:
-    """The rules about an entity: its conditions, variables and the effects aimed at it (and,
-    for events and encounters, the effects and availability conditions they carry)."""
-    children: tuple[Child, ...] = (
-        Child("field_condition", "target_uid", "uid", (("target_type", entity_type),)),
-        Child("state_variable", "scope_uid", "uid", (("scope", entity_type),)),
-        Child("effect", "target_uid", "uid", (("target_type", entity_type),)),
-    )
-    if occurrence:
-        children += (
-            Child("effect", "source_uid", "uid", (("source_type", entity_type),)),
-            Child("condition", "target_uid", "uid", (("target_type", entity_type),)),
-        )
-    return children
 
 
 @dataclass(frozen=True)
@@ -66,21 +53,31 @@ class Kind:
     level_field: str | None = None
     level_range: tuple[int, int] | None = None
     rooms: Callable[[models.Model], tuple[str, ...]] = field(default=lambda _: ())
+    # Deleted with its campaign, on every branch.
+    campaign_content: bool = False
+    # Rows owned by a world rather than a campaign (a world, a world's own variables), and
+    # their world (None when it is gone).
+    world_owned: Callable[[models.Model], bool] = field(default=lambda _: False)
+    world_of: Callable[[models.Model], World | None] = field(default=lambda _: None)
 
     @property
     def entity_type(self) -> str:
         return self.model.entity_type  # type: ignore[attr-defined]
 
 
+def _the_world(world: models.Model) -> World | None:
+    return world if isinstance(world, World) else None
+
+
 KINDS: dict[str, Kind] = {
-    "world": Kind(World, "World"),
+    "world": Kind(World, "World", world_owned=lambda _: True, world_of=_the_world),
     # Archiving a campaign takes it out of every member's list: the owner's decision.
     "campaign": Kind(Campaign, "Campaign", archived_by=MANAGE),
     "location": Kind(Location, "Location", cascade=(Child("location", "parent"),)),
     "party": Kind(
         Party,
         "Party",
-        cascade=rules_of("party"),
+        campaign_content=True,
         detach=(("character", "party"),),
         level_field="manual_level_override",
         level_range=(1, 20),
@@ -88,14 +85,15 @@ KINDS: dict[str, Kind] = {
     "kingdom": Kind(
         Kingdom,
         "Kingdom",
-        cascade=(Child("settlement", "kingdom"), *rules_of("kingdom")),
+        cascade=(Child("settlement", "kingdom"),),
+        campaign_content=True,
         level_field="level",
         level_range=(1, 10),
     ),
     "settlement": Kind(
         Settlement,
         "Settlement",
-        cascade=(Child("structure", "settlement"), *rules_of("settlement")),
+        cascade=(Child("structure", "settlement"),),
         level_field="level",
         level_range=(1, 10),
         rooms=lambda s: (room("settlement", s.uid),),  # type: ignore[attr-defined]
@@ -103,7 +101,6 @@ KINDS: dict[str, Kind] = {
     "structure": Kind(
         Structure,
         "Structure",
-        cascade=rules_of("structure"),
         level_field="level",
         level_range=(1, 5),
         rooms=lambda s: (
@@ -114,7 +111,7 @@ KINDS: dict[str, Kind] = {
     "character": Kind(
         Character,
         "Character",
-        cascade=rules_of("character"),
+        campaign_content=True,
         level_field="level",
         level_range=(1, 20),
     ),
@@ -124,8 +121,8 @@ KINDS: dict[str, Kind] = {
         cascade=(
             Child("link", "source_event"),
             Child("link", "target_event"),
-            *rules_of("event", occurrence=True),
         ),
+        campaign_content=True,
     ),
     "encounter": Kind(
         Encounter,
@@ -133,15 +130,26 @@ KINDS: dict[str, Kind] = {
         cascade=(
             Child("link", "source_encounter"),
             Child("link", "target_encounter"),
-            *rules_of("encounter", occurrence=True),
         ),
+        campaign_content=True,
     ),
     "link": Kind(Link, "Link"),
-    "field_condition": Kind(FieldCondition, "Field condition"),
-    "state_variable": Kind(StateVariable, "State variable"),
-    "condition": Kind(Condition, "Condition"),
-    "effect": Kind(Effect, "Effect"),
 }
+
+
+def register(key: str, kind: Kind) -> None:
+    if key in KINDS:
+        raise ValueError(f"The entity kind {key!r} is registered already")
+    KINDS[key] = kind
+
+
+def cascade_to(key: str, *children: Child) -> None:
+    """Make a delete of ``key`` entities take ``children`` along too."""
+    KINDS[key] = replace(KINDS[key], cascade=(*KINDS[key].cascade, *children))
+
+
+def campaign_content() -> list[type[VersionedModel]]:
+    return [kind.model for kind in KINDS.values() if kind.campaign_content]
 
 
 def kind_of(instance: models.Model) -> Kind:

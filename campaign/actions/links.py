@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Link, LinkType
-from config.errors import ValidationError
+from kernel.actor import Actor
+from kernel.errors import ValidationError
 
 ENDPOINT_TYPES = ("event", "encounter")
 

@@ -4,11 +4,11 @@ from django.db import transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.geometry import clean_geometry
 from campaign.models import Location, LocationType
 from campaign.permissions import WRITE, require_world
-from config.errors import NotFound, ValidationError
+from kernel.actor import Actor
+from kernel.errors import NotFound, ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.text,

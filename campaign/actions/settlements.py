@@ -4,10 +4,10 @@ from django.db import IntegrityError, transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Kingdom, Location, Settlement
 from campaign.permissions import WRITE
-from config.errors import ValidationError
+from kernel.actor import Actor
+from kernel.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

@@ -4,9 +4,9 @@ from django.db import transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Branch, Settlement, Structure
 from campaign.permissions import WRITE
+from kernel.actor import Actor
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

@@ -4,10 +4,10 @@ from django.db import transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.actor import Actor
 from campaign.models import Campaign, Location, World
 from campaign.permissions import MANAGE, WRITE, require_creator
-from config.errors import ValidationError
+from kernel.actor import Actor
+from kernel.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,

@@ -27,11 +27,11 @@ from django.utils.text import capfirst
 
 from campaign.actions import entities
 from campaign.actions.kinds import KINDS
-from campaign.actor import Actor
 from campaign.models import AuditLog, Branch, BranchScopedEntity, Version
 from campaign.permissions import MANAGE, WRITE
-from campaign.snapshots import iso, public_id
-from config.errors import DomainError
+from kernel.actor import Actor
+from kernel.errors import DomainError
+from kernel.snapshots import iso, public_id
 
 HISTORY_LIMIT = 50
 RECORD_FIELDS = ("version", "created_at", "updated_at", "archived_at")

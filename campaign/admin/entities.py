@@ -17,7 +17,6 @@ from campaign.actions import (
     settlements,
     structures,
 )
-from campaign.actor import Actor
 from campaign.admin.base import (
     ActionForm,
     ArchivedFilter,
@@ -35,7 +34,8 @@ from campaign.models import (
     Settlement,
     Structure,
 )
-from campaign.snapshots import iso
+from kernel.actor import Actor
+from kernel.snapshots import iso
 
 VARIABLE_FIELDS = ("variable_schemas", "variables")
 

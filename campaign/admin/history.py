@@ -18,7 +18,7 @@ from campaign.models import (
     MergeHistory,
     Version,
 )
-from campaign.snapshots import iso
+from kernel.snapshots import iso
 
 
 def pretty_json(value: Any) -> str:

@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from campaign.actions import branches, campaigns, locations, worlds
-from campaign.actor import Actor
+from campaign.actions import branches, campaigns, kinds, locations, worlds
 from campaign.admin.base import (
     RECORD_FIELDS,
     ActionForm,
@@ -21,6 +20,7 @@ from campaign.admin.base import (
     branch_label,
 )
 from campaign.models import AuditLog, Branch, Campaign, CampaignMembership, Location, World
+from kernel.actor import Actor
 
 
 @admin.register(World)
@@ -93,7 +93,7 @@ class CampaignAdmin(EntityAdmin):
 
     def cascade_children(self, obj: models.Model) -> list[models.Model]:
         children: list[models.Model] = []
-        for model in campaigns.CAMPAIGN_CONTENT:
+        for model in kinds.campaign_content():
             children += list(model.objects.filter(branch__campaign=obj))  # type: ignore[attr-defined]
         return children
 

@@ -18,11 +18,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaign.actions import entities, fields, history
-from campaign.actor import Actor
 from campaign.auth import sessions
 from campaign.models import ApiKey, Operation
 from campaign.permissions import READ
-from config.errors import AuthenticationError, NotFound, ValidationError
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, NotFound, ValidationError
 
 KEY_PREFIX = "camp_sk_"
 KEY_FORMAT = re.compile(r"camp_sk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}")

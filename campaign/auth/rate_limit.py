@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
-from config.errors import DomainError, ErrorCode
+from kernel.errors import DomainError, ErrorCode
 
 # Bounded: past MAX_ENTRIES the oldest third of the counters is dropped, so a flood of distinct
 # clients cannot grow the process without limit during an outage.
@@ -27,7 +27,7 @@ process_counters = LocMemCache("campaign-rate-limit", {"OPTIONS": {"MAX_ENTRIES"
 class RateLimited(DomainError):
     """Too many attempts: REST answers 429 with ``Retry-After``; GraphQL gets ``retryAfter``."""
 
-    # Not yet a member of ErrorCode (config/errors.py); a plain string keeps the wire value.
+    # Not yet a member of ErrorCode (kernel/errors.py); a plain string keeps the wire value.
     code = ErrorCode.RATE_LIMITED
 
     def __init__(self, message: str, *, retry_after: int) -> None:

@@ -8,11 +8,11 @@ import dataclasses
 
 from django.http import HttpRequest
 
-from campaign.actor import Actor
 from campaign.auth import api_keys, tokens
 from campaign.auth.sessions import Client
 from campaign.models import User
-from config.errors import AuthenticationError
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError
 
 
 def client_for_request(request: HttpRequest) -> Client:

@@ -26,10 +26,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaign.actions import fields, history
-from campaign.actor import Actor
 from campaign.auth import rate_limit, tokens
 from campaign.models import Operation, RefreshToken, User
-from config.errors import AuthenticationError, PermissionDenied, ValidationError
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, PermissionDenied, ValidationError
 
 # One message for an unknown e-mail and a wrong password, so that sign-in reveals no accounts.
 INVALID_CREDENTIALS = "Invalid email or password"

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from campaign.models import User
-from config.errors import AuthenticationError
+from kernel.errors import AuthenticationError
 
 ALGORITHM = "HS256"
 ISSUER = "campaign-manager"

@@ -19,7 +19,7 @@ from campaign.auth import api_keys, sessions
 from campaign.auth.rate_limit import RateLimited
 from campaign.auth.request_auth import actor_for_request, client_for_request
 from campaign.models import User
-from config.errors import (
+from kernel.errors import (
     AuthenticationError,
     DomainError,
     ErrorCode,

@@ -14,7 +14,7 @@ from campaign.models.settlements import Settlement
 from campaign.models.structures import Structure
 from campaign.models.users import User
 from campaign.models.worlds import World
-from config.models import BranchScopedEntity, GlobalEntity
+from kernel.models import BranchScopedEntity, GlobalEntity
 
 __all__ = [
     "ApiKey",

@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 
-from config.models import SoftDeleteModel
+from kernel.models import SoftDeleteModel
 
 
 class Branch(SoftDeleteModel):

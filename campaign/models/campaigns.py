@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
-from config.models import GlobalEntity, TimestampedModel
+from kernel.models import GlobalEntity, TimestampedModel
 
 if TYPE_CHECKING:
     from campaign.models.branches import Branch

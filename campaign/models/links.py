@@ -1,6 +1,6 @@
 from django.db import models
 
-from config.models import BranchScopedEntity, branch_unique_uid
+from kernel.models import BranchScopedEntity, branch_unique_uid
 
 
 class LinkType(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from config.models import GlobalEntity
+from kernel.models import GlobalEntity
 
 
 class LocationType(models.TextChoices):

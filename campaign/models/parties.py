@@ -1,6 +1,6 @@
 from django.db import models
 
-from config.models import BranchScopedEntity, VariablesModel, branch_unique_uid
+from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
 
 
 class Party(BranchScopedEntity, VariablesModel):

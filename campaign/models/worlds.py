@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from config.models import GlobalEntity
+from kernel.models import GlobalEntity
 
 
 class World(GlobalEntity):

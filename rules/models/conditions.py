@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from config.models import BranchScopedEntity, branch_unique_uid
+from kernel.models import BranchScopedEntity, branch_unique_uid
 from rules.models.kinds import Occurrence, RuleTarget
 
 

@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from config.models import VersionedModel
+from kernel.models import VersionedModel
 
 
 class VariableScope(models.TextChoices):

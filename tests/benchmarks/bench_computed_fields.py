@@ -58,8 +58,8 @@ def timed(run: Callable[[], Any]) -> float:
 
 def seed() -> tuple[Any, list[Any]]:
     from campaign.actions import campaigns, kingdoms, worlds
-    from campaign.actor import Actor
     from campaign.models import Location, Settlement, Structure, User
+    from kernel.actor import Actor
     from rules.models import FieldCondition
 
     owner = User.objects.create_user("bench@example.com", "bench-password-123")
@@ -112,8 +112,8 @@ def seed() -> tuple[Any, list[Any]]:
 
 
 def bench_batch(settlements: list[Any]) -> None:
-    from campaign import computed_fields
     from campaign.models import Settlement
+    from rules import computed_fields
 
     pks = [s.pk for s in settlements]
 

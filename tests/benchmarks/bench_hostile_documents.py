@@ -30,13 +30,13 @@ django.setup()
 from asgiref.testing import ApplicationCommunicator  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
-from config.asgi import application  # noqa: E402
-from config.graphql.limits import (  # noqa: E402
+from api.graphql.limits import (  # noqa: E402
     MAX_BODY_BYTES,
     MAX_FRAGMENTS,
     MAX_QUERY_CHARS,
 )
-from config.graphql.view import cached_check_document  # noqa: E402
+from api.graphql.view import cached_check_document  # noqa: E402
+from config.asgi import application  # noqa: E402
 
 RUNS = 7
 CHUNK = 64 * 1024

@@ -3,8 +3,8 @@
 from typing import Any
 
 from campaign.actions import kingdoms, locations, settlements, structures
-from campaign.actor import Actor
 from campaign.models import Campaign, Kingdom, Location, Settlement, Structure
+from kernel.actor import Actor
 
 _counter = iter(range(1, 10_000_000))
 

@@ -13,7 +13,6 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from campaign.actions import kingdoms
-from campaign.actor import Actor
 from campaign.admin.base import EntityAdmin, ReadOnlyAdmin
 from campaign.models import (
     ApiKey,
@@ -28,6 +27,7 @@ from campaign.models import (
     User,
     Version,
 )
+from kernel.actor import Actor
 from rules.models import FieldCondition
 
 pytestmark = pytest.mark.django_db

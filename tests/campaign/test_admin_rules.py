@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from campaign.actions import rules
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign, Event, Settlement, User, Version
+from kernel.actor import Actor
+from rules import actions as rules
 from rules.models import Condition, Effect, EffectExecution, FieldCondition, StateVariable
 from tests.campaign.test_admin import form_data, form_errors, url
 

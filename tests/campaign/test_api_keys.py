@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from campaign.actions import campaigns, entities, kingdoms
-from campaign.actor import Actor
 from campaign.auth import api_keys
 from campaign.models import ApiKey, AuditLog, Campaign, Operation, Role, World
 from campaign.permissions import require_role
-from config.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from tests.campaign import factories
 from tests.conftest import Personas
 

@@ -11,10 +11,10 @@ from django.test import Client
 
 from campaign import audit_export
 from campaign.actions import kingdoms
-from campaign.actor import Actor
 from campaign.auth.tokens import issue_access_token
 from campaign.models import AuditLog, Campaign, User
 from config.asgi import application
+from kernel.actor import Actor
 from tests.campaign import factories
 from tests.conftest import Personas
 

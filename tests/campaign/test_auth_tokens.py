@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaign.auth import rate_limit, sessions, tokens
 from campaign.auth.rate_limit import RateLimited
 from campaign.models import AuditLog, Operation, RefreshToken, User
-from config.errors import AuthenticationError, ValidationError
+from kernel.errors import AuthenticationError, ValidationError
 from tests.conftest import Personas
 
 PASSWORD = "correct horse battery staple"  # the personas' password (tests/conftest.py)

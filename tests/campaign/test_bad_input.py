@@ -13,9 +13,9 @@ from campaign.actions import (
     settlements,
     structures,
 )
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign, Kingdom, Version
-from config.errors import NotFound, ValidationError
+from kernel.actor import Actor
+from kernel.errors import NotFound, ValidationError
 from tests.campaign import factories
 
 

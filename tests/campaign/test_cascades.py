@@ -4,11 +4,12 @@ from typing import Any
 
 import pytest
 
-from campaign import computed_fields
-from campaign.actions import branches, campaigns, entities, events, kingdoms, parties, rules
-from campaign.actor import Actor
+from campaign.actions import branches, campaigns, entities, events, kingdoms, parties
 from campaign.models import Campaign, Character, Kingdom
-from config.errors import NotFound
+from kernel.actor import Actor
+from kernel.errors import NotFound
+from rules import actions as rules
+from rules import computed_fields
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 from tests.campaign import factories
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from campaign.actions import kingdoms
-from campaign.actor import Actor
 from campaign.models import Campaign, Kingdom, Version
-from config.errors import Conflict
+from kernel.actor import Actor
+from kernel.errors import Conflict
 from tests.campaign import factories
 
 WRITERS = 10

@@ -2,9 +2,9 @@ import pytest
 from django.db import transaction
 
 from campaign.actions import entities, kingdoms, settlements
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign, Kingdom, LevelChange, Settlement, Structure, Version
-from config.errors import Conflict
+from kernel.actor import Actor
+from kernel.errors import Conflict
 from tests.campaign import factories
 
 

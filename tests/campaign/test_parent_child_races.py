@@ -29,12 +29,10 @@ from campaign.actions import (
     links,
     locations,
     parties,
-    rules,
     settlements,
     structures,
     worlds,
 )
-from campaign.actor import Actor
 from campaign.models import (
     Branch,
     Campaign,
@@ -50,8 +48,10 @@ from campaign.models import (
     World,
 )
 from campaign.permissions import MANAGE, WRITE
-from campaign.snapshots import public_id
-from config.errors import DomainError, NotFound, ValidationError
+from kernel.actor import Actor
+from kernel.errors import DomainError, NotFound, ValidationError
+from kernel.snapshots import public_id
+from rules import actions as rules
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 from tests.campaign import factories
 

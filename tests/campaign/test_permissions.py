@@ -3,10 +3,10 @@
 import pytest
 
 from campaign.actions import campaigns, entities, kingdoms
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign, Operation, Role
 from campaign.permissions import READ, WRITE, readable_campaigns
-from config.errors import AuthenticationError, NotFound, PermissionDenied
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, NotFound, PermissionDenied
 from tests.campaign import factories
 from tests.conftest import Personas
 

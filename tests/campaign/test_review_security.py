@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.actions import campaigns, kingdoms, worlds
-from campaign.actions import rules as rule_actions
-from campaign.actor import Actor
 from campaign.auth import api_keys, rate_limit, sessions
 from campaign.auth.tokens import issue_access_token
 from campaign.models import ApiKey, AuditLog, Campaign, RefreshToken, User, Version, World
-from config.errors import AuthenticationError, PermissionDenied, ValidationError
+from kernel.actor import Actor
+from kernel.errors import AuthenticationError, PermissionDenied, ValidationError
+from rules import actions as rule_actions
 from tests.campaign.test_admin import form_data
 from tests.conftest import Personas
 

@@ -22,7 +22,7 @@ from campaign.models import (
     Version,
     World,
 )
-from campaign.snapshots import public_id
+from kernel.snapshots import public_id
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from campaign.actions import (
     structures,
     worlds,
 )
-from campaign.actor import Actor
 from campaign.models import Role, User, Version
+from kernel.actor import Actor
 
 PERSONAS = ("owner", "gm", "player", "viewer", "outsider")
 PASSWORD = "correct horse battery staple"

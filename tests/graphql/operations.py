@@ -6,7 +6,7 @@ from typing import Any, cast
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 
-from campaign.graphql.schema import MUTATIONS, QUERIES
+from api.graphql.schema import MUTATIONS, QUERIES
 from config.schema import schema
 
 GRAPHQL_SCHEMA = schema.graphql_schema

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from campaign.actions import kingdoms, settlements
-from campaign.actor import Actor
 from campaign.models import AuditLog, User
+from kernel.actor import Actor
 from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import Dataset
 

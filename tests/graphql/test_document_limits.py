@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from graphql import OverlappingFieldsCanBeMergedRule, SelectionSetNode, ValidationContext
 
-from config.graphql.limits import (
+from api.graphql.limits import (
     MAX_FIELDS,
     MAX_FRAGMENTS,
     MAX_INTROSPECTION_LISTS,
@@ -19,7 +19,7 @@ from config.graphql.limits import (
     MAX_TOKENS,
     Sizes,
 )
-from config.graphql.view import cached_check_document
+from api.graphql.view import cached_check_document
 from tests.graphql.conftest import Gql, error_of, ok
 
 

@@ -619,7 +619,7 @@ def test_an_unexpected_exception_is_an_internal_error_without_internals(
     def explode(info: Any) -> None:
         raise RuntimeError("connection to db-primary:5432 failed (password=hunter2)")
 
-    monkeypatch.setattr("campaign.graphql.queries.worlds.visible_campaigns", explode)
+    monkeypatch.setattr("api.graphql.campaign.queries.worlds.visible_campaigns", explode)
 
     # When a field that uses it is queried
     body = gql("{ campaigns { id } }", persona="owner")
@@ -640,7 +640,7 @@ def test_internal_errors_keep_their_message_in_debug(
     def explode(info: Any) -> None:
         raise RuntimeError("a developer wants to read this")
 
-    monkeypatch.setattr("campaign.graphql.queries.worlds.visible_campaigns", explode)
+    monkeypatch.setattr("api.graphql.campaign.queries.worlds.visible_campaigns", explode)
 
     # When the field is queried
     error = error_of(gql("{ campaigns { id } }", persona="owner"))

@@ -4,8 +4,8 @@ test_document_limits, the request body's size in tests/test_request_body_limit."
 
 from graphql import get_introspection_query
 
+from api.graphql.limits import MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
 from campaign.models import Branch, Kingdom
-from config.graphql.limits import MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
 from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import Dataset
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from campaign.actions import entities, worlds
-from campaign.actor import Actor
 from campaign.models import AuditLog, Branch, Kingdom, Settlement, Structure, User, Version
+from kernel.actor import Actor
 from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import SQUARE, Dataset, point
 from tests.graphql.operations import operation

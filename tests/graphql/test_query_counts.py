@@ -21,8 +21,8 @@ from campaign.actions import (
     parties,
     worlds,
 )
-from campaign.actor import Actor
 from campaign.models import Branch, Campaign, Kingdom, Role, Settlement, User
+from kernel.actor import Actor
 from tests.campaign import factories
 from tests.graphql.conftest import Gql, ok
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields

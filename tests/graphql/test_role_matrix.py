@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from campaign.graphql.schema import MUTATIONS, QUERIES
+from api.graphql.schema import MUTATIONS, QUERIES
 from tests.graphql.conftest import Gql
 from tests.graphql.dataset import Dataset, point
 from tests.graphql.operations import OWNED_ELSEWHERE, campaign_domain_fields, operation

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from campaign.actor import Actor
 from campaign.models import Campaign
+from kernel.actor import Actor
 from tests.conftest import Personas
 from tests.rules.graphql_support import Api, Scene, build_scene
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from campaign.actions import characters, events, parties, rules
-from campaign.actor import Actor
+from campaign.actions import characters, events, parties
 from campaign.auth.tokens import issue_access_token
 from campaign.models import (
     Campaign,
@@ -20,6 +19,8 @@ from campaign.models import (
     Settlement,
     Structure,
 )
+from kernel.actor import Actor
+from rules import actions as rules
 from rules.models import Effect, EffectExecution, FieldCondition, StateVariable
 from tests.campaign import factories
 from tests.conftest import Personas

@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaign import computed_fields
-from campaign.actions import entities, rules, settlements
-from campaign.actor import Actor
+from campaign.actions import entities, settlements
 from campaign.models import Campaign, Kingdom, Settlement
+from kernel.actor import Actor
+from rules import actions as rules
+from rules import computed_fields
 from tests.campaign import factories
 
 

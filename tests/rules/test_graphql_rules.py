@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaign.actions import branches, entities, kingdoms, rules, settlements
-from campaign.actor import Actor
+from campaign.actions import branches, entities, kingdoms, settlements
 from campaign.models import Campaign
+from kernel.actor import Actor
+from rules import actions as rules
 from rules.models import EffectExecution, FieldCondition, StateVariable
 from tests.campaign import factories
 from tests.rules.graphql_support import Api, Scene, code_of, error_of, ok
@@ -1206,7 +1207,7 @@ def test_a_world_formula_closing_a_cycle_is_refused(api: Api, scene: Scene) -> N
 
 def test_a_deleted_entity_still_has_computed_fields(owner: Actor, scene: Scene) -> None:
     # Given a settlement soft-deleted (and so hidden from the default manager)
-    from campaign import computed_fields
+    from rules import computed_fields
 
     deleted = entities.soft_delete(owner, scene.settlement)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from campaign.graphql.rules.mutations import RulesMutations
-from campaign.graphql.rules.queries import (
+from api.graphql.rules.mutations import RulesMutations
+from api.graphql.rules.queries import (
     DependencyGraphQueries,
     EffectQueries,
     FieldConditionQueries,

@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from campaign import computed_fields, rules_recompute
-from campaign.actions import rules
-from campaign.actor import Actor
 from campaign.models import Campaign
 from config.celery import app as celery_app
-from rules import cache as generations
+from kernel import generations
+from kernel.actor import Actor
+from rules import actions as rules
+from rules import computed_fields, recompute
 from tests.campaign import factories
 
 
@@ -81,7 +81,7 @@ def test_dependents_are_found_in_dependency_order(
 ) -> None:
     tax, double_tax, levy = (world_of_rules[k] for k in ("tax", "double_tax", "levy"))
 
-    result = rules_recompute.recompute_dependents(campaign.main_branch, {f"VARIABLE:{tax.uid}"})
+    result = recompute.recompute_dependents(campaign.main_branch, {f"VARIABLE:{tax.uid}"})
 
     assert result.nodes == [
         f"VARIABLE:{tax.uid}",

@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
-from campaign.actions import rules
-from campaign.actor import Actor
 from campaign.models import AuditLog, Campaign, Version
-from config.errors import NotFound, PermissionDenied, ValidationError
+from kernel.actor import Actor
+from kernel.errors import NotFound, PermissionDenied, ValidationError
+from rules import actions as rules
 from rules.models import StateVariable
 from tests.campaign import factories
 from tests.conftest import Personas

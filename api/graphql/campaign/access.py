@@ -1,0 +1,43 @@
+"""How resolvers reach the domain: the request's actor, authorized loads, branch resolution."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from graphene import ResolveInfo
+
+from api.graphql.limits import MAX_LIST_SIZE
+from campaign.actions import entities
+from campaign.models import Branch, Campaign
+from campaign.permissions import READ
+from kernel.actor import Actor
+from kernel.errors import NotFound
+
+
+def actor(info: ResolveInfo) -> Actor:
+    return info.context.actor  # type: ignore[no-any-return]
+
+
+def get_or_none(info: ResolveInfo, kind: str, entity_id: Any, branch_id: Any = None) -> Any:
+    """The entity if the actor may read it; null when it is missing *or* hidden from them."""
+    try:
+        return entities.load(actor(info), kind, entity_id, branch_id=branch_id, minimum=READ)
+    except NotFound:
+        return None
+
+
+def readable(
+    info: ResolveInfo, kind: str, entity_id: Any, field: str, branch_id: Any = None
+) -> Any:
+    """The parent a list query hangs off; a hidden or missing one is NOT_FOUND."""
+    return entities.load(
+        actor(info), kind, entity_id, branch_id=branch_id, minimum=READ, field=field
+    )
+
+
+def campaign_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -> Branch:
+    campaign: Campaign = readable(info, "campaign", campaign_id, "campaignId")
+    return entities.resolve_branch(actor(info), campaign, branch_id, READ)
+
+
+def capped(query: QuerySet[Any]) -> list[Any]:
+    return list(query[:MAX_LIST_SIZE])

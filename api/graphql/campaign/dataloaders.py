@@ -1,0 +1,86 @@
+"""One DataLoader per relation the API resolves; each batches a whole list in one query."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from api.graphql.dataloaders import Loader, by_key, grouped
+from campaign.models import Branch, Character, Kingdom, Location, Party, Settlement, Structure
+
+
+class LocationById(Loader[Any, Location | None]):
+    context_key = "location_by_id"
+
+    def batch_load(self, keys: Sequence[Any]) -> list[Location | None]:
+        # A settlement still names the location it stood on after the map changed.
+        return by_key(keys, Location.all_objects.filter(pk__in=keys), lambda row: row.pk)
+
+
+class SettlementById(Loader[int, Settlement | None]):
+    context_key = "settlement_by_id"
+
+    def batch_load(self, keys: Sequence[int]) -> list[Settlement | None]:
+        # References resolve even to a soft-deleted row: the referring row still names it.
+        rows = Settlement.all_objects.filter(pk__in=keys).select_related("branch__campaign")
+        return by_key(keys, rows, lambda row: row.pk)
+
+
+class KingdomById(Loader[int, Kingdom | None]):
+    context_key = "kingdom_by_id"
+
+    def batch_load(self, keys: Sequence[int]) -> list[Kingdom | None]:
+        rows = Kingdom.all_objects.filter(pk__in=keys).select_related("branch__campaign")
+        return by_key(keys, rows, lambda row: row.pk)
+
+
+class StructuresBySettlement(Loader[int, list[Structure]]):
+    context_key = "structures_by_settlement"
+
+    def batch_load(self, keys: Sequence[int]) -> list[list[Structure]]:
+        rows = Structure.objects.filter(settlement_id__in=keys).select_related("branch__campaign")
+        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.settlement_id)
+
+
+class SettlementsByKingdom(Loader[int, list[Settlement]]):
+    context_key = "settlements_by_kingdom"
+
+    def batch_load(self, keys: Sequence[int]) -> list[list[Settlement]]:
+        rows = Settlement.objects.filter(kingdom_id__in=keys).select_related("branch__campaign")
+        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.kingdom_id)
+
+
+class MembersByParty(Loader[int, list[Character]]):
+    context_key = "members_by_party"
+
+    def batch_load(self, keys: Sequence[int]) -> list[list[Character]]:
+        rows = Character.objects.filter(party_id__in=keys).select_related("branch")
+        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.party_id)
+
+
+class BranchById(Loader[Any, Branch | None]):
+    context_key = "branch_by_id"
+
+    def batch_load(self, keys: Sequence[Any]) -> list[Branch | None]:
+        return by_key(keys, Branch.objects.filter(pk__in=keys), lambda row: row.pk)
+
+
+class ChildBranches(Loader[Any, list[Branch]]):
+    context_key = "child_branches"
+
+    def batch_load(self, keys: Sequence[Any]) -> list[list[Branch]]:
+        rows = Branch.objects.filter(parent_id__in=keys).order_by("created_at")
+        return grouped(keys, rows, lambda row: row.parent_id)
+
+
+class MainBranchByCampaign(Loader[Any, Branch | None]):
+    context_key = "main_branch_by_campaign"
+
+    def batch_load(self, keys: Sequence[Any]) -> list[Branch | None]:
+        rows = Branch.objects.filter(campaign_id__in=keys, parent__isnull=True)
+        return by_key(keys, rows, lambda row: row.campaign_id)
+
+
+class PartyById(Loader[int, Party | None]):
+    context_key = "party_by_id"
+
+    def batch_load(self, keys: Sequence[int]) -> list[Party | None]:
+        return by_key(keys, Party.all_objects.filter(pk__in=keys), lambda row: row.pk)

@@ -1,0 +1,219 @@
+"""``POST /graphql`` (and GraphiQL on ``GET`` in a browser)."""
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseNotAllowed
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    execute,
+    get_operation_ast,
+    specified_rules,
+    validate,
+)
+from graphql_sync_dataloaders import DeferredExecutionContext
+
+from api.graphql.context import GraphQLContext
+from api.graphql.errors import format_error
+from api.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
+from api.graphql.text_inputs import StorableTextRule, refused_variables
+
+VALIDATION_RULES = (*specified_rules, StorableTextRule)
+# Documents up to this size are kept parsed and validated: clients send the same few operations
+# over and over, and validation is a fifth of a small request's cost.
+CACHEABLE_QUERY_CHARS = 16 * 1024
+
+
+def bad_request(message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message)
+
+
+def check_document(
+    schema: GraphQLSchema, query: str
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The parsed document and its errors: the request limits first, the validation rules (some
+    of them quadratic) only for a document within them."""
+    try:
+        document = parse_within_limits(query)
+        errors = limit_errors(document)
+    except GraphQLError as error:
+        return None, (error,)
+    except RecursionError:
+        return None, (GraphQLError("The query is nested too deeply to parse"),)
+    return document, tuple(errors or validate(schema, document, VALIDATION_RULES))
+
+
+cached_check_document = lru_cache(maxsize=512)(check_document)
+
+
+class OutOfRange:
+    """Stands, in a second parse of refused JSON, for a number no double holds."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+
+
+def _finite_float(token: str) -> float:
+    if not finite(token):
+        raise ValueError(token)
+    return float(token)
+
+
+def _mark(token: str) -> Any:
+    return None if finite(token) else OutOfRange(token)
+
+
+def out_of_range_at(text: str) -> tuple[list[str], str] | None:
+    """Where JSON that strict parsing refused holds NaN, ±Infinity or a number out of a double's
+    range (an integer of 4,300 digits makes ``int()`` raise), and that number; None when it is
+    malformed otherwise. Parses ``text`` again, so it costs only refused requests."""
+    try:
+        value = json.loads(text, parse_constant=_mark, parse_float=_mark, parse_int=_mark)
+    except (ValueError, RecursionError):
+        return None
+    stack: list[tuple[Any, list[str]]] = [(value, [])]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, OutOfRange):
+            return path, item.number
+        if isinstance(item, dict):
+            stack.extend((child, [*path, key]) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, [*path, str(index)]) for index, child in enumerate(item))
+    return None
+
+
+class BadNumber(HttpError):
+    """A number out of range, named by where it is in the request; ``field`` names a variable's
+    input field as variable-coercion errors do (``errors.variable_field``)."""
+
+    def __init__(self, path: list[str], number: str) -> None:
+        message = out_of_range(".".join(path) or "The request body", number)
+        super().__init__(bad_request(message), message)
+        variable = path[1:] if path[:1] == ["variables"] else []
+        self.field = ".".join(variable[1:] or variable) or None
+
+
+def strict_json(text: str, what: str, path: tuple[str, ...] = ()) -> Any:
+    """``json.loads`` refusing what the database's JSON cannot hold (NaN, ±Infinity, numbers out
+    of a double's range): a 400 naming where the number is (``text`` sits at ``path`` in the
+    request)."""
+    try:
+        return json.loads(text, parse_constant=_finite_float, parse_float=_finite_float)
+    except RecursionError as exc:
+        # json.loads of "[[[[…" within the size limit: the client's fault, not a 500.
+        raise HttpError(bad_request(f"{what} is nested too deeply")) from exc
+    except ValueError as exc:
+        located = out_of_range_at(text)
+        if located is not None:
+            inner, number = located
+            raise BadNumber([*path, *inner], number) from exc
+        raise HttpError(bad_request(f"{what} is not valid JSON")) from exc
+
+
+class CampaignGraphQLView(GraphQLView):
+    execution_context_class = DeferredExecutionContext
+    validation_rules = VALIDATION_RULES
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if self.get_content_type(request) != "application/json":
+            return super().parse_body(request)
+        # graphene-django's, with the JSON parsed strictly.
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HttpError(bad_request("The request body is not UTF-8")) from exc
+        data = strict_json(body, "The request body")
+        if self.batch:
+            if not isinstance(data, list) or not data:
+                raise HttpError(bad_request("A batch request is a non-empty JSON array"))
+        elif not isinstance(data, dict):
+            raise HttpError(bad_request("The received data is not a valid JSON query."))
+        return data
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: Any) -> tuple[Any, Any, Any, Any]:
+        """The request's parameters, refused when they have the wrong JSON types: graphql-core
+        would otherwise fail on them with a TypeError, reported as an internal error."""
+        query = request.GET.get("query") or data.get("query")
+        variables = request.GET.get("variables") or data.get("variables")
+        id_ = request.GET.get("id") or data.get("id")
+        if variables and isinstance(variables, str):
+            variables = strict_json(variables, "variables", ("variables",))
+        operation_name = request.GET.get("operationName") or data.get("operationName")
+        if operation_name == "null":
+            operation_name = None
+        variables = variables or None  # "" or [] from a lax client: no variables
+        if query is not None and not isinstance(query, str):
+            raise HttpError(bad_request("query must be a string"))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(bad_request("variables must be a JSON object"))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(bad_request("operationName must be a string"))
+        return query, variables, operation_name, id_
+
+    def execute_graphql_request(
+        self,
+        request: HttpRequest,
+        data: Any,
+        query: str | None,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        """graphene-django's, with parsed and validated documents reused across requests."""
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(bad_request("Must provide query string."))
+        schema = self.schema.graphql_schema
+        checker = cached_check_document if len(query) <= CACHEABLE_QUERY_CHARS else check_document
+        document, errors = checker(schema, query)
+        if errors or document is None:
+            return ExecutionResult(data=None, errors=list(errors))
+        operation = get_operation_ast(document, operation_name)
+        if (
+            request.method == "GET"
+            and operation is not None
+            and operation.operation != OperationType.QUERY
+        ):
+            if show_graphiql:
+                return None
+            raise HttpError(
+                HttpResponseNotAllowed(
+                    ["POST"],
+                    f"Only a POST request may perform a {operation.operation.value}.",
+                )
+            )
+        refused = refused_variables(schema, document, operation, variables)
+        if refused:
+            return ExecutionResult(data=None, errors=refused)
+        try:
+            return execute(  # type: ignore[return-value]
+                schema,
+                document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as error:
+            return ExecutionResult(errors=[GraphQLError(str(error), original_error=error)])
+
+    def get_context(self, request: HttpRequest) -> GraphQLContext:
+        return GraphQLContext(request)
+
+    @staticmethod
+    def format_error(error: Exception) -> dict[str, Any]:
+        formatted = format_error(error)
+        if isinstance(error, BadNumber) and error.field:
+            formatted["extensions"]["field"] = error.field
+        return formatted

@@ -1,0 +1,206 @@
+"""Builds the dependency graph of one campaign branch from its rules.
+
+Nodes: every live state variable visible on the branch (the campaign's world's, the campaign's
+and its entities'), field condition and effect, plus ``ENTITY:<type>.<field>`` nodes for entity
+fields that rules read or effects write. Edges: a condition or derived variable READS what its
+expression names (``var.<key>`` resolves to the variables of the same scope, then the campaign's,
+then the world's); an effect WRITES its target.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.cache import cache
+
+from campaign.models import Branch
+from kernel import generations
+from rules.expressions import reads, variable_keys
+from rules.graph import DependencyGraph, Edge, Node
+from rules.models import Effect, FieldCondition, StateVariable
+from rules.patches import written_roots
+
+ENTITY_NAMESPACES = {
+    "settlement",
+    "structure",
+    "kingdom",
+    "party",
+    "character",
+    "event",
+    "encounter",
+    "campaign",
+}
+GRAPH_TTL = 3600
+OUTER_SCOPES = frozenset({"campaign", "world"})
+
+
+def variable_node_id(variable: StateVariable) -> str:
+    return f"VARIABLE:{variable.uid}"
+
+
+def branch_variables(branch: Branch) -> list[StateVariable]:
+    return list(
+        StateVariable.objects.filter(branch=branch, is_active=True).order_by("key", "uid")
+    ) + list(
+        StateVariable.objects.filter(
+            branch__isnull=True, scope="world", scope_uid=branch.campaign.world_id, is_active=True
+        ).order_by("key", "uid")
+    )
+
+
+class Visibility:
+    """Which variable a ``var.<key>`` means for a rule about a given scope."""
+
+    def __init__(self, variables: list[StateVariable], campaign_id: Any, world_id: Any) -> None:
+        self.by_scope: dict[tuple[str, str], dict[str, StateVariable]] = defaultdict(dict)
+        self.by_type: dict[str, dict[str, list[StateVariable]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for variable in variables:
+            self.by_scope[(variable.scope, str(variable.scope_uid))][variable.key] = variable
+            self.by_type[variable.scope][variable.key].append(variable)
+        self.fallbacks = [("campaign", str(campaign_id)), ("world", str(world_id))]
+
+    def resolve(self, scope: str, scope_uid: Any, key: str) -> list[StateVariable]:
+        """The variables ``key`` may mean; a type-wide rule (no uid) may mean any entity's.
+
+        A campaign's or world's formula is evaluated inside every entity's context, where the
+        entity's own variable of that key shadows the outer ones: it may mean any of them.
+        """
+        if scope in OUTER_SCOPES:
+            entity_variables = [
+                variable
+                for entity_scope, keys in self.by_type.items()
+                if entity_scope not in OUTER_SCOPES
+                for variable in keys.get(key, [])
+            ]
+            outer = [self.by_scope[f].get(key) for f in self.fallbacks]
+            return [*entity_variables, *(v for v in outer if v is not None)]
+        if scope_uid is None:
+            candidates = self.by_type[scope].get(key, [])
+            if candidates:
+                return candidates
+        else:
+            found = self.by_scope[(scope, str(scope_uid))].get(key)
+            if found is not None:
+                return [found]
+        for fallback in self.fallbacks:
+            found = self.by_scope[fallback].get(key)
+            if found is not None:
+                return [found]
+        return []
+
+
+def _entity_node(graph: DependencyGraph, path: str) -> str:
+    node_id = f"ENTITY:{path}"
+    if node_id not in graph.nodes:
+        entity_type, _, field = path.partition(".")
+        graph.add_node(
+            Node(node_id, "ENTITY", path, path, {"entityType": entity_type, "field": field})
+        )
+    return node_id
+
+
+def _read_edges(
+    graph: DependencyGraph,
+    from_id: str,
+    expression: Any,
+    scope: str,
+    scope_uid: Any,
+    visibility: Visibility,
+) -> None:
+    for key in sorted(variable_keys(expression)):
+        for variable in visibility.resolve(scope, scope_uid, key):
+            graph.add_edge(Edge(from_id, variable_node_id(variable), "READS", {"key": key}))
+    for path in sorted(reads(expression)):
+        namespace, _, rest = path.partition(".")
+        if namespace in ENTITY_NAMESPACES and rest:
+            field = rest.split(".", 1)[0]
+            graph.add_edge(Edge(from_id, _entity_node(graph, f"{namespace}.{field}"), "READS"))
+
+
+def build(branch: Branch) -> DependencyGraph:
+    graph = DependencyGraph()
+    variables = branch_variables(branch)
+    visibility = Visibility(variables, branch.campaign_id, branch.campaign.world_id)
+    for variable in variables:
+        graph.add_node(
+            Node(
+                variable_node_id(variable),
+                "VARIABLE",
+                str(variable.uid),
+                f"{variable.scope}:{variable.key}",
+                {
+                    "scope": variable.scope,
+                    "scopeId": str(variable.scope_uid),
+                    "key": variable.key,
+                    "type": variable.type,
+                },
+            )
+        )
+    for variable in variables:
+        if variable.type == "derived":
+            _read_edges(
+                graph,
+                variable_node_id(variable),
+                variable.formula,
+                variable.scope,
+                variable.scope_uid,
+                visibility,
+            )
+    for condition in FieldCondition.objects.filter(branch=branch, is_active=True):
+        node_id = f"CONDITION:{condition.uid}"
+        graph.add_node(
+            Node(
+                node_id,
+                "CONDITION",
+                str(condition.uid),
+                f"{condition.target_type}.{condition.field}",
+                {
+                    "entityType": condition.target_type,
+                    "field": condition.field,
+                    "entityId": str(condition.target_uid) if condition.target_uid else None,
+                },
+            )
+        )
+        _read_edges(
+            graph,
+            node_id,
+            condition.expression,
+            condition.target_type,
+            condition.target_uid,
+            visibility,
+        )
+    by_uid = {str(v.uid): v for v in variables}
+    for effect in Effect.objects.filter(branch=branch, is_active=True):
+        node_id = f"EFFECT:{effect.uid}"
+        graph.add_node(
+            Node(
+                node_id,
+                "EFFECT",
+                str(effect.uid),
+                effect.name,
+                {"timing": effect.timing, "targetType": effect.target_type},
+            )
+        )
+        if effect.target_type == "state_variable":
+            target = by_uid.get(str(effect.target_uid))
+            if target is not None:
+                graph.add_edge(Edge(node_id, variable_node_id(target), "WRITES"))
+        else:
+            target_type = effect.source_type if effect.target_type == "self" else effect.target_type
+            for root in sorted(written_roots(effect.payload)):
+                graph.add_edge(
+                    Edge(node_id, _entity_node(graph, f"{target_type}.{root}"), "WRITES")
+                )
+    return graph
+
+
+def cached(branch: Branch) -> DependencyGraph:
+    """The branch's graph, rebuilt only after a change bumped the branch's generation."""
+    generation = generations.current(branch.campaign_id, branch.pk)
+    key = f"rules-graph:{branch.campaign_id}:{branch.pk}:{generation}"
+    graph = cache.get(key)
+    if graph is None:
+        graph = build(branch)
+        cache.set(key, graph, GRAPH_TTL)
+    return graph  # type: ignore[no-any-return]
