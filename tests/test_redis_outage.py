@@ -154,7 +154,7 @@ def test_enqueueing_follow_up_work_gives_up_on_a_frozen_broker(frozen_redis: Fro
     # In a fresh interpreter, so that Celery's connection pools are built for the frozen broker.
     enqueue = (
         "import django; django.setup();"
-        "from campaign import tasks; from campaign.actions import follow_up;"
+        "from rules import tasks; from campaign.actions import follow_up;"
         "follow_up.after_commit(tasks.recompute_rule_dependents, 'b', [])"
     )
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
