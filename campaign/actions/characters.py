@@ -7,7 +7,7 @@ from kernel.actor import Actor
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
-    "level": f.integer(1, 20),
+    "level": f.integer(*Character.level_range),
     "race": f.text,
     "character_class": f.text,
     "is_npc": f.boolean,

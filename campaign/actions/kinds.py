@@ -51,7 +51,6 @@ class Kind:
     # The least campaign role that archives and restores it.
     archived_by: Role = WRITE
     level_field: str | None = None
-    level_range: tuple[int, int] | None = None
     rooms: Callable[[models.Model], tuple[str, ...]] = field(default=lambda _: ())
     # Deleted with its campaign, on every branch.
     campaign_content: bool = False
@@ -59,6 +58,10 @@ class Kind:
     # their world (None when it is gone).
     world_owned: Callable[[models.Model], bool] = field(default=lambda _: False)
     world_of: Callable[[models.Model], World | None] = field(default=lambda _: None)
+
+    @property
+    def level_range(self) -> tuple[int, int] | None:
+        return getattr(self.model, "level_range", None)
 
     @property
     def entity_type(self) -> str:
@@ -80,7 +83,6 @@ KINDS: dict[str, Kind] = {
         campaign_content=True,
         detach=(("character", "party"),),
         level_field="manual_level_override",
-        level_range=(1, 20),
     ),
     "kingdom": Kind(
         Kingdom,
@@ -88,21 +90,18 @@ KINDS: dict[str, Kind] = {
         cascade=(Child("settlement", "kingdom"),),
         campaign_content=True,
         level_field="level",
-        level_range=(1, 10),
     ),
     "settlement": Kind(
         Settlement,
         "Settlement",
         cascade=(Child("structure", "settlement"),),
         level_field="level",
-        level_range=(1, 10),
         rooms=lambda s: (room("settlement", s.uid),),  # type: ignore[attr-defined]
     ),
     "structure": Kind(
         Structure,
         "Structure",
         level_field="level",
-        level_range=(1, 5),
         rooms=lambda s: (
             room("structure", s.uid),  # type: ignore[attr-defined]
             room("settlement", s.settlement.uid),  # type: ignore[attr-defined]
@@ -113,7 +112,6 @@ KINDS: dict[str, Kind] = {
         "Character",
         campaign_content=True,
         level_field="level",
-        level_range=(1, 20),
     ),
     "event": Kind(
         Event,

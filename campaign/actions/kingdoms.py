@@ -7,7 +7,7 @@ from kernel.actor import Actor
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
-    "level": f.integer(1, 10),
+    "level": f.integer(*Kingdom.level_range),
     "variables": f.json_object,
     "variable_schemas": f.json_list,
 }

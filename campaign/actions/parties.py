@@ -11,8 +11,8 @@ from kernel.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
-    "average_level": f.integer(1, 20, nullable=True),
-    "manual_level_override": f.integer(1, 20, nullable=True),
+    "average_level": f.integer(*Party.level_range, nullable=True),
+    "manual_level_override": f.integer(*Party.level_range, nullable=True),
     "variables": f.json_object,
     "variable_schemas": f.json_list,
 }

@@ -11,7 +11,7 @@ from kernel.errors import ValidationError
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
-    "level": f.integer(1, 10),
+    "level": f.integer(*Settlement.level_range),
     "location_id": lambda value, field: value,
     "variables": f.json_object,
     "variable_schemas": f.json_list,

@@ -11,7 +11,7 @@ from kernel.actor import Actor
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
     "type": f.name,
-    "level": f.integer(1, 5),
+    "level": f.integer(*Structure.level_range),
     "x": f.number(),
     "y": f.number(),
     "orientation": f.number(),

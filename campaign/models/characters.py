@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 
 from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
@@ -5,6 +7,8 @@ from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
 
 class Character(BranchScopedEntity, VariablesModel):
     entity_type = "character"
+    # The levels the rules of the game allow; the one statement of them.
+    level_range: ClassVar[tuple[int, int]] = (1, 20)
 
     party = models.ForeignKey(
         "campaign.Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"

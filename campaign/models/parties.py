@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 
 from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
@@ -5,6 +7,8 @@ from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
 
 class Party(BranchScopedEntity, VariablesModel):
     entity_type = "party"
+    # The levels the rules of the game allow; the one statement of them.
+    level_range: ClassVar[tuple[int, int]] = (1, 20)
 
     name = models.CharField(max_length=200)
     average_level = models.PositiveSmallIntegerField(null=True, blank=True, default=1)

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 
 from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
@@ -5,6 +7,8 @@ from kernel.models import BranchScopedEntity, VariablesModel, branch_unique_uid
 
 class Structure(BranchScopedEntity, VariablesModel):
     entity_type = "structure"
+    # The levels the rules of the game allow; the one statement of them.
+    level_range: ClassVar[tuple[int, int]] = (1, 5)
 
     settlement = models.ForeignKey(
         "campaign.Settlement", on_delete=models.PROTECT, related_name="structures"
