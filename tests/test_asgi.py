@@ -1,33 +1,14 @@
 """The ASGI application the web processes run: HTTP routes through Django."""
 
-from typing import Any
-
 import pytest
-from asgiref.testing import ApplicationCommunicator
 
-from config.asgi import application
+from tests.asgi import asgi_request
 
 
 async def get(path: str) -> tuple[int, bytes]:
     """One GET through the whole ASGI stack, collecting a streamed body too."""
-    scope: dict[str, Any] = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "query_string": b"",
-        "headers": [(b"host", b"localhost")],
-    }
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": b""})
-    start = await communicator.receive_output(5)
-    body = b""
-    while True:
-        chunk = await communicator.receive_output(5)
-        body += chunk.get("body", b"")
-        if not chunk.get("more_body"):
-            break
-    await communicator.wait()
-    return start["status"], body
+    response = await asgi_request("GET", path, timeout=5)
+    return response.status, response.body
 
 
 @pytest.mark.django_db(transaction=True)

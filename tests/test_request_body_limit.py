@@ -2,15 +2,13 @@
 MAX_BODY_BYTES, chunked (no Content-Length) or declared, is answered 413 with the JSON error
 envelope, and the server stops reading it at the limit (the chunks after it stay unread)."""
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 
 from api.graphql.limits import MAX_BODY_BYTES
-from config.asgi import application
+from tests.asgi import asgi_request
 
 CHUNK = 64 * 1024
 QUERY = b'{"query": "{ __typename }"}'
@@ -28,34 +26,13 @@ async def post(
 ) -> Answer:
     """POST ``chunks`` as one http.request message each (``more_body`` until the last), without
     a Content-Length unless ``headers`` declare one, as a server passes on a chunked upload."""
-    scope: dict[str, Any] = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "POST",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [
-            (b"host", b"localhost"),
-            (b"content-type", b"application/json"),
-            *(headers or []),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("localhost", 80),
-    }
-    communicator = ApplicationCommunicator(application, scope)
-    for number, chunk in enumerate(chunks, start=1):
-        more = number < len(chunks)
-        await communicator.send_input({"type": "http.request", "body": chunk, "more_body": more})
-    start = await communicator.receive_output(10)
-    body = b""
-    while True:
-        message = await communicator.receive_output(10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(10)
-    return Answer(start["status"], json.loads(body), communicator.input_queue.qsize())
+    response = await asgi_request(
+        "POST",
+        path,
+        chunks=chunks,
+        headers=[(b"content-type", b"application/json"), *(headers or [])],
+    )
+    return Answer(response.status, response.json(), response.unread_chunks)
 
 
 def chunked(total: int) -> list[bytes]:

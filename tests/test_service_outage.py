@@ -16,14 +16,13 @@ from uuid import uuid4
 
 import pytest
 from asgiref.sync import async_to_sync
-from asgiref.testing import ApplicationCommunicator
 from django.db import OperationalError, connection, connections
 from django.db.utils import load_backend
 from django.test import Client
 
 from campaign.auth.tokens import issue_access_token
 from campaign.models import World
-from config.asgi import application
+from tests.asgi import asgi_request
 from tests.conftest import Personas, make_user
 
 HEALTH_TOKEN = "monitor-secret"
@@ -190,27 +189,14 @@ async def asgi(
     method: str, path: str, body: bytes = b"", token: str | None = None
 ) -> tuple[int, dict[bytes, bytes], Any]:
     """One request through config.asgi.application → (status, headers, JSON body)."""
-    headers = [(b"host", b"localhost"), (b"content-type", b"application/json")]
-    if token is not None:
-        headers.append((b"authorization", f"Bearer {token}".encode()))
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "query_string": b"",
-        "headers": headers,
-    }
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": body})
-    start = await communicator.receive_output(10)
-    content = b""
-    while True:
-        chunk = await communicator.receive_output(10)
-        content += chunk.get("body", b"")
-        if not chunk.get("more_body"):
-            break
-    await communicator.wait()
-    return start["status"], dict(start["headers"]), json.loads(content)
+    response = await asgi_request(
+        method,
+        path,
+        chunks=[body],
+        headers=[(b"content-type", b"application/json")],
+        token=token,
+    )
+    return response.status, response.headers, response.json()
 
 
 def test_every_transport_of_the_asgi_app_answers_the_outage(personas: Personas) -> None:

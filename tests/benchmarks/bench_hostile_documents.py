@@ -27,7 +27,6 @@ import django
 
 django.setup()
 
-from asgiref.testing import ApplicationCommunicator  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
 from api.graphql.limits import (  # noqa: E402
@@ -36,7 +35,7 @@ from api.graphql.limits import (  # noqa: E402
     MAX_QUERY_CHARS,
 )
 from api.graphql.view import cached_check_document  # noqa: E402
-from config.asgi import application  # noqa: E402
+from tests.asgi import asgi_request  # noqa: E402
 
 RUNS = 7
 CHUNK = 64 * 1024
@@ -121,39 +120,17 @@ FAMILIES: dict[str, list[Request]] = {
 
 async def send(request: Request) -> tuple[float, int, str]:
     """(seconds until the whole answer arrived, HTTP status, first error message)."""
-    headers = [(b"host", b"localhost"), (b"content-type", b"application/json")]
+    headers = [(b"content-type", b"application/json")]
     chunks = [request.body]
     if request.chunked:
         chunks = [request.body[i : i + CHUNK] for i in range(0, len(request.body), CHUNK)]
     else:
         headers.append((b"content-length", str(len(request.body)).encode()))
-    scope = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "POST",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("localhost", 80),
-    }
     started = time.perf_counter()
-    communicator = ApplicationCommunicator(application, scope)
-    for number, chunk in enumerate(chunks, start=1):
-        more = number < len(chunks)
-        await communicator.send_input({"type": "http.request", "body": chunk, "more_body": more})
-    start = await communicator.receive_output(60)
-    body = b""
-    while True:
-        message = await communicator.receive_output(60)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    response = await asgi_request("POST", "/graphql", chunks=chunks, headers=headers, timeout=60)
     elapsed = time.perf_counter() - started
-    await communicator.wait(60)
-    errors = json.loads(body).get("errors") or [{"message": "(answered)"}]
-    return elapsed, start["status"], errors[0]["message"]
+    errors = response.json().get("errors") or [{"message": "(answered)"}]
+    return elapsed, response.status, errors[0]["message"]
 
 
 def median_of(run: Callable[[], tuple[float, int, str]]) -> tuple[float, int, str]:

@@ -5,7 +5,6 @@ import re
 from typing import Any
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.db import connections
 from django.test import Client
 
@@ -13,8 +12,8 @@ from campaign import audit_export
 from campaign.actions import kingdoms
 from campaign.auth.tokens import issue_access_token
 from campaign.models import AuditLog, Campaign, User
-from config.asgi import application
 from kernel.actor import Actor
+from tests.asgi import asgi_request
 from tests.campaign import factories
 from tests.conftest import Personas
 
@@ -139,25 +138,11 @@ def owner_token(transactional_db: None, monkeypatch: pytest.MonkeyPatch, persona
 async def asgi_export(token: str, query: str) -> tuple[int, dict[str, str], bytes]:
     """GET /audit/export?<query> through config.asgi.application; a response that never
     completes fails the test by the communicator's timeout."""
-    scope: dict[str, Any] = {
-        "type": "http",
-        "method": "GET",
-        "path": "/audit/export",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"localhost"), (b"authorization", f"Bearer {token}".encode())],
-    }
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": b""})
-    start = await communicator.receive_output(HANG)
-    body = b""
-    while True:
-        message = await communicator.receive_output(HANG)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(HANG)
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    return start["status"], headers, body
+    response = await asgi_request(
+        "GET", "/audit/export", query_string=query, token=token, timeout=HANG
+    )
+    headers = {name.decode().lower(): value.decode() for name, value in response.headers.items()}
+    return response.status, headers, response.body
 
 
 @pytest.mark.parametrize(
