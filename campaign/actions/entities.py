@@ -509,6 +509,38 @@ def create_in_campaign(
         return create_in_branch(actor, model, branch, data, clean, world_time=world_time)
 
 
+def create_under(
+    actor: Actor,
+    model: type[M],
+    parent_kind: str,
+    parent_id: Any,
+    data: Mapping[str, Any],
+    clean: Clean,
+    *,
+    field: str,
+    branch_id: Any = None,
+    world_time: Any = None,
+) -> M:
+    """Create a ``model`` row whose ``parent_kind`` foreign key is the entity ``parent_id`` (named
+    by the input ``field``). The parent is locked and re-read live first, so that a concurrent
+    delete of it either waits for the new row and takes it along, or wins and refuses it."""
+    with transaction.atomic():
+        parent = load(
+            actor,
+            parent_kind,
+            parent_id,
+            branch_id=branch_id,
+            minimum=WRITE,
+            field=field,
+            lock=True,
+        )
+
+        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+            return {**clean(data, branch, None), parent_kind: parent}
+
+        return create_in_branch(actor, model, parent.branch, data, clean_new, world_time=world_time)
+
+
 def edit(
     actor: Actor,
     kind_name: str,

@@ -1,11 +1,8 @@
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.models import Branch, Kingdom, Location, Settlement
-from campaign.permissions import WRITE
+from campaign.models import Branch, Location, Settlement
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 
@@ -50,29 +47,19 @@ def create_settlement(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> Settlement:
-    with transaction.atomic():
-        kingdom: Kingdom = entities.load(
-            actor,
-            "kingdom",
-            kingdom_id,
-            branch_id=branch_id,
-            minimum=WRITE,
-            field="kingdomId",
-            lock=True,
-        )
-
-        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
-            return {**clean(data, branch, None), "kingdom": kingdom}
-
-        try:
-            with transaction.atomic():  # a savepoint, for the race below
-                return entities.create_in_branch(
-                    actor, Settlement, kingdom.branch, data, clean_new, world_time=world_time
-                )
-        except IntegrityError:
-            # A concurrent request settled the location after our check: the check's refusal.
-            _location(kingdom.branch, data.get("location_id"))
-            raise
+    # The location check and the insert cannot race: every create in a campaign holds the
+    # campaign's row lock (entities.create_under), and the location is unique per branch.
+    return entities.create_under(
+        actor,
+        Settlement,
+        "kingdom",
+        kingdom_id,
+        data,
+        clean,
+        field="kingdomId",
+        branch_id=branch_id,
+        world_time=world_time,
+    )
 
 
 def update_settlement(

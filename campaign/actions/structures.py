@@ -1,11 +1,8 @@
 from typing import Any
 
-from django.db import transaction
-
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.models import Branch, Settlement, Structure
-from campaign.permissions import WRITE
+from campaign.models import Branch, Structure
 from kernel.actor import Actor
 
 FIELDS: dict[str, f.Cleaner] = {
@@ -32,23 +29,17 @@ def create_structure(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> Structure:
-    with transaction.atomic():
-        settlement: Settlement = entities.load(
-            actor,
-            "settlement",
-            settlement_id,
-            branch_id=branch_id,
-            minimum=WRITE,
-            field="settlementId",
-            lock=True,
-        )
-
-        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
-            return {**clean(data, branch, None), "settlement": settlement}
-
-        return entities.create_in_branch(
-            actor, Structure, settlement.branch, data, clean_new, world_time=world_time
-        )
+    return entities.create_under(
+        actor,
+        Structure,
+        "settlement",
+        settlement_id,
+        data,
+        clean,
+        field="settlementId",
+        branch_id=branch_id,
+        world_time=world_time,
+    )
 
 
 def update_structure(

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
-from campaign.actions import kingdoms
-from campaign.models import Campaign, Kingdom, Version
+from campaign.actions import kingdoms, settlements
+from campaign.models import Campaign, Kingdom, Settlement, Version
 from kernel.actor import Actor
-from kernel.errors import Conflict
+from kernel.errors import Conflict, ValidationError
 from tests.campaign import factories
 
 WRITERS = 10
@@ -111,3 +111,43 @@ def test_concurrent_variable_writes_keep_every_value(owner: Actor, campaign: Cam
     assert Kingdom.objects.get(pk=kingdom.pk).variables == {
         f"resource_{n}": n for n in range(WRITERS)
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_settlements_founded_on_one_location_at_once_give_one_and_a_clear_refusal(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given one free location and two kingdoms (so the kingdom locks do not serialize them)
+    place = factories.point(owner, campaign)
+    realms = [factories.kingdom(owner, campaign), factories.kingdom(owner, campaign)]
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def found(realm: Kingdom) -> None:
+        try:
+            start.wait()
+            result: object = settlements.create_settlement(
+                owner, realm.uid, {"name": f"Town of {realm.name}", "location_id": str(place.pk)}
+            )
+        except ValidationError as refusal:
+            result = (refusal.field, refusal.message)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    # When both found a settlement there at the same moment
+    threads = [threading.Thread(target=found, args=(realm,)) for realm in realms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then one stands and the other is told the location is taken, naming the input
+    assert sum(isinstance(o, Settlement) for o in outcomes) == 1
+    assert [o for o in outcomes if not isinstance(o, Settlement)] == [
+        ("locationId", "This location is already occupied by another settlement")
+    ]
+    assert Settlement.objects.filter(location=place).count() == 1
