@@ -36,6 +36,13 @@ PATH = r" at '{name}((?:\.\w+|\[\d+\])+)'; "
 INNER_FIELD = re.compile(r"; Field '(\w+)' (?:of required type|is not defined by type)")
 
 
+def field_name(holder: str, fields: list[str]) -> str:
+    """How errors name an input: the fields within an argument or variable without it, as the
+    actions name them (``input.geoJson`` → ``geoJson``); the argument or variable when the value
+    is the whole of it (``$level`` → ``level``)."""
+    return ".".join(fields) if fields else holder
+
+
 def variable_field(message: str) -> str | None:
     """The input field a variable-coercion error is about, named like a domain error's field:
     ``input.geoJson`` → ``geoJson``, ``$level`` → ``level``, ``input.items[0]`` → ``items.0``."""
@@ -50,8 +57,7 @@ def variable_field(message: str) -> str | None:
     inner = INNER_FIELD.search(message)
     if inner is not None:
         segments.append(inner.group(1))
-    # Fields of the input object are named without the variable, as the actions name them.
-    return ".".join(segments[1:] if len(segments) > 1 else segments)
+    return field_name(name, segments[1:])
 
 
 def request_error(message: str) -> dict[str, Any]:

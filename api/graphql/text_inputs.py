@@ -41,6 +41,7 @@ from graphql import (
     visit,
 )
 
+from api.graphql.errors import field_name
 from campaign.actions.fields import UNSTORABLE, unstorable
 
 
@@ -95,10 +96,6 @@ class InputFieldPath:
         holder, *fields = self.path
         assert holder is not None  # the argument or variable
         return field_name(holder, [*(name for name in fields if name), *inner])
-
-
-def field_name(holder: str, fields: list[str]) -> str:
-    return ".".join(fields) if fields else holder
 
 
 class StorableTextRule(ValidationRule, InputFieldPath):

@@ -20,7 +20,7 @@ from graphql import (
 from graphql_sync_dataloaders import DeferredExecutionContext
 
 from api.graphql.context import GraphQLContext
-from api.graphql.errors import format_error
+from api.graphql.errors import field_name, format_error
 from api.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
 from api.graphql.text_inputs import StorableTextRule, refused_variables
 
@@ -97,7 +97,7 @@ class BadNumber(HttpError):
         message = out_of_range(".".join(path) or "The request body", number)
         super().__init__(bad_request(message), message)
         variable = path[1:] if path[:1] == ["variables"] else []
-        self.field = ".".join(variable[1:] or variable) or None
+        self.field = field_name(variable[0], variable[1:]) if variable else None
 
 
 def strict_json(text: str, what: str, path: tuple[str, ...] = ()) -> Any:
