@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Location, Settlement
@@ -47,19 +49,28 @@ def create_settlement(
     branch_id: Any = None,
     world_time: Any = None,
 ) -> Settlement:
-    # The location check and the insert cannot race: every create in a campaign holds the
-    # campaign's row lock (entities.create_under), and the location is unique per branch.
-    return entities.create_under(
-        actor,
-        Settlement,
-        "kingdom",
-        kingdom_id,
-        data,
-        clean,
-        field="kingdomId",
-        branch_id=branch_id,
-        world_time=world_time,
-    )
+    try:
+        with transaction.atomic():
+            return entities.create_under(
+                actor,
+                Settlement,
+                "kingdom",
+                kingdom_id,
+                data,
+                clean,
+                field="kingdomId",
+                branch_id=branch_id,
+                world_time=world_time,
+            )
+    except IntegrityError:
+        # The unique index has the last word on an occupied location, should a write ever get
+        # past the check (creates in a campaign hold its row lock, so none does today): the
+        # check's own refusal, not a 500.
+        kingdom = entities.load(
+            actor, "kingdom", kingdom_id, branch_id=branch_id, field="kingdomId"
+        )
+        _location(kingdom.branch, data.get("location_id"))
+        raise
 
 
 def update_settlement(
