@@ -1,8 +1,9 @@
 """The GraphQL test harness: ``gql`` posts an operation as a persona, ``data`` is a full campaign.
 
-``data`` is built once per test module (inside a transaction that is rolled back at the end of
-the module) and every test runs in its own savepoint on top of it, so a test may change anything
-and the next test still sees the same data set. Modules that build their own rows per test use the
+``data`` is built and committed once per test module, and emptied again after the module as
+Django's TransactionTestCase empties the database (``flush``); every test runs in its own
+transaction on top of it (pytest-django's ``db``), rolled back afterwards, so a test may change
+anything and the next test still sees the same data set. Modules that build their own rows per test use the
 personas of ``tests/conftest.py`` instead; one module never mixes the two.
 """
 
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
 from django.test import Client, override_settings
 
 from campaign.auth.tokens import issue_access_token
@@ -59,18 +60,15 @@ def gql(client: Client) -> Gql:
 @pytest.fixture(scope="module")
 def dataset(django_db_setup: None, django_db_blocker: Any) -> Iterator[Dataset]:
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        outer = transaction.atomic()
-        outer.__enter__()
         try:
             yield build()
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
 def data(dataset: Dataset, db: None) -> Dataset:
-    """The module's data set, in a savepoint of this test that is rolled back afterwards."""
+    """The module's data set, under this test's transaction that is rolled back afterwards."""
     return dataset
 
 
