@@ -1,6 +1,7 @@
 """Shared fixtures: a world, a campaign and one persona per role."""
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,10 +9,12 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 
 from campaign.actions import campaigns, worlds
-from campaign.models import Campaign, Role, User, World
+from campaign.models import AuditLog, Campaign, Role, User, Version, World
 from kernel.actor import Actor
+from tests.graphql_client import GraphQLClient
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,18 @@ def _fast_password_hashing(settings: Any) -> None:
 def _empty_cache() -> None:
     # A shared Redis cache would otherwise carry results from one test into the next.
     cache.clear()
+
+
+@pytest.fixture
+def gql(client: Client) -> GraphQLClient:
+    """Send GraphQL operations (see ``tests/graphql_client.py``)."""
+    return GraphQLClient(client)
+
+
+@pytest.fixture
+def writes() -> Callable[[], tuple[int, int]]:
+    """How many versions and audit rows there are: a refused change adds none."""
+    return lambda: (Version.objects.count(), AuditLog.objects.count())
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Liveness and readiness: anyone learns whether the service is up, only operators learn why."""
 
-import json
 from typing import Any
 
 import pytest
@@ -8,6 +7,7 @@ from django.test import Client
 
 from api import health
 from tests.conftest import make_user
+from tests.graphql_client import GraphQLClient
 
 # Nothing listens on port 1: this is Redis being down, as a load balancer would see it.
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -132,22 +132,20 @@ def test_a_signed_in_user_who_is_not_staff_sees_only_the_status(
     assert response.json() == {"status": "unavailable"}
 
 
-def graphql_health(client: Client, query: str) -> dict[str, Any]:
-    response = client.post(
-        "/graphql", data=json.dumps({"query": query}), content_type="application/json"
-    )
+def graphql_health(gql: GraphQLClient, query: str) -> dict[str, Any]:
+    response = gql.response(query)
     assert response.status_code == 200, response.content
     body: dict[str, Any] = response.json()
     return body
 
 
 @pytest.mark.django_db
-def test_graphql_health_agrees_with_readiness(client: Client, settings: Any) -> None:
+def test_graphql_health_agrees_with_readiness(gql: GraphQLClient, settings: Any) -> None:
     # Given Redis down
     settings.REDIS_CACHE_URL = DEAD_REDIS
 
     # When GraphQL's health is asked
-    body = graphql_health(client, "{ health { status version } }")
+    body = graphql_health(gql, "{ health { status version } }")
 
     # Then it is not "ok" either
     assert body == {"data": {"health": {"status": "unavailable", "version": "1.0.0"}}}
@@ -155,7 +153,7 @@ def test_graphql_health_agrees_with_readiness(client: Client, settings: Any) -> 
 
 @pytest.mark.django_db
 def test_graphql_health_runs_the_checks_once_per_request(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a count of readiness runs
     runs: list[None] = []
@@ -169,7 +167,7 @@ def test_graphql_health_runs_the_checks_once_per_request(
     aliases = " ".join(f"h{n}: health {{ status }}" for n in range(50))
 
     # When one document asks for health under 50 aliases
-    body = graphql_health(client, f"{{ {aliases} }}")
+    body = graphql_health(gql, f"{{ {aliases} }}")
 
     # Then every alias answers from one run of the checks
     assert body["data"] == {f"h{n}": {"status": "ok"} for n in range(50)}

@@ -6,7 +6,6 @@ channel layer at it with the production options. The Redis thaws after ``FROZEN_
 the test goes, so a hang becomes a failure ("Redis had to thaw first"), never a stuck suite.
 """
 
-import json
 import logging
 import os
 import signal
@@ -24,14 +23,13 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
 
-from campaign.auth.tokens import issue_access_token
 from campaign.models import Campaign, Settlement
 from kernel.actor import Actor
 from realtime.publish import room
 from tests.campaign import factories
 from tests.conftest import Personas
+from tests.graphql_client import GraphQLClient
 
 pytestmark = pytest.mark.redis
 
@@ -115,7 +113,7 @@ def test_cache_calls_give_up_on_a_frozen_redis(frozen_cache: FrozenRedis) -> Non
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_is_committed_and_answered_while_redis_is_frozen(
-    client: Client,
+    gql: GraphQLClient,
     personas: Personas,
     owner: Actor,
     campaign: Campaign,
@@ -126,17 +124,7 @@ def test_a_write_is_committed_and_answered_while_redis_is_frozen(
     settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
     caplog.clear()
 
-    response = client.post(
-        "/graphql",
-        data=json.dumps(
-            {
-                "query": RENAME_SETTLEMENT,
-                "variables": {"id": str(settlement.uid)},
-            }
-        ),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {issue_access_token(personas.owner)}"},
-    )
+    response = gql.response(RENAME_SETTLEMENT, {"id": str(settlement.uid)}, user=personas.owner)
 
     assert frozen_channel_layer.still_frozen(), "Redis had to thaw first"
     assert response.json() == {"data": {"updateSettlement": {"name": "Tuskwater", "version": 2}}}

@@ -24,6 +24,7 @@ from campaign.auth.tokens import issue_access_token
 from campaign.models import World
 from tests.asgi import asgi_request
 from tests.conftest import Personas, make_user
+from tests.graphql_client import GraphQLClient
 
 HEALTH_TOKEN = "monitor-secret"
 PASSWORD = "correct horse battery staple"
@@ -57,16 +58,6 @@ def database_down() -> Iterator[None]:
             connections["default"] = alive
 
 
-def graphql(client: Client, query: str, token: str | None = None) -> Any:
-    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    return client.post(
-        "/graphql",
-        data=json.dumps({"query": query}),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
 def login(client: Client) -> Any:
     body = {"email": "owner@example.com", "password": PASSWORD}
     return client.post("/auth/login", data=json.dumps(body), content_type="application/json")
@@ -78,13 +69,12 @@ def test_the_outage_is_a_refused_connection(personas: Personas) -> None:
 
 
 def test_a_graphql_query_is_service_unavailable_with_a_retry_hint(
-    client: Client, personas: Personas
+    gql: GraphQLClient, personas: Personas
 ) -> None:
     # Given a signed-in user, then the database going down
-    token = issue_access_token(personas.owner)
     with database_down():
         # When they ask for their worlds
-        response = graphql(client, "{ worlds { id } }", token)
+        response = gql.response("{ worlds { id } }", user=personas.owner)
 
     # Then the error says to retry later, not that the server is broken
     assert response.status_code == 200
@@ -102,21 +92,20 @@ def test_a_graphql_query_is_service_unavailable_with_a_retry_hint(
 
 
 def test_a_graphql_mutation_is_service_unavailable_and_writes_nothing(
-    client: Client, personas: Personas
+    gql: GraphQLClient, personas: Personas
 ) -> None:
-    token = issue_access_token(personas.owner)
     mutation = 'mutation { createWorld(input: {name: "Outage", calendars: []}) { id } }'
 
     with database_down():
-        response = graphql(client, mutation, token)
+        response = gql.response(mutation, user=personas.owner)
 
     assert [error["extensions"] for error in response.json()["errors"]] == [GRAPHQL_HINT]
     assert not World.objects.filter(name="Outage").exists()
 
 
-def test_graphql_health_is_not_ok_while_the_database_is_down(client: Client, db: None) -> None:
+def test_graphql_health_is_not_ok_while_the_database_is_down(gql: GraphQLClient, db: None) -> None:
     with database_down():
-        response = graphql(client, "{ health { status } }")
+        response = gql.response("{ health { status } }")
 
     assert response.json() == {"data": {"health": {"status": "unavailable"}}}
 

@@ -9,8 +9,8 @@ import pytest
 from campaign.actions import kingdoms, settlements
 from campaign.models import AuditLog, User
 from kernel.actor import Actor
-from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import Dataset
+from tests.graphql_client import GraphQLClient, error_of, ok
 
 ENTITY_AUDIT = """
     query($type: String!, $id: ID!, $limit: Int, $ops: [String!], $start: DateTime,
@@ -45,7 +45,7 @@ def owner(data: Dataset) -> Actor:
     return Actor(User.objects.get(pk=data.users["owner"]))
 
 
-def audit(gql: Gql, data: Dataset, persona: str = "gm", **args: Any) -> dict[str, Any]:
+def audit(gql: GraphQLClient, data: Dataset, persona: str = "gm", **args: Any) -> dict[str, Any]:
     return gql(ENTITY_AUDIT, {"type": "kingdom", "id": data.kingdom, **args}, persona)
 
 
@@ -54,7 +54,7 @@ def audit(gql: Gql, data: Dataset, persona: str = "gm", **args: Any) -> dict[str
 
 @pytest.mark.parametrize("entity_type", ["kingdom", "Kingdom", "KINGDOM"])
 def test_entity_versions_list_every_snapshot_in_order(
-    gql: Gql, data: Dataset, entity_type: str
+    gql: GraphQLClient, data: Dataset, entity_type: str
 ) -> None:
     # Given a kingdom created and then renamed
     # When a viewer lists its versions on the main branch (any letter case of the type)
@@ -73,7 +73,7 @@ def test_entity_versions_list_every_snapshot_in_order(
     assert all(v["validTo"] is None and v["validFrom"].endswith("Z") for v in versions)
 
 
-def test_versions_of_a_location_have_no_branch(gql: Gql, data: Dataset) -> None:
+def test_versions_of_a_location_have_no_branch(gql: GraphQLClient, data: Dataset) -> None:
     # Given a location (world-scoped, not branch-scoped)
     # When its versions are listed
     body = gql(
@@ -87,7 +87,9 @@ def test_versions_of_a_location_have_no_branch(gql: Gql, data: Dataset) -> None:
     assert [(v["version"], v["branchId"]) for v in versions] == [(1, None)]
 
 
-def test_versions_on_another_branch_are_that_branchs_only(gql: Gql, data: Dataset) -> None:
+def test_versions_on_another_branch_are_that_branchs_only(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given the kingdom's history lives on the main branch
     # When its versions are asked for on the side branch
     body = gql(VERSIONS, {"branch": data.side_branch, "id": data.kingdom, "type": "kingdom"},
@@ -106,7 +108,7 @@ def test_versions_on_another_branch_are_that_branchs_only(gql: Gql, data: Datase
     ],
 )
 def test_entity_versions_refuse_bad_arguments(
-    gql: Gql, data: Dataset, variables: dict[str, Any], code: str, field: str | None
+    gql: GraphQLClient, data: Dataset, variables: dict[str, Any], code: str, field: str | None
 ) -> None:
     # Given one bad argument
     args = {"branch": data.main_branch, "id": data.kingdom, "type": "kingdom", **variables}
@@ -119,7 +121,7 @@ def test_entity_versions_refuse_bad_arguments(
     assert error["extensions"].get("field", field) == field
 
 
-def test_version_diff_shows_the_change(gql: Gql, data: Dataset) -> None:
+def test_version_diff_shows_the_change(gql: GraphQLClient, data: Dataset) -> None:
     # Given the kingdom's two versions (a rename)
     first, second = data.kingdom_versions
 
@@ -133,7 +135,7 @@ def test_version_diff_shows_the_change(gql: Gql, data: Dataset) -> None:
     assert {"op": "replace", "path": "/name", "value": "New Brevoy"} in diff["patch"]
 
 
-def test_version_diff_of_a_hidden_campaign_is_not_found(gql: Gql, data: Dataset) -> None:
+def test_version_diff_of_a_hidden_campaign_is_not_found(gql: GraphQLClient, data: Dataset) -> None:
     # Given versions of a campaign the outsider is not in
     # When they diff them
     error = error_of(gql(DIFF, {"a": data.kingdom_versions[0], "b": "999999"}, "outsider"))
@@ -147,7 +149,7 @@ def test_version_diff_of_a_hidden_campaign_is_not_found(gql: Gql, data: Dataset)
 
 @pytest.mark.parametrize("entity_type", ["kingdom", "Kingdom", "KINGDOM"])
 def test_entity_audit_history_matches_the_type_in_any_case(
-    gql: Gql, data: Dataset, entity_type: str
+    gql: GraphQLClient, data: Dataset, entity_type: str
 ) -> None:
     # Given a kingdom created and renamed by the owner
     # When the GM reads its audit trail, naming the type as the app does (capitalised) or not
@@ -169,7 +171,7 @@ def test_entity_audit_history_matches_the_type_in_any_case(
      (["CREATE", "UPDATE"], ["UPDATE", "CREATE"])],
 )  # fmt: skip
 def test_entity_audit_history_filters_operations(
-    gql: Gql, data: Dataset, operations: list[str], expected: list[str]
+    gql: GraphQLClient, data: Dataset, operations: list[str], expected: list[str]
 ) -> None:
     # Given a kingdom with a CREATE and an UPDATE row
     # When the trail is filtered by operation
@@ -179,7 +181,7 @@ def test_entity_audit_history_filters_operations(
     assert [r["operation"] for r in rows] == expected
 
 
-def test_entity_audit_history_filters_a_date_range(gql: Gql, data: Dataset) -> None:
+def test_entity_audit_history_filters_a_date_range(gql: GraphQLClient, data: Dataset) -> None:
     # Given the trail's timestamps
     rows = ok(audit(gql, data))["entityAuditHistory"]
     newest, oldest = rows[0]["timestamp"], rows[-1]["timestamp"]
@@ -195,7 +197,7 @@ def test_entity_audit_history_filters_a_date_range(gql: Gql, data: Dataset) -> N
     assert before == after == []
 
 
-def test_entity_audit_history_sorts(gql: Gql, data: Dataset) -> None:
+def test_entity_audit_history_sorts(gql: GraphQLClient, data: Dataset) -> None:
     # Given the kingdom's trail
     # When it is sorted ascending, and by operation
     ascending = ok(audit(gql, data, sortOrder="asc"))["entityAuditHistory"]
@@ -216,7 +218,7 @@ def test_entity_audit_history_sorts(gql: Gql, data: Dataset) -> None:
     ],
 )
 def test_entity_audit_history_refuses_bad_arguments(
-    gql: Gql, data: Dataset, args: dict[str, Any], field: str
+    gql: GraphQLClient, data: Dataset, args: dict[str, Any], field: str
 ) -> None:
     # Given one bad argument
     # When the trail is read
@@ -228,7 +230,7 @@ def test_entity_audit_history_refuses_bad_arguments(
 
 @pytest.mark.parametrize(("limit", "expected"), [(3, 3), (100, 100), (101, 100), (10_000, 100)])
 def test_entity_audit_history_limit_is_clamped_to_100(
-    gql: Gql, data: Dataset, limit: int, expected: int
+    gql: GraphQLClient, data: Dataset, limit: int, expected: int
 ) -> None:
     # Given a kingdom with 105 more audit rows
     AuditLog.objects.bulk_create(
@@ -247,7 +249,7 @@ def test_entity_audit_history_limit_is_clamped_to_100(
 @pytest.mark.parametrize("trail", ["entity", "user"])
 @pytest.mark.parametrize("limit", [0, -1, -(2**31)])
 def test_audit_history_refuses_a_limit_below_one(
-    gql: Gql, data: Dataset, trail: str, limit: int
+    gql: GraphQLClient, data: Dataset, trail: str, limit: int
 ) -> None:
     # Given a limit that asks for no rows, or fewer
     # When an audit trail is read with it
@@ -263,7 +265,7 @@ def test_audit_history_refuses_a_limit_below_one(
 
 
 def test_audit_history_reads_a_null_limit_and_skip_as_their_defaults(
-    gql: Gql, data: Dataset
+    gql: GraphQLClient, data: Dataset
 ) -> None:
     # Given a kingdom with more audit rows than the default limit
     AuditLog.objects.bulk_create(
@@ -282,7 +284,7 @@ def test_audit_history_reads_a_null_limit_and_skip_as_their_defaults(
     assert user_rows == ok(gql(USER_AUDIT, me, "owner"))
 
 
-def test_entity_audit_history_outlives_the_entity(gql: Gql, data: Dataset) -> None:
+def test_entity_audit_history_outlives_the_entity(gql: GraphQLClient, data: Dataset) -> None:
     # Given a settlement that was deleted
     settlements.update_settlement(owner(data), data.settlement, {"level": 2})
     from campaign.actions import entities
@@ -303,7 +305,7 @@ def test_entity_audit_history_outlives_the_entity(gql: Gql, data: Dataset) -> No
 # --- userAuditHistory --------------------------------------------------------------------------
 
 
-def test_user_audit_history_of_another_user_is_forbidden(gql: Gql, data: Dataset) -> None:
+def test_user_audit_history_of_another_user_is_forbidden(gql: GraphQLClient, data: Dataset) -> None:
     # Given the owner's id
     # When the GM asks for the owner's audit history
     error = error_of(gql(USER_AUDIT, {"user": data.users["owner"]}, "gm"))
@@ -312,7 +314,7 @@ def test_user_audit_history_of_another_user_is_forbidden(gql: Gql, data: Dataset
     assert error["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_user_audit_history_lists_the_users_own_changes(gql: Gql, data: Dataset) -> None:
+def test_user_audit_history_lists_the_users_own_changes(gql: GraphQLClient, data: Dataset) -> None:
     # Given changes by the GM and many more by the owner
     gm = Actor(User.objects.get(pk=data.users["gm"]))
     kingdoms.update_kingdom(gm, data.kingdom, {"name": "GM's realm"})
@@ -326,7 +328,7 @@ def test_user_audit_history_lists_the_users_own_changes(gql: Gql, data: Dataset)
     assert {r["userId"] for r in rows} == {data.users["gm"]}
 
 
-def test_user_audit_history_filters_and_pages(gql: Gql, data: Dataset) -> None:
+def test_user_audit_history_filters_and_pages(gql: GraphQLClient, data: Dataset) -> None:
     # Given the owner's many changes while building the data set
     me = {"user": data.users["owner"]}
     everything = ok(gql(USER_AUDIT, {**me, "limit": 100}, "owner"))["userAuditHistory"]
@@ -350,7 +352,7 @@ def test_user_audit_history_filters_and_pages(gql: Gql, data: Dataset) -> None:
                         ({"sortOrder": "up"}, "sortOrder")],
 )  # fmt: skip
 def test_user_audit_history_refuses_bad_paging(
-    gql: Gql, data: Dataset, args: dict[str, Any], field: str
+    gql: GraphQLClient, data: Dataset, args: dict[str, Any], field: str
 ) -> None:
     # Given a bad paging argument
     # When the owner reads their history

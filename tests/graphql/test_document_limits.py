@@ -20,7 +20,7 @@ from api.graphql.limits import (
     Sizes,
 )
 from api.graphql.view import cached_check_document
-from tests.graphql.conftest import Gql, error_of, ok
+from tests.graphql_client import GraphQLClient, error_of, ok
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def doubling(levels: int) -> str:
 
 
 def test_a_chain_of_fragments_doubling_per_level_is_measured_once_per_fragment(
-    gql: Gql, db: None, overlap_checks: list[int], measured_sets: Counter[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int], measured_sets: Counter[int]
 ) -> None:
     # Given 24 fragments, each spreading the next twice: 2²³ __typename selections
     levels = 24
@@ -95,7 +95,7 @@ def test_a_chain_of_fragments_doubling_per_level_is_measured_once_per_fragment(
 
 
 def test_a_fragment_cycle_is_measured_without_looping_and_refused_by_validation(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given fragments spreading each other in a cycle
     document = (
@@ -110,7 +110,7 @@ def test_a_fragment_cycle_is_measured_without_looping_and_refused_by_validation(
 
 
 def test_the_alias_flood_of_the_issue_is_refused_for_its_length(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given { a: __typename a: __typename … } 6,000 times: 84 KB
     document = "{ " + "a: __typename " * 6000 + "}"
@@ -126,7 +126,7 @@ def test_the_alias_flood_of_the_issue_is_refused_for_its_length(
 
 
 def test_the_field_flood_of_the_issue_is_refused_for_its_tokens(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given { x: health { status } … } 3,000 times, within the length limit
     document = "{ " + "x: health { status } " * 3000 + "}"
@@ -143,7 +143,7 @@ def test_the_field_flood_of_the_issue_is_refused_for_its_tokens(
 
 
 def test_a_field_flood_within_the_cost_budget_is_refused_for_repeating_a_name(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given x: health { status } 499 times: cost 998, within the budget and the token limit, but
     # 499 fields of one name the overlapping-fields rule would compare pairwise
@@ -160,7 +160,7 @@ def test_a_field_flood_within_the_cost_budget_is_refused_for_repeating_a_name(
 
 
 def test_an_alias_flood_within_the_token_limit_is_refused_for_repeating_a_name(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given { a: __typename … } 999 times: __typename costs nothing, but is counted here
     document = "{ " + "a: __typename " * 999 + "}"
@@ -176,7 +176,7 @@ def test_an_alias_flood_within_the_token_limit_is_refused_for_repeating_a_name(
 
 
 def test_a_name_repeated_through_fragments_counts_each_fragment(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given one more fragment selecting x than the limit, all spread in one selection set
     count = MAX_REPEATS + 1
@@ -194,7 +194,7 @@ def test_a_name_repeated_through_fragments_counts_each_fragment(
 
 
 def test_a_name_repeated_up_to_the_limit_is_validated_and_runs(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given a name selected exactly MAX_REPEATS times (graphql merges identical fields)
     document = "{ " + "x: __typename " * MAX_REPEATS + "}"
@@ -209,7 +209,7 @@ def test_a_name_repeated_up_to_the_limit_is_validated_and_runs(
 
 
 def test_too_many_fields_are_refused_even_when_free(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given more __typename selections than the field limit (they cost nothing)
     document = "{ " + "__typename " * (MAX_FIELDS + 1) + "}"
@@ -222,7 +222,9 @@ def test_too_many_fields_are_refused_even_when_free(
     assert overlap_checks == []
 
 
-def test_too_many_fragments_are_refused(gql: Gql, db: None, overlap_checks: list[int]) -> None:
+def test_too_many_fragments_are_refused(
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
+) -> None:
     # Given one fragment more than the limit, each spread once
     count = MAX_FRAGMENTS + 1
     spreads = " ".join(f"...F{i}" for i in range(count))
@@ -236,7 +238,7 @@ def test_too_many_fragments_are_refused(gql: Gql, db: None, overlap_checks: list
     assert overlap_checks == []
 
 
-def test_nesting_too_deep_to_parse_is_refused(gql: Gql, db: None) -> None:
+def test_nesting_too_deep_to_parse_is_refused(gql: GraphQLClient, db: None) -> None:
     # Given selections nested 1,400 deep, within the token limit
     document = "{ " + "a { " * 1400 + "b" + " }" * 1400 + " }"
 
@@ -248,7 +250,7 @@ def test_nesting_too_deep_to_parse_is_refused(gql: Gql, db: None) -> None:
 
 
 def test_introspection_lists_nested_through_fragments_are_counted(
-    gql: Gql, db: None, overlap_checks: list[int]
+    gql: GraphQLClient, db: None, overlap_checks: list[int]
 ) -> None:
     # Given three nested introspection lists, each in a fragment spread twice
     document = (

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from campaign.models import AuditLog, Kingdom, Location, Version
-from tests.graphql.conftest import GRAPHQL_URL, Gql, bearer, error_of, ok
 from tests.graphql.dataset import Dataset, point
+from tests.graphql_client import GRAPHQL_URL, GraphQLClient, bearer, error_of, ok, persona_user
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -24,7 +24,7 @@ GETTERS = (
 
 
 @pytest.mark.parametrize("field", GETTERS)
-def test_get_by_id_of_an_unknown_id_is_null(gql: Gql, data: Dataset, field: str) -> None:
+def test_get_by_id_of_an_unknown_id_is_null(gql: GraphQLClient, data: Dataset, field: str) -> None:
     # Given an id that names nothing
     # When the owner asks for it
     body = gql(f"query($id: ID!) {{ {field}(id: $id) {{ id }} }}", {"id": UNKNOWN}, "owner")
@@ -53,7 +53,7 @@ def test_get_by_id_of_an_unknown_id_is_null(gql: Gql, data: Dataset, field: str)
     ids=lambda v: v.split("(")[0] if isinstance(v, str) else "",
 )
 def test_mutation_of_an_unknown_id_is_not_found(
-    gql: Gql, data: Dataset, mutation: str, args: dict[str, Any]
+    gql: GraphQLClient, data: Dataset, mutation: str, args: dict[str, Any]
 ) -> None:
     # Given an id that names nothing
     # When the owner changes it
@@ -66,7 +66,9 @@ def test_mutation_of_an_unknown_id_is_not_found(
     assert body["data"] is None
 
 
-def test_a_hidden_entity_reads_exactly_like_a_missing_one(gql: Gql, data: Dataset) -> None:
+def test_a_hidden_entity_reads_exactly_like_a_missing_one(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a kingdom of a campaign the outsider is not in, and an id that names nothing
     query = "query($id: ID!) { settlementsByKingdom(kingdomId: $id) { id } }"
 
@@ -95,7 +97,7 @@ def test_a_hidden_entity_reads_exactly_like_a_missing_one(gql: Gql, data: Datase
     ids=lambda q: q.split("{ ")[1].split("(")[0],
 )
 def test_anonymous_probing_an_unknown_id_is_unauthenticated(
-    gql: Gql, data: Dataset, query: str
+    gql: GraphQLClient, data: Dataset, query: str
 ) -> None:
     # Given no credentials
     # When an anonymous caller asks for an id that names nothing
@@ -127,7 +129,7 @@ STALE = [
 
 @pytest.mark.parametrize(("mutation", "attr", "input_"), STALE, ids=[s[0] for s in STALE])
 def test_stale_expected_version_is_a_conflict_and_writes_nothing(
-    gql: Gql, data: Dataset, mutation: str, attr: str, input_: str
+    gql: GraphQLClient, data: Dataset, mutation: str, attr: str, input_: str
 ) -> None:
     # Given an entity at version N and a client that read version N - 1 (or never existed: 99)
     entity_id = getattr(data, attr)
@@ -156,7 +158,7 @@ def test_stale_expected_version_is_a_conflict_and_writes_nothing(
     assert current_version(gql, mutation, entity_id) == version
 
 
-def current_version(gql: Gql, mutation: str, entity_id: str) -> int:
+def current_version(gql: GraphQLClient, mutation: str, entity_id: str) -> int:
     getter = {
         "updateLocationGeometry": "location",
         "updateLocation": "location",
@@ -166,7 +168,9 @@ def current_version(gql: Gql, mutation: str, entity_id: str) -> int:
     return version
 
 
-def test_stale_expected_version_of_set_level_is_a_conflict(gql: Gql, data: Dataset) -> None:
+def test_stale_expected_version_of_set_level_is_a_conflict(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a kingdom at version 2
     # When its level is set expecting version 1
     body = gql(
@@ -276,7 +280,7 @@ INVALID = [
 
 @pytest.mark.parametrize(("document", "attr", "field"), INVALID)
 def test_invalid_input_is_bad_request_naming_the_field(
-    gql: Gql, data: Dataset, document: str, attr: str, field: str
+    gql: GraphQLClient, data: Dataset, document: str, attr: str, field: str
 ) -> None:
     # Given a request with one bad input value
     rows = AuditLog.objects.count()
@@ -291,7 +295,9 @@ def test_invalid_input_is_bad_request_naming_the_field(
     assert AuditLog.objects.count() == rows
 
 
-def test_unknown_kingdom_id_is_not_found_naming_the_field(gql: Gql, data: Dataset) -> None:
+def test_unknown_kingdom_id_is_not_found_naming_the_field(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a settlement input whose kingdomId names nothing
     variables = {"input": {"kingdomId": UNKNOWN, "locationId": data.free_location, "name": "S"}}
 
@@ -308,7 +314,7 @@ def test_unknown_kingdom_id_is_not_found_naming_the_field(gql: Gql, data: Datase
     assert error["extensions"]["field"] == "kingdomId"
 
 
-def test_ids_of_another_campaign_are_refused(gql: Gql, data: Dataset) -> None:
+def test_ids_of_another_campaign_are_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given the outsider's own world and campaign, with a kingdom
     created = ok(
         gql(
@@ -366,7 +372,7 @@ BAD_GEOJSON = [
 
 @pytest.mark.parametrize("geometry", BAD_GEOJSON)
 def test_bad_geojson_in_update_location_geometry_names_the_field(
-    gql: Gql, data: Dataset, geometry: Any
+    gql: GraphQLClient, data: Dataset, geometry: Any
 ) -> None:
     # Given malformed GeoJSON
     # When the GM sets it as a location's geometry
@@ -387,7 +393,7 @@ def test_bad_geojson_in_update_location_geometry_names_the_field(
 
 @pytest.mark.parametrize("geometry", BAD_GEOJSON)
 def test_bad_geojson_in_create_location_names_the_field(
-    gql: Gql, data: Dataset, geometry: Any
+    gql: GraphQLClient, data: Dataset, geometry: Any
 ) -> None:
     # Given malformed GeoJSON
     locations = Location.objects.count()
@@ -459,7 +465,7 @@ WRONG_TYPES = [
 
 @pytest.mark.parametrize(("document", "variables", "field"), WRONG_TYPES)
 def test_variables_of_the_wrong_type_are_bad_request_naming_the_field(
-    gql: Gql, data: Dataset, document: str, variables: dict[str, Any], field: str
+    gql: GraphQLClient, data: Dataset, document: str, variables: dict[str, Any], field: str
 ) -> None:
     # Given variables that do not fit the operation's declared types
     # When the owner sends them
@@ -524,7 +530,7 @@ def test_malformed_requests_are_answered_without_a_server_error(
     # Given a request body of any shape (the test client re-raises unhandled exceptions)
     # When it is posted
     response = client.post(
-        GRAPHQL_URL, data=body, content_type=content_type, headers=bearer("owner")
+        GRAPHQL_URL, data=body, content_type=content_type, headers=bearer(persona_user("owner"))
     )
 
     # Then the answer is JSON, never a 500, and any error is a BAD_REQUEST a person can read
@@ -544,7 +550,9 @@ def test_get_cannot_run_a_mutation(client: Client, data: Dataset) -> None:
 
     # When it is sent with GET
     response = client.get(
-        GRAPHQL_URL, {"query": query}, headers={"Accept": "application/json", **bearer("owner")}
+        GRAPHQL_URL,
+        {"query": query},
+        headers={"Accept": "application/json", **bearer(persona_user("owner"))},
     )
 
     # Then it is refused, not run
@@ -611,7 +619,7 @@ def test_an_expired_token_is_unauthenticated(client: Client, data: Dataset) -> N
 
 
 def test_an_unexpected_exception_is_an_internal_error_without_internals(
-    gql: Gql, data: Dataset, settings: Any, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQLClient, data: Dataset, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a resolver that fails with a plain Python exception, and DEBUG off
     settings.DEBUG = False
@@ -619,7 +627,7 @@ def test_an_unexpected_exception_is_an_internal_error_without_internals(
     def explode(info: Any) -> None:
         raise RuntimeError("connection to db-primary:5432 failed (password=hunter2)")
 
-    monkeypatch.setattr("api.graphql.campaign.queries.worlds.visible_campaigns", explode)
+    monkeypatch.setattr("api.graphql.campaign.queries.campaigns.readable_campaigns", explode)
 
     # When a field that uses it is queried
     body = gql("{ campaigns { id } }", persona="owner")
@@ -632,7 +640,7 @@ def test_an_unexpected_exception_is_an_internal_error_without_internals(
 
 
 def test_internal_errors_keep_their_message_in_debug(
-    gql: Gql, data: Dataset, settings: Any, monkeypatch: pytest.MonkeyPatch
+    gql: GraphQLClient, data: Dataset, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given DEBUG on and a failing resolver
     settings.DEBUG = True
@@ -640,7 +648,7 @@ def test_internal_errors_keep_their_message_in_debug(
     def explode(info: Any) -> None:
         raise RuntimeError("a developer wants to read this")
 
-    monkeypatch.setattr("api.graphql.campaign.queries.worlds.visible_campaigns", explode)
+    monkeypatch.setattr("api.graphql.campaign.queries.campaigns.readable_campaigns", explode)
 
     # When the field is queried
     error = error_of(gql("{ campaigns { id } }", persona="owner"))
@@ -650,7 +658,9 @@ def test_internal_errors_keep_their_message_in_debug(
     assert "developer" in error["message"]
 
 
-def test_version_ids_that_are_not_numbers_are_bad_requests(gql: Gql, data: Dataset) -> None:
+def test_version_ids_that_are_not_numbers_are_bad_requests(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a version id that is not a version id
     # When a diff is asked for
     body = gql(
@@ -666,7 +676,9 @@ def test_version_ids_that_are_not_numbers_are_bad_requests(gql: Gql, data: Datas
     )
 
 
-def test_a_malformed_id_is_a_bad_request_naming_the_argument(gql: Gql, data: Dataset) -> None:
+def test_a_malformed_id_is_a_bad_request_naming_the_argument(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given an id that is not a UUID
     # When a list is asked for under it
     body = gql('{ kingdomsByCampaign(campaignId: "42") { id } }', persona="owner")
@@ -678,7 +690,7 @@ def test_a_malformed_id_is_a_bad_request_naming_the_argument(gql: Gql, data: Dat
     )
 
 
-def test_random_uuid_mutation_ids_do_not_leak_existence(gql: Gql, data: Dataset) -> None:
+def test_random_uuid_mutation_ids_do_not_leak_existence(gql: GraphQLClient, data: Dataset) -> None:
     # Given a random id and an id of a real kingdom the outsider cannot see
     probe = "mutation($id: ID!) { archiveKingdom(id: $id) { id } }"
 

@@ -6,8 +6,8 @@ from graphql import get_introspection_query
 
 from api.graphql.limits import MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
 from campaign.models import Branch, Kingdom
-from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import Dataset
+from tests.graphql_client import GraphQLClient, error_of, ok
 
 
 def nested(depth: int) -> str:
@@ -18,7 +18,7 @@ def nested(depth: int) -> str:
     return f"query($id: ID!) {{ branch(id: $id) {{ {inner} }} }}"
 
 
-def test_a_query_at_the_depth_limit_runs(gql: Gql, data: Dataset) -> None:
+def test_a_query_at_the_depth_limit_runs(gql: GraphQLClient, data: Dataset) -> None:
     # Given a query exactly MAX_DEPTH deep
     # When it is sent
     body = gql(nested(MAX_DEPTH), {"id": data.side_branch}, "viewer")
@@ -27,7 +27,7 @@ def test_a_query_at_the_depth_limit_runs(gql: Gql, data: Dataset) -> None:
     assert ok(body)["branch"]["parent"]["parent"] is None
 
 
-def test_a_query_past_the_depth_limit_is_refused(gql: Gql, data: Dataset) -> None:
+def test_a_query_past_the_depth_limit_is_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given a query one level deeper than allowed
     # When it is sent
     body = gql(nested(MAX_DEPTH + 1), {"id": data.side_branch}, "viewer")
@@ -40,7 +40,7 @@ def test_a_query_past_the_depth_limit_is_refused(gql: Gql, data: Dataset) -> Non
     assert "data" not in body
 
 
-def test_fragments_count_toward_depth(gql: Gql, data: Dataset) -> None:
+def test_fragments_count_toward_depth(gql: GraphQLClient, data: Dataset) -> None:
     # Given a query whose depth is hidden in a fragment
     inner = "id"
     for _ in range(MAX_DEPTH - 1):
@@ -62,7 +62,7 @@ def costly(fields: int) -> str:
     return "{ " + " ".join(checks) + " }"
 
 
-def test_a_query_at_the_cost_limit_runs(gql: Gql, data: Dataset) -> None:
+def test_a_query_at_the_cost_limit_runs(gql: GraphQLClient, data: Dataset) -> None:
     # Given MAX_COST selected fields
     # When the query is sent
     body = gql(costly(MAX_COST))
@@ -71,7 +71,7 @@ def test_a_query_at_the_cost_limit_runs(gql: Gql, data: Dataset) -> None:
     assert len(ok(body)) == MAX_COST // 4
 
 
-def test_a_query_past_the_cost_limit_is_refused(gql: Gql, data: Dataset) -> None:
+def test_a_query_past_the_cost_limit_is_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given more selected fields than the cost budget
     # When the query is sent
     body = gql(costly(MAX_COST + 4))
@@ -83,7 +83,7 @@ def test_a_query_past_the_cost_limit_is_refused(gql: Gql, data: Dataset) -> None
     assert f"limit of {MAX_COST}" in error["message"]
 
 
-def test_a_fragment_spread_twice_costs_twice(gql: Gql, data: Dataset) -> None:
+def test_a_fragment_spread_twice_costs_twice(gql: GraphQLClient, data: Dataset) -> None:
     # Given a fragment of (MAX_COST / 2) fields spread under two aliases
     fields = " ".join(f"s{i}: status" for i in range(MAX_COST // 2))
     document = (
@@ -97,7 +97,7 @@ def test_a_fragment_spread_twice_costs_twice(gql: Gql, data: Dataset) -> None:
     assert f"cost {MAX_COST + 2}" in error_of(body)["message"]
 
 
-def test_the_standard_introspection_query_runs(gql: Gql, data: Dataset) -> None:
+def test_the_standard_introspection_query_runs(gql: GraphQLClient, data: Dataset) -> None:
     # Given the introspection query GraphiQL and code generators send
     document = get_introspection_query(descriptions=True, input_value_deprecation=True)
 
@@ -109,7 +109,7 @@ def test_the_standard_introspection_query_runs(gql: Gql, data: Dataset) -> None:
     assert {"Query", "Mutation", "Settlement", "GeoJSON"} <= types
 
 
-def test_circular_introspection_is_refused(gql: Gql, data: Dataset) -> None:
+def test_circular_introspection_is_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given an introspection query that nests the type graph three lists deep (each list
     # multiplies the answer by the size of the schema)
     document = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
@@ -122,7 +122,7 @@ def test_circular_introspection_is_refused(gql: Gql, data: Dataset) -> None:
     assert "Introspection" in error["message"]
 
 
-def test_introspection_counts_toward_the_cost(gql: Gql, data: Dataset) -> None:
+def test_introspection_counts_toward_the_cost(gql: GraphQLClient, data: Dataset) -> None:
     # Given many aliased introspection fields: 1 + 2 + 2 * 500
     names = " ".join(f"n{i}: name" for i in range(500))
     document = (
@@ -138,7 +138,7 @@ def test_introspection_counts_toward_the_cost(gql: Gql, data: Dataset) -> None:
     assert error["message"] == message
 
 
-def test_lists_are_capped(gql: Gql, data: Dataset) -> None:
+def test_lists_are_capped(gql: GraphQLClient, data: Dataset) -> None:
     # Given more kingdoms than a list may return
     branch = Branch.objects.get(pk=data.main_branch)
     Kingdom.objects.bulk_create(

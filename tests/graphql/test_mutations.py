@@ -12,9 +12,9 @@ import pytest
 from campaign.actions import entities, worlds
 from campaign.models import AuditLog, Branch, Kingdom, Settlement, Structure, User, Version
 from kernel.actor import Actor
-from tests.graphql.conftest import Gql, error_of, ok
 from tests.graphql.dataset import SQUARE, Dataset, point
 from tests.graphql.operations import operation
+from tests.graphql_client import GraphQLClient, error_of, ok
 
 Ctx = SimpleNamespace
 Vars = Callable[[Ctx], dict[str, Any]]
@@ -323,7 +323,7 @@ def test_every_mutation_is_exercised() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_mutation_writes_the_change_its_version_and_audit(
-    gql: Gql, data: Dataset, case: Case
+    gql: GraphQLClient, data: Dataset, case: Case
 ) -> None:
     # Given the data set (and any state the mutation needs)
     extra = case.setup(data) if case.setup else {}
@@ -357,7 +357,7 @@ def test_mutation_writes_the_change_its_version_and_audit(
 # --- branches ----------------------------------------------------------------------------------
 
 
-def test_branch_id_targets_a_non_main_branch(gql: Gql, data: Dataset) -> None:
+def test_branch_id_targets_a_non_main_branch(gql: GraphQLClient, data: Dataset) -> None:
     # Given a branch made with createBranch (which does not copy rows yet)
     created = ok(
         gql(
@@ -447,7 +447,7 @@ def test_branch_id_targets_a_non_main_branch(gql: Gql, data: Dataset) -> None:
     }
 
 
-def test_branch_id_of_another_campaign_is_refused(gql: Gql, data: Dataset) -> None:
+def test_branch_id_of_another_campaign_is_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given the outsider's own campaign and its main branch
     world = worlds.create_world(actor(data, "outsider"), {"name": "Mine", "calendars": []})
     from campaign.actions import campaigns
@@ -471,7 +471,9 @@ def test_branch_id_of_another_campaign_is_refused(gql: Gql, data: Dataset) -> No
 # --- cascades and membership effects -----------------------------------------------------------
 
 
-def test_delete_kingdom_cascades_to_settlements_and_structures(gql: Gql, data: Dataset) -> None:
+def test_delete_kingdom_cascades_to_settlements_and_structures(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a kingdom with a settlement with a structure
     # When the owner deletes the kingdom
     ok(gql("mutation($id: ID!) { deleteKingdom(id: $id) { id } }", {"id": data.kingdom}, "owner"))
@@ -487,7 +489,7 @@ def test_delete_kingdom_cascades_to_settlements_and_structures(gql: Gql, data: D
     assert Structure.all_objects.get(uid=data.structure).deleted_at is not None
 
 
-def test_campaign_membership_changes_take_effect(gql: Gql, data: Dataset) -> None:
+def test_campaign_membership_changes_take_effect(gql: GraphQLClient, data: Dataset) -> None:
     # Given a user who is in no campaign
     read = "query($id: ID!) { kingdom(id: $id) { name } }"
     write = 'mutation($id: ID!) { updateKingdom(id: $id, input: {name: "Mine"}) { name } }'
@@ -521,7 +523,9 @@ def test_campaign_membership_changes_take_effect(gql: Gql, data: Dataset) -> Non
     ("role", "field"),
     [("OWNER", "role"), ("ADMIN", "role"), ("gm", "role")],
 )
-def test_membership_roles_are_checked(gql: Gql, data: Dataset, role: str, field: str) -> None:
+def test_membership_roles_are_checked(
+    gql: GraphQLClient, data: Dataset, role: str, field: str
+) -> None:
     # Given a role that is not GM, PLAYER or VIEWER
     member = {"campaignId": data.campaign, "userId": data.users["newbie"], "role": role}
 
@@ -536,7 +540,9 @@ def test_membership_roles_are_checked(gql: Gql, data: Dataset, role: str, field:
     assert error_of(body)["extensions"].items() >= {"code": "BAD_REQUEST", "field": field}.items()
 
 
-def test_removing_a_character_that_is_not_in_the_party_is_refused(gql: Gql, data: Dataset) -> None:
+def test_removing_a_character_that_is_not_in_the_party_is_refused(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a character in no party
     # When it is removed from the party
     body = gql(
@@ -555,7 +561,7 @@ def test_removing_a_character_that_is_not_in_the_party_is_refused(gql: Gql, data
     )
 
 
-def test_the_main_branch_cannot_be_deleted(gql: Gql, data: Dataset) -> None:
+def test_the_main_branch_cannot_be_deleted(gql: GraphQLClient, data: Dataset) -> None:
     # Given the campaign's main branch
     # When the owner deletes it
     body = gql("mutation($id: ID!) { deleteBranch(id: $id) }", {"id": data.main_branch}, "owner")
@@ -565,7 +571,7 @@ def test_the_main_branch_cannot_be_deleted(gql: Gql, data: Dataset) -> None:
     assert Branch.objects.filter(pk=data.main_branch).exists()
 
 
-def test_a_deleted_entity_can_be_created_again(gql: Gql, data: Dataset) -> None:
+def test_a_deleted_entity_can_be_created_again(gql: GraphQLClient, data: Dataset) -> None:
     # Given a settlement deleted from its location
     ok(gql("mutation($id: ID!) { deleteSettlement(id: $id) { id } }", {"id": data.settlement},
            "owner"))  # fmt: skip
@@ -585,7 +591,9 @@ def test_a_deleted_entity_can_be_created_again(gql: Gql, data: Dataset) -> None:
     }
 
 
-def test_world_time_of_an_update_is_where_its_version_holds_from(gql: Gql, data: Dataset) -> None:
+def test_world_time_of_an_update_is_where_its_version_holds_from(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a world time in the campaign's future
     # When the GM updates a kingdom as of that time
     ok(

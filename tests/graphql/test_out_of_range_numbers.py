@@ -6,11 +6,10 @@ digits), and the mutation does not run."""
 import json
 
 import pytest
-from django.test import Client
 
 from campaign.models import Kingdom
-from tests.graphql.conftest import GRAPHQL_URL, bearer, error_of
 from tests.graphql.dataset import Dataset
+from tests.graphql_client import GraphQLClient, error_of
 
 HUGE = "9" * 5000
 UPDATE = (
@@ -19,11 +18,9 @@ UPDATE = (
 )
 
 
-def post(client: Client, body: str) -> dict[str, object]:
+def post(gql: GraphQLClient, body: str) -> dict[str, object]:
     """POST a body written by hand (json.dumps cannot write 1e400) as the campaign's owner."""
-    response = client.post(
-        GRAPHQL_URL, data=body, content_type="application/json", headers=bearer("owner")
-    )
+    response = gql.response(raw=body, persona="owner")
     assert response.status_code == 400, response.content
     result: dict[str, object] = response.json()
     return result
@@ -39,7 +36,7 @@ def version(data: Dataset) -> int:
     ids=["float-1e400", "int-5000-digits"],
 )
 def test_a_number_literal_out_of_range_is_a_bad_request_naming_the_field(
-    client: Client, data: Dataset, literal: str, field: str
+    gql: GraphQLClient, data: Dataset, literal: str, field: str
 ) -> None:
     # Given an update whose input holds a number no double holds
     before = version(data)
@@ -49,7 +46,7 @@ def test_a_number_literal_out_of_range_is_a_bad_request_naming_the_field(
     )
 
     # When it is sent
-    error = error_of(post(client, json.dumps({"query": document})))
+    error = error_of(post(gql, json.dumps({"query": document})))
 
     # Then it is refused naming the field and the number, and nothing is written
     assert error["extensions"] == {"code": "BAD_REQUEST", "field": field}
@@ -68,7 +65,7 @@ def test_a_number_literal_out_of_range_is_a_bad_request_naming_the_field(
     ids=["float-1e400", "int-5000-digits"],
 )
 def test_a_number_out_of_range_in_the_variables_is_a_bad_request_naming_the_field(
-    client: Client, data: Dataset, value: str, field: str, shown: str
+    gql: GraphQLClient, data: Dataset, value: str, field: str, shown: str
 ) -> None:
     # Given the same update with the number in its variables
     before = version(data)
@@ -78,7 +75,7 @@ def test_a_number_out_of_range_in_the_variables_is_a_bad_request_naming_the_fiel
     )
 
     # When it is sent
-    error = error_of(post(client, body))
+    error = error_of(post(gql, body))
 
     # Then the variable's input field is named, with where the number sits in the request
     assert error["extensions"] == {"code": "BAD_REQUEST", "field": field}
@@ -88,7 +85,7 @@ def test_a_number_out_of_range_in_the_variables_is_a_bad_request_naming_the_fiel
     assert version(data) == before
 
 
-def test_a_variable_that_is_itself_out_of_range_is_named(client: Client, data: Dataset) -> None:
+def test_a_variable_that_is_itself_out_of_range_is_named(gql: GraphQLClient, data: Dataset) -> None:
     # Given a variable holding the number directly, the variables sent as a JSON string
     document = (
         "mutation($id: ID!, $v: Float) {"
@@ -97,7 +94,7 @@ def test_a_variable_that_is_itself_out_of_range_is_named(client: Client, data: D
     variables = f'{{"id": "{data.kingdom}", "v": -1e400}}'
 
     # When it is sent
-    error = error_of(post(client, json.dumps({"query": document, "variables": variables})))
+    error = error_of(post(gql, json.dumps({"query": document, "variables": variables})))
 
     # Then the variable is named
     assert error["extensions"] == {"code": "BAD_REQUEST", "field": "v"}

@@ -24,8 +24,8 @@ from campaign.actions import (
 from campaign.models import Branch, Campaign, Kingdom, Role, Settlement, User
 from kernel.actor import Actor
 from tests.campaign import factories
-from tests.graphql.conftest import Gql, ok
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
+from tests.graphql_client import GraphQLClient, ok
 
 MANY = 25
 
@@ -395,7 +395,9 @@ def scene(owner: Actor, campaign: Campaign) -> Scene:
     return Scene(owner, campaign)
 
 
-def run(gql: Gql, case: ListCase, field: str, variables: dict[str, Any]) -> tuple[int, int]:
+def run(
+    gql: GraphQLClient, case: ListCase, field: str, variables: dict[str, Any]
+) -> tuple[int, int]:
     """(SQL queries, list length) of one request."""
     with CaptureQueriesContext(connection) as captured:
         body = gql(case.query, variables, persona="owner")
@@ -403,7 +405,9 @@ def run(gql: Gql, case: ListCase, field: str, variables: dict[str, Any]) -> tupl
 
 
 @pytest.mark.parametrize("field", sorted(CASES))
-def test_list_query_count_does_not_grow_with_rows(gql: Gql, scene: Scene, field: str) -> None:
+def test_list_query_count_does_not_grow_with_rows(
+    gql: GraphQLClient, scene: Scene, field: str
+) -> None:
     # Given a list with one row
     case = CASES[field]
     variables = case.setup(scene)

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from api.graphql.schema import MUTATIONS, QUERIES
-from tests.graphql.conftest import Gql
 from tests.graphql.dataset import Dataset, point
 from tests.graphql.operations import OWNED_ELSEWHERE, campaign_domain_fields, operation
+from tests.graphql_client import GraphQLClient
 
 CALLERS = (None, "outsider", "viewer", "player", "gm", "owner")
 MEMBERS = ("viewer", "player", "gm", "owner")
@@ -330,7 +330,7 @@ def test_parts_owned_elsewhere_exist() -> None:
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("field", sorted(MATRIX))
-def test_role_matrix(gql: Gql, data: Dataset, field: str, caller: str | None) -> None:
+def test_role_matrix(gql: GraphQLClient, data: Dataset, field: str, caller: str | None) -> None:
     # Given a call of the field with real ids of the fixture data
     entry = MATRIX[field]
     document = operation(field, entry.args(data))

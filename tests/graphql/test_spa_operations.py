@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse, validate
 
-from tests.graphql.conftest import Gql, ok
 from tests.graphql.dataset import Dataset, point
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
 from tests.graphql.spa_operations import OPERATIONS
+from tests.graphql_client import GraphQLClient, ok
 from tests.test_schema_contract import PENDING
 
 MERGE = "branching issue: fork, merge and time travel are pending (PENDING in the contract test)"
@@ -146,7 +146,7 @@ def test_operation_validates_against_our_schema(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(VARIABLES))
-def test_operation_returns_data(gql: Gql, data: Dataset, name: str) -> None:
+def test_operation_returns_data(gql: GraphQLClient, data: Dataset, name: str) -> None:
     # Given one of the app's operations on the core domain, with variables of real rows
     variables = VARIABLES[name](data)
 
@@ -159,7 +159,7 @@ def test_operation_returns_data(gql: Gql, data: Dataset, name: str) -> None:
         assert result[field] not in (None, [], False), (field, result)
 
 
-def test_settlement_details_carry_the_appendix_a_fields(gql: Gql, data: Dataset) -> None:
+def test_settlement_details_carry_the_appendix_a_fields(gql: GraphQLClient, data: Dataset) -> None:
     # Given the settlement at (10, 20)
     # When the app loads its details
     body = gql(OPERATIONS["GetSettlementDetails"], {"id": data.settlement}, "viewer")
@@ -189,7 +189,9 @@ def test_settlement_details_carry_the_appendix_a_fields(gql: Gql, data: Dataset)
     assert len(settlement["createdAt"]) == len("2024-03-01T12:00:00.000Z")
 
 
-def test_the_map_gets_geometry_through_settlements_and_structures(gql: Gql, data: Dataset) -> None:
+def test_the_map_gets_geometry_through_settlements_and_structures(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     # Given a settlement with a structure, on a point location
     # When the map loads its layers
     settlements = ok(gql(OPERATIONS["GetSettlementsForMap"], {"kingdomId": data.kingdom},

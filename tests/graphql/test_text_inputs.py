@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from campaign.models import Kingdom
-from tests.graphql.conftest import Gql, error_of
 from tests.graphql.dataset import Dataset
+from tests.graphql_client import GraphQLClient, error_of
 
 NUL, LONE_SURROGATE = "a\x00b", "a\ud800b"
 # How a literal reaches the parser: as GraphQL's \u escape, or as the raw character (which JSON
@@ -104,7 +104,7 @@ def refused(body: dict[str, Any], field: str) -> None:
 @pytest.mark.parametrize("text", [NUL, LONE_SURROGATE], ids=["nul", "lone-surrogate"])
 @pytest.mark.parametrize("name", FILTERS)
 def test_a_filter_variable_with_unstorable_text_is_refused_naming_the_field(
-    gql: Gql, data: Dataset, name: str, text: str
+    gql: GraphQLClient, data: Dataset, name: str, text: str
 ) -> None:
     # Given a filter passed in a variable, holding NUL or a lone surrogate
     spec = FILTERS[name]
@@ -120,7 +120,7 @@ def test_a_filter_variable_with_unstorable_text_is_refused_naming_the_field(
 @pytest.mark.parametrize("form", [ESCAPED, RAW])
 @pytest.mark.parametrize("name", FILTERS)
 def test_a_filter_literal_with_nul_is_refused_naming_the_field(
-    gql: Gql, data: Dataset, name: str, form: str
+    gql: GraphQLClient, data: Dataset, name: str, form: str
 ) -> None:
     spec = FILTERS[name]
     query = "{ " + call(name, data).replace("$v", literal(spec.shape(NUL), form)) + " }"
@@ -133,7 +133,7 @@ def test_a_filter_literal_with_nul_is_refused_naming_the_field(
 @pytest.mark.parametrize("form", [ESCAPED, RAW])
 @pytest.mark.parametrize("name", FILTERS)
 def test_a_filter_literal_with_a_lone_surrogate_is_a_syntax_error(
-    gql: Gql, data: Dataset, name: str, form: str
+    gql: GraphQLClient, data: Dataset, name: str, form: str
 ) -> None:
     # A document cannot even hold a lone surrogate: the parser refuses it where it stands.
     spec = FILTERS[name]
@@ -147,7 +147,9 @@ def test_a_filter_literal_with_a_lone_surrogate_is_a_syntax_error(
     assert error["locations"][0]["line"] == 1
 
 
-def test_a_variable_is_named_after_the_argument_it_is_passed_to(gql: Gql, data: Dataset) -> None:
+def test_a_variable_is_named_after_the_argument_it_is_passed_to(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     query = "query($t: [String!]) { userAuditHistory(userId: $u, entityTypes: $t) { id } }"
     query = query.replace("$u", f'"{data.users["owner"]}"')
 
@@ -155,7 +157,7 @@ def test_a_variable_is_named_after_the_argument_it_is_passed_to(gql: Gql, data: 
 
 
 def test_a_variable_within_an_input_literal_is_named_after_its_field(
-    gql: Gql, data: Dataset
+    gql: GraphQLClient, data: Dataset
 ) -> None:
     query = (
         "query($k: String) {"
@@ -165,7 +167,9 @@ def test_a_variable_within_an_input_literal_is_named_after_its_field(
     refused(gql(query, {"k": LONE_SURROGATE}, "owner"), "key")
 
 
-def test_a_variable_used_in_a_fragment_is_named_after_its_argument(gql: Gql, data: Dataset) -> None:
+def test_a_variable_used_in_a_fragment_is_named_after_its_argument(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     query = (
         "query($f: String) { ...Rules }"
         " fragment Rules on Query {"
@@ -176,13 +180,13 @@ def test_a_variable_used_in_a_fragment_is_named_after_its_argument(gql: Gql, dat
     refused(gql(query, {"f": NUL}, "owner"), "field")
 
 
-def test_an_unused_variable_is_named_after_itself(gql: Gql, data: Dataset) -> None:
+def test_an_unused_variable_is_named_after_itself(gql: GraphQLClient, data: Dataset) -> None:
     refused(gql("{ health { status } }", {"stray": [{"deep": NUL}]}, "owner"), "stray")
 
 
 @pytest.mark.parametrize("text", [NUL, LONE_SURROGATE], ids=["nul", "lone-surrogate"])
 def test_a_mutation_input_with_unstorable_text_writes_nothing(
-    gql: Gql, data: Dataset, text: str
+    gql: GraphQLClient, data: Dataset, text: str
 ) -> None:
     # Given a kingdom input whose name holds unstorable text
     query = "mutation($input: CreateKingdomInput!) { createKingdom(input: $input) { id } }"
@@ -207,7 +211,7 @@ EVALUATE = "evaluateFieldCondition(input: $input) { success }"
 
 @pytest.mark.parametrize("context", CONTEXTS.values(), ids=CONTEXTS.keys())
 def test_a_json_argument_holding_unstorable_text_is_refused_as_a_whole(
-    gql: Gql, data: Dataset, context: dict[str, Any]
+    gql: GraphQLClient, data: Dataset, context: dict[str, Any]
 ) -> None:
     # PostgreSQL's jsonb cannot hold NUL anywhere in a value, keys included.
     given = {"conditionId": data.campaign, "context": context}
@@ -220,7 +224,7 @@ def test_a_json_argument_holding_unstorable_text_is_refused_as_a_whole(
 
 
 def test_a_json_variable_within_an_input_literal_is_named_after_its_field(
-    gql: Gql, data: Dataset
+    gql: GraphQLClient, data: Dataset
 ) -> None:
     query = (
         "query($c: JSON!) {"
@@ -231,14 +235,18 @@ def test_a_json_variable_within_an_input_literal_is_named_after_its_field(
     refused(gql(query, {"c": CONTEXTS["nul-key"]}, "owner"), "context")
 
 
-def test_a_json_literal_holding_nul_is_refused_as_a_whole(gql: Gql, data: Dataset) -> None:
+def test_a_json_literal_holding_nul_is_refused_as_a_whole(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     given = {"conditionId": data.campaign, "context": CONTEXTS["nul-value"]}
     query = "{ " + EVALUATE.replace("$input", literal(given, ESCAPED)) + " }"
 
     refused(gql(query, None, "owner"), "context")
 
 
-def test_a_default_value_with_nul_is_named_after_its_variable(gql: Gql, data: Dataset) -> None:
+def test_a_default_value_with_nul_is_named_after_its_variable(
+    gql: GraphQLClient, data: Dataset
+) -> None:
     query = (
         'query($key: String = "\\u0000") {'
         f" getVariablesForScope(scope: CAMPAIGN, scopeId: {json.dumps(data.campaign)},"
@@ -248,7 +256,7 @@ def test_a_default_value_with_nul_is_named_after_its_variable(gql: Gql, data: Da
     refused(gql(query, None, "owner"), "key")
 
 
-def test_ordinary_text_still_filters(gql: Gql, data: Dataset) -> None:
+def test_ordinary_text_still_filters(gql: GraphQLClient, data: Dataset) -> None:
     # The same filters with storable text (accents, emoji, a surrogate pair) run as before.
     spec = FILTERS["entityAuditHistory"]
     query = f"query($v: {spec.type}) {{ {call('entityAuditHistory', data)} }}"

@@ -1,14 +1,8 @@
-"""What the rules GraphQL tests share: posting an operation as a persona, and a campaign scene
-with one rule of every kind (built through the actions, as the owner)."""
+"""A campaign scene with one rule of every kind (built through the actions, as the owner)."""
 
-import json
 from dataclasses import dataclass
-from typing import Any
-
-from django.test import Client
 
 from campaign.actions import characters, events, parties
-from campaign.auth.tokens import issue_access_token
 from campaign.models import (
     Campaign,
     Character,
@@ -23,48 +17,6 @@ from kernel.actor import Actor
 from rules import actions as rules
 from rules.models import Effect, EffectExecution, FieldCondition, StateVariable
 from tests.campaign import factories
-from tests.conftest import Personas
-
-
-@dataclass
-class Api:
-    client: Client
-    personas: Personas
-
-    def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, persona: str | None = "owner"
-    ) -> dict[str, Any]:
-        """POST the operation as ``persona`` (None: anonymous) and return the response body."""
-        headers = {}
-        if persona is not None:
-            token = issue_access_token(getattr(self.personas, persona))
-            headers["Authorization"] = f"Bearer {token}"
-        response = self.client.post(
-            "/graphql",
-            data=json.dumps({"query": query, "variables": variables or {}}),
-            content_type="application/json",
-            headers=headers,
-        )
-        assert response.status_code in (200, 400), response.content
-        body: dict[str, Any] = response.json()
-        return body
-
-
-def ok(body: dict[str, Any]) -> dict[str, Any]:
-    assert not body.get("errors"), body["errors"]
-    data: dict[str, Any] = body["data"]
-    return data
-
-
-def error_of(body: dict[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors") or []
-    assert len(errors) == 1, body
-    error: dict[str, Any] = errors[0]
-    return error
-
-
-def code_of(body: dict[str, Any]) -> str:
-    return str(error_of(body)["extensions"]["code"])
 
 
 @dataclass

@@ -13,7 +13,8 @@ from typing import Any
 from campaign.models import AuditLog
 from rules.jsonlogic.limits import MAX_BUILT, MAX_RESULT
 from rules.models import StateVariable
-from tests.rules.graphql_support import Api, Scene, error_of, ok
+from tests.graphql_client import GraphQLClient, error_of, ok
+from tests.rules.graphql_support import Scene
 
 BUILT_MESSAGE = f"evaluation exceeded the limit of {MAX_BUILT} characters and array elements built"
 RESULT_MESSAGE = f"result exceeds the limit of {MAX_RESULT} characters and elements"
@@ -39,9 +40,9 @@ UPDATE_VARIABLE = (
 LIST_VARIABLES = "{ listStateVariables { key value valueError } }"
 
 
-def campaign_variable(api: Api, scene: Scene, key: str, **fields: Any) -> dict[str, Any]:
+def campaign_variable(gql: GraphQLClient, scene: Scene, key: str, **fields: Any) -> dict[str, Any]:
     variable = {"scope": "CAMPAIGN", "scopeId": scene.ids["campaign"], "key": key, **fields}
-    created: dict[str, Any] = ok(api(CREATE_VARIABLE, {"i": variable}, "gm"))["createStateVariable"]
+    created: dict[str, Any] = ok(gql(CREATE_VARIABLE, {"i": variable}, "gm"))["createStateVariable"]
     return created
 
 
@@ -50,12 +51,12 @@ def repeated_cat(key: str, times: int = 100) -> dict[str, Any]:
 
 
 def test_nested_cat_and_merge_over_a_97_kb_context_is_a_bad_request_within_a_bounded_peak(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a condition merging 50 concatenations of a context value 60 times over
     expression = {"merge": [{"cat": [{"var": "s"}] * 60}] * 50}
     condition = ok(
-        api(
+        gql(
             CREATE_CONDITION,
             {
                 "i": {
@@ -73,7 +74,7 @@ def test_nested_cat_and_merge_over_a_97_kb_context_is_a_bad_request_within_a_bou
     # When a reader evaluates it against a 97 KB context (270 MB of text if built)
     tracemalloc.start()
     try:
-        body = api(
+        body = gql(
             EVALUATE_CONDITION,
             {"i": {"conditionId": condition["id"], "context": context}},
             "viewer",
@@ -91,10 +92,12 @@ def test_nested_cat_and_merge_over_a_97_kb_context_is_a_bad_request_within_a_bou
     assert peak < PEAK_BOUND
 
 
-def test_reading_a_value_over_the_result_limit_is_a_bad_request(api: Api, scene: Scene) -> None:
+def test_reading_a_value_over_the_result_limit_is_a_bad_request(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     # Given a condition that returns what the context holds
     condition = ok(
-        api(
+        gql(
             CREATE_CONDITION,
             {
                 "i": {
@@ -110,7 +113,7 @@ def test_reading_a_value_over_the_result_limit_is_a_bad_request(api: Api, scene:
 
     def evaluate(text: str) -> dict[str, Any]:
         variables = {"i": {"conditionId": condition["id"], "context": {"s": text}}}
-        return api(EVALUATE_CONDITION, variables, "viewer")
+        return gql(EVALUATE_CONDITION, variables, "viewer")
 
     # When it is evaluated at the result limit and one character over
     at_limit = ok(evaluate("y" * MAX_RESULT))["evaluateFieldCondition"]
@@ -123,17 +126,17 @@ def test_reading_a_value_over_the_result_limit_is_a_bad_request(api: Api, scene:
 
 
 def test_a_derived_formula_beyond_the_limits_is_refused_and_nothing_is_written(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a 1,000-character campaign variable s and a derived a = 100 x s (100,000 characters)
-    campaign_variable(api, scene, "s", type="STRING", value="x" * 1_000)
-    campaign_variable(api, scene, "a", type="DERIVED", formula=repeated_cat("s"))
-    small = campaign_variable(api, scene, "c", type="DERIVED", formula={"var": "var.s"})
+    campaign_variable(gql, scene, "s", type="STRING", value="x" * 1_000)
+    campaign_variable(gql, scene, "a", type="DERIVED", formula=repeated_cat("s"))
+    small = campaign_variable(gql, scene, "c", type="DERIVED", formula={"var": "var.s"})
     variables_before = StateVariable.all_objects.count()
     audit_before = AuditLog.objects.count()
 
     # When a GM creates b = 100 x a (10 MB), or turns c into it
-    created = api(
+    created = gql(
         CREATE_VARIABLE,
         {
             "i": {
@@ -146,7 +149,7 @@ def test_a_derived_formula_beyond_the_limits_is_refused_and_nothing_is_written(
         },
         "gm",
     )
-    updated = api(UPDATE_VARIABLE, {"id": small["id"], "i": {"formula": repeated_cat("a")}}, "gm")
+    updated = gql(UPDATE_VARIABLE, {"id": small["id"], "i": {"formula": repeated_cat("a")}}, "gm")
 
     # Then both are refused, naming the limit, and nothing is written
     message = f"The formula cannot be evaluated within the limits: {BUILT_MESSAGE}"
@@ -158,7 +161,7 @@ def test_a_derived_formula_beyond_the_limits_is_refused_and_nothing_is_written(
     assert AuditLog.objects.count() == audit_before
     kept = StateVariable.objects.get(uid=small["id"])
     assert (kept.formula, kept.version) == ({"var": "var.s"}, small["version"])
-    listed = ok(api(LIST_VARIABLES, persona="viewer"))["listStateVariables"]
+    listed = ok(gql(LIST_VARIABLES, persona="viewer"))["listStateVariables"]
     assert {v["key"]: len(v["value"]) for v in listed if v["key"] in {"a", "c", "s"}} == {
         "a": 100_000,
         "c": 1_000,
@@ -167,16 +170,16 @@ def test_a_derived_formula_beyond_the_limits_is_refused_and_nothing_is_written(
 
 
 def test_derived_values_that_outgrow_the_limits_report_an_error_instead(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given s (1 character), a = 100 x s and b = 100 x a, saved while they are small
-    stored = campaign_variable(api, scene, "s", type="STRING", value="x")
-    a = campaign_variable(api, scene, "a", type="DERIVED", formula=repeated_cat("s"))
-    campaign_variable(api, scene, "b", type="DERIVED", formula=repeated_cat("a"))
+    stored = campaign_variable(gql, scene, "s", type="STRING", value="x")
+    a = campaign_variable(gql, scene, "a", type="DERIVED", formula=repeated_cat("s"))
+    campaign_variable(gql, scene, "b", type="DERIVED", formula=repeated_cat("a"))
 
     def grow_s_and_list(length: int) -> dict[str, Any]:
-        ok(api(UPDATE_VARIABLE, {"id": stored["id"], "i": {"value": "x" * length}}, "gm"))
-        return api(LIST_VARIABLES, persona="viewer")
+        ok(gql(UPDATE_VARIABLE, {"id": stored["id"], "i": {"value": "x" * length}}, "gm"))
+        return gql(LIST_VARIABLES, persona="viewer")
 
     # When s grows to 1,000 characters (a is 100,000 and b would be 10 MB)
     listed = grow_s_and_list(1_000)
@@ -189,7 +192,7 @@ def test_derived_values_that_outgrow_the_limits_report_an_error_instead(
 
     # When s grows to 1,001 characters (a would be 100,100)
     listed = grow_s_and_list(1_001)
-    evaluated = api(
+    evaluated = gql(
         "query($i: EvaluateVariableInput!) { evaluateStateVariable(input: $i) { value } }",
         {"i": {"variableId": a["id"]}},
         "viewer",
@@ -206,12 +209,12 @@ def test_derived_values_that_outgrow_the_limits_report_an_error_instead(
 
 
 def test_a_condition_whose_value_exceeds_the_result_limit_reports_an_error(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a campaign text of 1,000 characters and a settlement condition repeating it 101 times
-    campaign_variable(api, scene, "s", type="STRING", value="x" * 1_000)
+    campaign_variable(gql, scene, "s", type="STRING", value="x" * 1_000)
     ok(
-        api(
+        gql(
             CREATE_CONDITION,
             {
                 "i": {
@@ -227,7 +230,7 @@ def test_a_condition_whose_value_exceeds_the_result_limit_reports_an_error(
 
     # When the settlement's computed fields are read
     body = ok(
-        api(
+        gql(
             "query($id: ID!) { settlement(id: $id) { computedFields computedFieldErrors } }",
             {"id": scene.ids["settlement"]},
             "viewer",

@@ -13,7 +13,8 @@ from kernel.actor import Actor
 from rules import actions as rules
 from rules.models import EffectExecution, FieldCondition, StateVariable
 from tests.campaign import factories
-from tests.rules.graphql_support import Api, Scene, code_of, error_of, ok
+from tests.graphql_client import GraphQLClient, code_of, error_of, ok, persona_user
+from tests.rules.graphql_support import Scene
 
 CONDITION_FIELDS = """
     id entityType entityId field expression description priority isActive version
@@ -32,14 +33,14 @@ EFFECT_FIELDS = """
 
 
 def test_a_field_condition_is_created_read_updated_toggled_and_deleted(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a settlement
     ids = scene.ids
 
     # When the GM creates a condition for it (entity type in any case, priority by default)
     created = ok(
-        api(
+        gql(
             f"mutation($i: CreateFieldConditionInput!) {{ createFieldCondition(input: $i) {{"
             f" {CONDITION_FIELDS} }} }}",
             {
@@ -62,13 +63,13 @@ def test_a_field_condition_is_created_read_updated_toggled_and_deleted(
     assert created["version"] == 1
     assert created["isActive"] is True
     assert created["deletedAt"] is None
-    assert created["createdBy"] == str(api.personas.gm.pk)
+    assert created["createdBy"] == str(persona_user("gm").pk)
     assert created["campaignId"] == ids["campaign"]
     assert created["branchId"] == str(scene.settlement.branch_id)
 
     # When it is read, updated, updated with a stale version, toggled and deleted
     read = ok(
-        api(
+        gql(
             f"query($id: ID!) {{ getFieldCondition(id: $id) {{ {CONDITION_FIELDS} }} }}",
             {"id": condition_id},
             "viewer",
@@ -79,21 +80,27 @@ def test_a_field_condition_is_created_read_updated_toggled_and_deleted(
         " updateFieldCondition(id: $id, input: $i) { version priority description updatedBy } }"
     )
     updated = ok(
-        api(
+        gql(
             update,
             {"id": condition_id, "i": {"expectedVersion": 1, "priority": 7, "description": "Seat"}},
+            "owner",
         )
     )
-    stale = api(update, {"id": condition_id, "i": {"expectedVersion": 1, "priority": 8}})
+    stale = gql(update, {"id": condition_id, "i": {"expectedVersion": 1, "priority": 8}}, "owner")
     toggled = ok(
-        api(
+        gql(
             "mutation($id: ID!) { toggleFieldConditionActive(id: $id, isActive: false) {"
             " isActive version } }",
             {"id": condition_id},
+            "owner",
         )
     )["toggleFieldConditionActive"]
-    deleted = ok(api("mutation($id: ID!) { deleteFieldCondition(id: $id) }", {"id": condition_id}))
-    after = ok(api("query($id: ID!) { getFieldCondition(id: $id) { id } }", {"id": condition_id}))
+    deleted = ok(
+        gql("mutation($id: ID!) { deleteFieldCondition(id: $id) }", {"id": condition_id}, "owner")
+    )
+    after = ok(
+        gql("query($id: ID!) { getFieldCondition(id: $id) { id } }", {"id": condition_id}, "owner")
+    )
 
     # Then each step did what it says
     assert read == created
@@ -101,7 +108,7 @@ def test_a_field_condition_is_created_read_updated_toggled_and_deleted(
         "version": 2,
         "priority": 7,
         "description": "Seat",
-        "updatedBy": str(api.personas.owner.pk),
+        "updatedBy": str(persona_user("owner").pk),
     }
     assert code_of(stale) == "CONFLICT"
     assert error_of(stale)["extensions"]["expectedVersion"] == 1
@@ -111,15 +118,15 @@ def test_a_field_condition_is_created_read_updated_toggled_and_deleted(
     assert after == {"getFieldCondition": None}
 
 
-def test_a_condition_for_a_whole_type_needs_its_campaign(api: Api, scene: Scene) -> None:
+def test_a_condition_for_a_whole_type_needs_its_campaign(gql: GraphQLClient, scene: Scene) -> None:
     create = (
         "mutation($i: CreateFieldConditionInput!) {"
         " createFieldCondition(input: $i) { entityId entityType campaignId } }"
     )
     data = {"entityType": "Structure", "field": "upkeep", "expression": {"*": [2, 3]}}
 
-    missing = api(create, {"i": data})
-    made = ok(api(create, {"i": {**data, "campaignId": scene.ids["campaign"]}}))
+    missing = gql(create, {"i": data}, "owner")
+    made = ok(gql(create, {"i": {**data, "campaignId": scene.ids["campaign"]}}, "owner"))
 
     assert code_of(missing) == "BAD_REQUEST"
     assert error_of(missing)["extensions"]["field"] == "campaignId"
@@ -140,9 +147,9 @@ def test_a_condition_for_a_whole_type_needs_its_campaign(api: Api, scene: Scene)
     ids=["unknown-operator", "bad-arity", "bad-var"],
 )
 def test_a_malformed_expression_is_a_bad_request_naming_its_path(
-    api: Api, scene: Scene, expression: Any, fragment: str
+    gql: GraphQLClient, scene: Scene, expression: Any, fragment: str
 ) -> None:
-    body = api(
+    body = gql(
         "mutation($i: CreateFieldConditionInput!) { createFieldCondition(input: $i) { id } }",
         {
             "i": {
@@ -152,6 +159,7 @@ def test_a_malformed_expression_is_a_bad_request_naming_its_path(
                 "expression": expression,
             }
         },
+        "owner",
     )
 
     error = error_of(body)
@@ -161,15 +169,16 @@ def test_a_malformed_expression_is_a_bad_request_naming_its_path(
     assert not FieldCondition.objects.filter(field="x").exists()
 
 
-def test_too_deep_an_expression_is_a_bad_request(api: Api, scene: Scene) -> None:
+def test_too_deep_an_expression_is_a_bad_request(gql: GraphQLClient, scene: Scene) -> None:
     deep: Any = True
     for _ in range(100):
         deep = {"!": [deep]}
 
-    body = api(
+    body = gql(
         "mutation($id: ID!, $i: UpdateFieldConditionInput!) {"
         " updateFieldCondition(id: $id, input: $i) { id } }",
         {"id": scene.ids["condition"], "i": {"expectedVersion": 1, "expression": deep}},
+        "owner",
     )
 
     error = error_of(body)
@@ -180,10 +189,12 @@ def test_too_deep_an_expression_is_a_bad_request(api: Api, scene: Scene) -> None
     assert "$" in error["message"]
 
 
-def test_conditions_for_an_entity_come_in_precedence_order(api: Api, scene: Scene) -> None:
+def test_conditions_for_an_entity_come_in_precedence_order(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     # Given an extra type-wide condition at the instance condition's priority, and one for
     # another field
-    owner = Actor(api.personas.owner)
+    owner = Actor(persona_user("owner"))
     tie = rules.create_field_condition(
         owner,
         {
@@ -210,14 +221,14 @@ def test_conditions_for_an_entity_come_in_precedence_order(api: Api, scene: Scen
     )
 
     # When a player asks for the conditions of the settlement, of one field and of a structure
-    everything = ok(api(query, {"t": "Settlement", "id": scene.ids["settlement"]}, "player"))
+    everything = ok(gql(query, {"t": "Settlement", "id": scene.ids["settlement"]}, "player"))
     one_field = ok(
-        api(
+        gql(
             query, {"t": "SETTLEMENT", "id": scene.ids["settlement"], "f": "is_trade_hub"}, "player"
         )
     )
-    structure = ok(api(query, {"t": "structure", "id": scene.ids["structure"]}, "player"))
-    unknown = api(query, {"t": "dragon", "id": scene.ids["settlement"]})
+    structure = ok(gql(query, {"t": "structure", "id": scene.ids["structure"]}, "player"))
+    unknown = gql(query, {"t": "dragon", "id": scene.ids["settlement"]}, "owner")
 
     # Then priority decides, and at equal priority the entity's own condition comes first
     expected = [str(scene.condition.uid), str(tie.uid), str(scene.type_condition.uid)]
@@ -228,8 +239,8 @@ def test_conditions_for_an_entity_come_in_precedence_order(api: Api, scene: Scen
     assert error_of(unknown)["extensions"]["field"] == "entityType"
 
 
-def test_list_field_conditions_filters_orders_and_pages(api: Api, scene: Scene) -> None:
-    owner = Actor(api.personas.owner)
+def test_list_field_conditions_filters_orders_and_pages(gql: GraphQLClient, scene: Scene) -> None:
+    owner = Actor(persona_user("owner"))
     kingdom_condition = rules.create_field_condition(
         owner,
         {
@@ -256,7 +267,7 @@ def test_list_field_conditions_filters_orders_and_pages(api: Api, scene: Scene) 
     )
 
     def ids(variables: dict[str, Any]) -> list[str]:
-        return [c["id"] for c in ok(api(query, variables, "viewer"))["listFieldConditions"]]
+        return [c["id"] for c in ok(gql(query, variables, "viewer"))["listFieldConditions"]]
 
     condition, type_condition = str(scene.condition.uid), str(scene.type_condition.uid)
     kingdom_id = str(kingdom_condition.uid)
@@ -271,7 +282,7 @@ def test_list_field_conditions_filters_orders_and_pages(api: Api, scene: Scene) 
     assert ids({"w": {"entityId": None}}) == [type_condition]
     assert ids({"w": {"entityId": scene.ids["settlement"]}}) == [condition]
     assert ids({"w": {"field": "might"}}) == [kingdom_id]
-    assert ids({"w": {"createdBy": str(api.personas.owner.pk), "isActive": True}}) == [
+    assert ids({"w": {"createdBy": str(persona_user("owner").pk), "isActive": True}}) == [
         condition,
         kingdom_id,
         type_condition,
@@ -279,12 +290,14 @@ def test_list_field_conditions_filters_orders_and_pages(api: Api, scene: Scene) 
     assert ids({"w": {"createdAfter": "2999-01-01T00:00:00Z"}}) == []
     assert str(gone.uid) in ids({"w": {"includeDeleted": True}})
     assert ids({"s": 1, "t": 1}) == [kingdom_id]
-    bad_skip = api(query, {"s": -1})
+    bad_skip = gql(query, {"s": -1}, "owner")
     assert code_of(bad_skip) == "BAD_REQUEST"
     assert error_of(bad_skip)["extensions"]["field"] == "skip"
 
 
-def test_list_field_conditions_take_is_capped_at_one_hundred(api: Api, scene: Scene) -> None:
+def test_list_field_conditions_take_is_capped_at_one_hundred(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     FieldCondition.objects.bulk_create(
         FieldCondition(
             branch=scene.settlement.branch,
@@ -295,18 +308,18 @@ def test_list_field_conditions_take_is_capped_at_one_hundred(api: Api, scene: Sc
         for i in range(120)
     )
 
-    body = ok(api("{ listFieldConditions(take: 1000) { id } }"))
+    body = ok(gql("{ listFieldConditions(take: 1000) { id } }", None, "owner"))
 
     assert len(body["listFieldConditions"]) == 100
 
 
 def test_list_field_conditions_shows_only_readable_campaigns_in_full_pages(
-    api: Api, scene: Scene, world: Any
+    gql: GraphQLClient, scene: Scene, world: Any
 ) -> None:
     # Given a campaign of the outsider's own, with one condition
     from campaign.actions import campaigns, worlds
 
-    outsider = Actor(api.personas.outsider)
+    outsider = Actor(persona_user("outsider"))
     own_world = worlds.create_world(outsider, {"name": "Elsewhere", "calendars": []})
     own = campaigns.create_campaign(outsider, own_world.pk, {"name": "Mine"})
     mine = rules.create_field_condition(
@@ -315,22 +328,24 @@ def test_list_field_conditions_shows_only_readable_campaigns_in_full_pages(
     )
 
     # When the outsider lists one condition at a time
-    first = ok(api("{ listFieldConditions(take: 1) { id } }", persona="outsider"))
+    first = ok(gql("{ listFieldConditions(take: 1) { id } }", persona="outsider"))
 
     # Then the page holds theirs (the others' are filtered in SQL, not after paging)
     assert first["listFieldConditions"] == [{"id": str(mine.uid)}]
-    every = ok(api("{ listFieldConditions { id } }", persona="viewer"))["listFieldConditions"]
+    every = ok(gql("{ listFieldConditions { id } }", persona="viewer"))["listFieldConditions"]
     assert {"id": str(mine.uid)} not in every
 
 
-def test_evaluating_a_condition_returns_its_value_and_trace(api: Api, scene: Scene) -> None:
+def test_evaluating_a_condition_returns_its_value_and_trace(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     query = (
         "query($i: EvaluateConditionInput!) { evaluateFieldCondition(input: $i) {"
         " success value error trace { step operation description input output passed } } }"
     )
 
     result = ok(
-        api(
+        gql(
             query,
             {"i": {"conditionId": scene.ids["condition"], "context": {"settlement": {"level": 2}}}},
             "viewer",
@@ -347,10 +362,10 @@ def test_evaluating_a_condition_returns_its_value_and_trace(api: Api, scene: Sce
     assert result["trace"][0]["step"] == "1"
 
 
-def test_a_failing_evaluation_is_a_result_not_an_error(api: Api, scene: Scene) -> None:
+def test_a_failing_evaluation_is_a_result_not_an_error(gql: GraphQLClient, scene: Scene) -> None:
     # Given a condition that fails at evaluation time (clamp with low > high)
     failing = rules.create_field_condition(
-        Actor(api.personas.owner),
+        Actor(persona_user("owner")),
         {
             "entity_type": "settlement",
             "entity_id": scene.ids["settlement"],
@@ -364,8 +379,8 @@ def test_a_failing_evaluation_is_a_result_not_an_error(api: Api, scene: Scene) -
     )
 
     # When it is evaluated, and when a context is not an object
-    failed = ok(api(query, {"i": {"conditionId": str(failing.uid), "context": {"x": 5}}}))
-    not_object = ok(api(query, {"i": {"conditionId": str(failing.uid), "context": [1]}}))
+    failed = ok(gql(query, {"i": {"conditionId": str(failing.uid), "context": {"x": 5}}}, "owner"))
+    not_object = ok(gql(query, {"i": {"conditionId": str(failing.uid), "context": [1]}}, "owner"))
 
     # Then both are unsuccessful results naming the problem, with a last step that failed
     result = failed["evaluateFieldCondition"]
@@ -381,14 +396,14 @@ def test_a_failing_evaluation_is_a_result_not_an_error(api: Api, scene: Scene) -
 
 
 def test_a_state_variable_is_created_read_updated_toggled_and_deleted(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     create = (
         f"mutation($i: CreateStateVariableInput!) {{ createStateVariable(input: $i) {{"
         f" {VARIABLE_FIELDS} }} }}"
     )
     created = ok(
-        api(
+        gql(
             create,
             {
                 "i": {
@@ -409,26 +424,35 @@ def test_a_state_variable_is_created_read_updated_toggled_and_deleted(
         " updateStateVariable(id: $id, input: $i) { value version } }"
     )
 
-    updated = ok(api(update, {"id": variable_id, "i": {"value": 0.75}}))["updateStateVariable"]
-    locked = ok(api(update, {"id": variable_id, "i": {"value": 1.0, "expectedVersion": 2}}))
-    stale = api(update, {"id": variable_id, "i": {"value": 0.1, "expectedVersion": 2}})
-    wrong_type = api(update, {"id": variable_id, "i": {"value": "high"}})
+    updated = ok(gql(update, {"id": variable_id, "i": {"value": 0.75}}, "owner"))[
+        "updateStateVariable"
+    ]
+    locked = ok(
+        gql(update, {"id": variable_id, "i": {"value": 1.0, "expectedVersion": 2}}, "owner")
+    )
+    stale = gql(update, {"id": variable_id, "i": {"value": 0.1, "expectedVersion": 2}}, "owner")
+    wrong_type = gql(update, {"id": variable_id, "i": {"value": "high"}}, "owner")
     toggled = ok(
-        api(
+        gql(
             "mutation($id: ID!) { toggleStateVariableActive(id: $id, isActive: false) {"
             " isActive } }",
             {"id": variable_id},
+            "owner",
         )
     )
     read = ok(
-        api(
+        gql(
             "query($id: ID!) { getStateVariable(id: $id) { value isActive } }",
             {"id": variable_id},
             "player",
         )
     )
-    deleted = ok(api("mutation($id: ID!) { deleteStateVariable(id: $id) }", {"id": variable_id}))
-    after = ok(api("query($id: ID!) { getStateVariable(id: $id) { id } }", {"id": variable_id}))
+    deleted = ok(
+        gql("mutation($id: ID!) { deleteStateVariable(id: $id) }", {"id": variable_id}, "owner")
+    )
+    after = ok(
+        gql("query($id: ID!) { getStateVariable(id: $id) { id } }", {"id": variable_id}, "owner")
+    )
 
     assert created["scope"] == "KINGDOM"
     assert created["type"] == "FLOAT"
@@ -436,7 +460,7 @@ def test_a_state_variable_is_created_read_updated_toggled_and_deleted(
     assert created["value"] == 0.5
     assert created["formula"] is None
     assert created["campaignId"] == scene.ids["campaign"]
-    assert created["createdBy"] == str(api.personas.gm.pk)
+    assert created["createdBy"] == str(persona_user("gm").pk)
     assert updated == {"value": 0.75, "version": 2}
     assert locked["updateStateVariable"] == {"value": 1.0, "version": 3}
     assert code_of(stale) == "CONFLICT"
@@ -448,11 +472,11 @@ def test_a_state_variable_is_created_read_updated_toggled_and_deleted(
     assert after == {"getStateVariable": None}
 
 
-def test_a_derived_variable_shows_its_computed_value(api: Api, scene: Scene) -> None:
+def test_a_derived_variable_shows_its_computed_value(gql: GraphQLClient, scene: Scene) -> None:
     query = f"query($id: ID!) {{ getStateVariable(id: $id) {{ {VARIABLE_FIELDS} }} }}"
 
-    wealth = ok(api(query, {"id": scene.ids["wealth"]}, "viewer"))["getStateVariable"]
-    era = ok(api(query, {"id": scene.ids["era"]}, "viewer"))["getStateVariable"]
+    wealth = ok(gql(query, {"id": scene.ids["wealth"]}, "viewer"))["getStateVariable"]
+    era = ok(gql(query, {"id": scene.ids["era"]}, "viewer"))["getStateVariable"]
 
     # gold (100, the campaign's) times the settlement's level (5)
     assert wealth["value"] == 500
@@ -466,16 +490,16 @@ def test_a_derived_variable_shows_its_computed_value(api: Api, scene: Scene) -> 
     assert era["value"] == "Age of Lost Omens"
 
 
-def test_variables_for_a_scope(api: Api, scene: Scene) -> None:
+def test_variables_for_a_scope(gql: GraphQLClient, scene: Scene) -> None:
     query = (
         "query($s: VariableScope!, $id: ID, $k: String) {"
         " getVariablesForScope(scope: $s, scopeId: $id, key: $k) { key value } }"
     )
 
-    settlement = ok(api(query, {"s": "SETTLEMENT", "id": scene.ids["settlement"]}, "player"))
-    campaign = ok(api(query, {"s": "CAMPAIGN", "id": scene.ids["campaign"], "k": "gold"}))
-    world = ok(api(query, {"s": "WORLD", "id": scene.ids["world"]}, "viewer"))
-    no_scope = api(query, {"s": "WORLD"})
+    settlement = ok(gql(query, {"s": "SETTLEMENT", "id": scene.ids["settlement"]}, "player"))
+    campaign = ok(gql(query, {"s": "CAMPAIGN", "id": scene.ids["campaign"], "k": "gold"}, "owner"))
+    world = ok(gql(query, {"s": "WORLD", "id": scene.ids["world"]}, "viewer"))
+    no_scope = gql(query, {"s": "WORLD"}, "owner")
 
     assert settlement["getVariablesForScope"] == [{"key": "wealth", "value": 500}]
     assert campaign["getVariablesForScope"] == [{"key": "gold", "value": 100}]
@@ -483,14 +507,14 @@ def test_variables_for_a_scope(api: Api, scene: Scene) -> None:
     assert code_of(no_scope) == "BAD_REQUEST"
 
 
-def test_list_state_variables_filters_and_orders(api: Api, scene: Scene) -> None:
+def test_list_state_variables_filters_and_orders(gql: GraphQLClient, scene: Scene) -> None:
     query = (
         "query($w: StateVariableWhereInput, $o: StateVariableOrderByInput) {"
         " listStateVariables(where: $w, orderBy: $o) { key value } }"
     )
 
     def keys(variables: dict[str, Any], persona: str = "viewer") -> list[str]:
-        body = ok(api(query, variables, persona))
+        body = ok(gql(query, variables, persona))
         return [v["key"] for v in body["listStateVariables"]]
 
     assert keys({}) == ["era", "gold", "wealth"]
@@ -501,22 +525,28 @@ def test_list_state_variables_filters_and_orders(api: Api, scene: Scene) -> None
     assert keys({"w": {"key": "gold"}}) == ["gold"]
     assert keys({"w": {"scopeId": scene.ids["world"]}}) == ["era"]
     assert keys({}, "outsider") == []
-    values = ok(api(query, {"w": {"key": "wealth"}}))["listStateVariables"]
+    values = ok(gql(query, {"w": {"key": "wealth"}}, "owner"))["listStateVariables"]
     assert values == [{"key": "wealth", "value": 500}]
 
 
-def test_evaluating_a_variable_returns_its_value_and_trace(api: Api, scene: Scene) -> None:
+def test_evaluating_a_variable_returns_its_value_and_trace(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     query = (
         "query($i: EvaluateVariableInput!) { evaluateStateVariable(input: $i) {"
         " variableId key scope scopeId success value error"
         " trace { step operation description input output passed } } }"
     )
 
-    derived = ok(api(query, {"i": {"variableId": scene.ids["wealth"]}}, "viewer"))
+    derived = ok(gql(query, {"i": {"variableId": scene.ids["wealth"]}}, "viewer"))
     overridden = ok(
-        api(query, {"i": {"variableId": scene.ids["wealth"], "context": {"var": {"gold": 3}}}})
+        gql(
+            query,
+            {"i": {"variableId": scene.ids["wealth"], "context": {"var": {"gold": 3}}}},
+            "owner",
+        )
     )
-    stored = ok(api(query, {"i": {"variableId": scene.ids["gold"]}}))
+    stored = ok(gql(query, {"i": {"variableId": scene.ids["gold"]}}, "owner"))
 
     result = derived["evaluateStateVariable"]
     assert result["success"] is True
@@ -532,9 +562,11 @@ def test_evaluating_a_variable_returns_its_value_and_trace(api: Api, scene: Scen
     assert stored["evaluateStateVariable"]["trace"][0]["output"] == 100
 
 
-def test_a_failing_derived_variable_is_an_unsuccessful_result(api: Api, scene: Scene) -> None:
+def test_a_failing_derived_variable_is_an_unsuccessful_result(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     failing = rules.create_state_variable(
-        Actor(api.personas.owner),
+        Actor(persona_user("owner")),
         {
             "scope": "campaign",
             "scope_id": scene.ids["campaign"],
@@ -545,16 +577,18 @@ def test_a_failing_derived_variable_is_an_unsuccessful_result(api: Api, scene: S
     )
 
     evaluated = ok(
-        api(
+        gql(
             "query($i: EvaluateVariableInput!) { evaluateStateVariable(input: $i) {"
             " success value error trace { passed } } }",
             {"i": {"variableId": str(failing.uid)}},
+            "owner",
         )
     )["evaluateStateVariable"]
     read = ok(
-        api(
+        gql(
             "query($id: ID!) { getStateVariable(id: $id) { value valueError } }",
             {"id": str(failing.uid)},
+            "owner",
         )
     )["getStateVariable"]
 
@@ -567,20 +601,25 @@ def test_a_failing_derived_variable_is_an_unsuccessful_result(api: Api, scene: S
 
 
 def test_a_formula_closing_a_cycle_is_a_bad_request_naming_the_cycle(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a derived campaign variable a that reads b
     create = "mutation($i: CreateStateVariableInput!) { createStateVariable(input: $i) { id } }"
     base = {"scope": "CAMPAIGN", "scopeId": scene.ids["campaign"], "type": "DERIVED"}
-    a = ok(api(create, {"i": {**base, "key": "a", "formula": {"var": "var.b"}}}))
-    b = ok(api(create, {"i": {**base, "key": "b", "formula": {"+": [{"var": "var.gold"}, 1]}}}))
+    a = ok(gql(create, {"i": {**base, "key": "a", "formula": {"var": "var.b"}}}, "owner"))
+    b = ok(
+        gql(
+            create, {"i": {**base, "key": "b", "formula": {"+": [{"var": "var.gold"}, 1]}}}, "owner"
+        )
+    )
     a_id, b_id = a["createStateVariable"]["id"], b["createStateVariable"]["id"]
 
     # When b is changed to read a
-    body = api(
+    body = gql(
         "mutation($id: ID!, $i: UpdateStateVariableInput!) {"
         " updateStateVariable(id: $id, input: $i) { id } }",
         {"id": b_id, "i": {"formula": {"*": [{"var": "var.a"}, 2]}}},
+        "owner",
     )
 
     # Then it is refused, naming the cycle, and b keeps its formula
@@ -599,10 +638,12 @@ def test_a_formula_closing_a_cycle_is_a_bad_request_naming_the_cycle(
 # --- Effects -----------------------------------------------------------------------------------
 
 
-def test_an_effect_is_created_read_updated_toggled_and_deleted(api: Api, scene: Scene) -> None:
+def test_an_effect_is_created_read_updated_toggled_and_deleted(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     create = f"mutation($i: CreateEffectInput!) {{ createEffect(input: $i) {{ {EFFECT_FIELDS} }} }}"
     created = ok(
-        api(
+        gql(
             create,
             {
                 "i": {
@@ -623,16 +664,17 @@ def test_an_effect_is_created_read_updated_toggled_and_deleted(api: Api, scene: 
     )
 
     updated = ok(
-        api(
+        gql(
             update,
             {
                 "id": effect_id,
                 "i": {"expectedVersion": 1, "timing": "POST", "priority": 4, "name": "Big loot"},
             },
+            "owner",
         )
     )
-    stale = api(update, {"id": effect_id, "i": {"expectedVersion": 1, "name": "x"}})
-    bad_patch = api(
+    stale = gql(update, {"id": effect_id, "i": {"expectedVersion": 1, "name": "x"}}, "owner")
+    bad_patch = gql(
         update,
         {
             "id": effect_id,
@@ -641,22 +683,24 @@ def test_an_effect_is_created_read_updated_toggled_and_deleted(api: Api, scene: 
                 "payload": [{"op": "replace", "path": "/version", "value": 1}],
             },
         },
+        "owner",
     )
     toggled = ok(
-        api(
+        gql(
             "mutation($id: ID!) { toggleEffectActive(id: $id, isActive: false) { isActive } }",
             {"id": effect_id},
+            "owner",
         )
     )
     read = ok(
-        api(
+        gql(
             "query($id: ID!) { getEffect(id: $id) { name isActive timing } }",
             {"id": effect_id},
             "player",
         )
     )
-    deleted = ok(api("mutation($id: ID!) { deleteEffect(id: $id) }", {"id": effect_id}))
-    after = ok(api("query($id: ID!) { getEffect(id: $id) { id } }", {"id": effect_id}))
+    deleted = ok(gql("mutation($id: ID!) { deleteEffect(id: $id) }", {"id": effect_id}, "owner"))
+    after = ok(gql("query($id: ID!) { getEffect(id: $id) { id } }", {"id": effect_id}, "owner"))
 
     assert created["entityType"] == "encounter"
     assert created["entityId"] == scene.ids["encounter"]
@@ -680,9 +724,9 @@ def test_an_effect_is_created_read_updated_toggled_and_deleted(api: Api, scene: 
     assert after == {"getEffect": None}
 
 
-def test_an_effect_shows_its_target_and_executions(api: Api, scene: Scene) -> None:
+def test_an_effect_shows_its_target_and_executions(gql: GraphQLClient, scene: Scene) -> None:
     body = ok(
-        api(
+        gql(
             "query($id: ID!) { getEffect(id: $id) { targetType targetId executions {"
             " id effectId entityType entityId executedAt executedBy context result error dryRun"
             " status patchApplied"
@@ -700,7 +744,7 @@ def test_an_effect_shows_its_target_and_executions(api: Api, scene: Scene) -> No
     assert execution["effect"] == {"id": scene.ids["effect"], "name": "Festival joy"}
     assert execution["entityType"] == "event"
     assert execution["entityId"] == scene.ids["event"]
-    assert execution["executedBy"] == str(api.personas.owner.pk)
+    assert execution["executedBy"] == str(persona_user("owner").pk)
     assert execution["context"] == {"level": 5}
     assert execution["result"]["success"] is True
     assert execution["error"] is None
@@ -709,8 +753,8 @@ def test_an_effect_shows_its_target_and_executions(api: Api, scene: Scene) -> No
     assert execution["patchApplied"] == [{"op": "replace", "path": "/level", "value": 6}]
 
 
-def test_effects_for_an_entity_and_the_effect_list(api: Api, scene: Scene) -> None:
-    owner = Actor(api.personas.owner)
+def test_effects_for_an_entity_and_the_effect_list(gql: GraphQLClient, scene: Scene) -> None:
+    owner = Actor(persona_user("owner"))
     rules.create_effect(
         owner,
         {
@@ -743,7 +787,7 @@ def test_effects_for_an_entity_and_the_effect_list(api: Api, scene: Scene) -> No
     )
 
     def names(query: str, variables: dict[str, Any]) -> list[str]:
-        return [e["name"] for e in next(iter(ok(api(query, variables, "player")).values()))]
+        return [e["name"] for e in next(iter(ok(gql(query, variables, "player")).values()))]
 
     assert names(for_entity, {"t": "EVENT", "id": scene.ids["event"], "timing": "ON_RESOLVE"}) == [
         "Early",
@@ -767,8 +811,8 @@ def test_effects_for_an_entity_and_the_effect_list(api: Api, scene: Scene) -> No
         "Before",
         "Festival joy",
     ]
-    unsupported = api(
-        for_entity, {"t": "settlement", "id": scene.ids["settlement"], "timing": "PRE"}
+    unsupported = gql(
+        for_entity, {"t": "settlement", "id": scene.ids["settlement"], "timing": "PRE"}, "owner"
     )
     assert code_of(unsupported) == "BAD_REQUEST"
 
@@ -787,8 +831,8 @@ query($c: ID!, $b: String!) {
 """
 
 
-def test_the_dependency_graph_of_a_campaign(api: Api, scene: Scene) -> None:
-    graph = ok(api(GRAPH, {"c": scene.ids["campaign"], "b": "main"}, "viewer"))[
+def test_the_dependency_graph_of_a_campaign(gql: GraphQLClient, scene: Scene) -> None:
+    graph = ok(gql(GRAPH, {"c": scene.ids["campaign"], "b": "main"}, "viewer"))[
         "getDependencyGraph"
     ]
 
@@ -815,7 +859,9 @@ def test_the_dependency_graph_of_a_campaign(api: Api, scene: Scene) -> None:
     }
 
 
-def test_node_dependencies_dependents_order_and_validation(api: Api, scene: Scene) -> None:
+def test_node_dependencies_dependents_order_and_validation(
+    gql: GraphQLClient, scene: Scene
+) -> None:
     args = {"c": scene.ids["campaign"]}
     wealth, gold = f"VARIABLE:{scene.ids['wealth']}", f"VARIABLE:{scene.ids['gold']}"
     query = """
@@ -827,7 +873,7 @@ def test_node_dependencies_dependents_order_and_validation(api: Api, scene: Scen
     }
     """
 
-    body = ok(api(query, {**args, "n": wealth}, "player"))
+    body = ok(gql(query, {**args, "n": wealth}, "player"))
 
     assert {n["id"] for n in body["deps"]} == {gold, "ENTITY:settlement.level"}
     assert {n["id"] for n in body["dependents"]} == {
@@ -837,12 +883,12 @@ def test_node_dependencies_dependents_order_and_validation(api: Api, scene: Scen
     }
     assert body["order"].index(gold) < body["order"].index(wealth)
     assert body["check"] == {"hasCycles": False, "cycleCount": 0, "cycles": []}
-    unknown = ok(api(query, {**args, "n": "VARIABLE:nothing"}))
+    unknown = ok(gql(query, {**args, "n": "VARIABLE:nothing"}, "owner"))
     assert unknown["deps"] == []
 
 
 def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
-    api: Api, scene: Scene
+    gql: GraphQLClient, scene: Scene
 ) -> None:
     # Given a cycle written behind the actions' back (so the cached graph does not know it)
     campaign = scene.ids["campaign"]
@@ -854,7 +900,7 @@ def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
     }
     """
     tax = rules.create_state_variable(
-        Actor(api.personas.owner),
+        Actor(persona_user("owner")),
         {
             "scope": "settlement",
             "scope_id": scene.ids["settlement"],
@@ -863,17 +909,17 @@ def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
             "formula": {"/": [{"var": "var.wealth"}, 10]},
         },
     )
-    before = ok(api(query, {"c": campaign}))
+    before = ok(gql(query, {"c": campaign}, "owner"))
     StateVariable.objects.filter(pk=scene.wealth.pk).update(formula={"var": "var.tax"})
 
     # When a GM invalidates the graph
-    cached = ok(api(query, {"c": campaign}))
+    cached = ok(gql(query, {"c": campaign}, "owner"))
     invalidated = ok(
-        api(
+        gql(
             "mutation($c: ID!) { invalidateDependencyGraph(campaignId: $c) }", {"c": campaign}, "gm"
         )
     )
-    after = ok(api(query, {"c": campaign}))
+    after = ok(gql(query, {"c": campaign}, "owner"))
 
     # Then the cached graph was served until then, and the rebuilt one has the cycle
     wealth, tax_id = f"VARIABLE:{scene.ids['wealth']}", f"VARIABLE:{tax.uid}"
@@ -887,7 +933,7 @@ def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
     assert cycle["description"].startswith("Cycle detected: ")
 
 
-def test_the_graph_of_another_branch(api: Api, scene: Scene, owner: Actor) -> None:
+def test_the_graph_of_another_branch(gql: GraphQLClient, scene: Scene, owner: Actor) -> None:
     # Given a branch with a rule of its own
     branch = branches.create_branch(
         owner, scene.campaign.pk, scene.settlement.branch_id, {"name": "What if"}
@@ -906,9 +952,13 @@ def test_the_graph_of_another_branch(api: Api, scene: Scene, owner: Actor) -> No
         },
     )
 
-    main = ok(api(GRAPH, {"c": scene.ids["campaign"], "b": "main"}))["getDependencyGraph"]
-    other = ok(api(GRAPH, {"c": scene.ids["campaign"], "b": str(branch.pk)}))["getDependencyGraph"]
-    foreign = api(GRAPH, {"c": scene.ids["campaign"], "b": "8f4a3a52-0000-4000-8000-000000000000"})
+    main = ok(gql(GRAPH, {"c": scene.ids["campaign"], "b": "main"}, "owner"))["getDependencyGraph"]
+    other = ok(gql(GRAPH, {"c": scene.ids["campaign"], "b": str(branch.pk)}, "owner"))[
+        "getDependencyGraph"
+    ]
+    foreign = gql(
+        GRAPH, {"c": scene.ids["campaign"], "b": "8f4a3a52-0000-4000-8000-000000000000"}, "owner"
+    )
 
     assert other["branchId"] == str(branch.pk)
     labels = {n["label"] for n in other["nodes"]}
@@ -916,10 +966,11 @@ def test_the_graph_of_another_branch(api: Api, scene: Scene, owner: Actor) -> No
     assert "kingdom.alt" not in {n["label"] for n in main["nodes"]}
     assert code_of(foreign) == "NOT_FOUND"
     listed = ok(
-        api(
+        gql(
             "query($b: ID, $c: ID) { onBranch: listFieldConditions(branchId: $b) { field }"
             " ofCampaign: listFieldConditions(campaignId: $c) { field } }",
             {"b": str(branch.pk), "c": scene.ids["campaign"]},
+            "owner",
         )
     )
     assert listed["onBranch"] == [{"field": "alt"}]
@@ -929,8 +980,8 @@ def test_the_graph_of_another_branch(api: Api, scene: Scene, owner: Actor) -> No
 # --- Computed fields ---------------------------------------------------------------------------
 
 
-def test_computed_fields_of_every_entity_type(api: Api, scene: Scene) -> None:
-    owner = Actor(api.personas.owner)
+def test_computed_fields_of_every_entity_type(gql: GraphQLClient, scene: Scene) -> None:
+    owner = Actor(persona_user("owner"))
     for kind in ("kingdom", "party", "character", "structure"):
         rules.create_field_condition(
             owner,
@@ -962,7 +1013,7 @@ def test_computed_fields_of_every_entity_type(api: Api, scene: Scene) -> None:
     """
 
     body = ok(
-        api(
+        gql(
             query,
             {"k": scene.ids["kingdom"], "s": scene.ids["settlement"], "c": scene.ids["campaign"]},
             "viewer",
@@ -982,49 +1033,50 @@ def test_computed_fields_of_every_entity_type(api: Api, scene: Scene) -> None:
 
 
 def test_computed_fields_follow_an_update_of_the_settlement(
-    api: Api, scene: Scene, owner: Actor, django_capture_on_commit_callbacks: Any
+    gql: GraphQLClient, scene: Scene, owner: Actor, django_capture_on_commit_callbacks: Any
 ) -> None:
     query = "query($s: ID!) { settlement(id: $s) { computedFields } }"
     variables = {"s": scene.ids["settlement"]}
-    before = ok(api(query, variables))
+    before = ok(gql(query, variables, "owner"))
 
     with django_capture_on_commit_callbacks(execute=True):
         settlements.update_settlement(owner, scene.settlement.uid, {"level": 2})
-    after = ok(api(query, variables))
+    after = ok(gql(query, variables, "owner"))
 
     assert before["settlement"]["computedFields"] == {"is_trade_hub": True}
     assert after["settlement"]["computedFields"] == {"is_trade_hub": False}
 
 
 def test_computed_fields_follow_a_condition_changed_over_graphql(
-    api: Api, scene: Scene, django_capture_on_commit_callbacks: Any
+    gql: GraphQLClient, scene: Scene, django_capture_on_commit_callbacks: Any
 ) -> None:
     query = "query($s: ID!) { settlement(id: $s) { computedFields } }"
     variables = {"s": scene.ids["settlement"]}
-    ok(api(query, variables))
+    ok(gql(query, variables, "owner"))
 
     with django_capture_on_commit_callbacks(execute=True):
         ok(
-            api(
+            gql(
                 "mutation($id: ID!) { toggleFieldConditionActive(id: $id, isActive: false) {"
                 " id } }",
                 {"id": scene.ids["condition"]},
+                "owner",
             )
         )
-    after = ok(api(query, variables))
+    after = ok(gql(query, variables, "owner"))
 
     # The type-wide condition (false) now decides
     assert after["settlement"]["computedFields"] == {"is_trade_hub": False}
 
 
-def count_queries(api: Api, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
+def count_queries(gql: GraphQLClient, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as captured:
-        body = ok(api(query, variables))
+        body = ok(gql(query, variables, "owner"))
     return len(captured), body
 
 
 def test_settlement_computed_fields_cost_the_same_for_one_or_many(
-    api: Api, owner: Actor, campaign: Campaign
+    gql: GraphQLClient, owner: Actor, campaign: Campaign
 ) -> None:
     # Given a kingdom with one settlement, a type-wide and an instance condition, a variable
     kingdom = factories.kingdom(owner, campaign)
@@ -1056,7 +1108,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     }
     """
     variables = {"k": str(kingdom.uid)}
-    for_one, body_one = count_queries(api, query, variables)
+    for_one, body_one = count_queries(gql, query, variables)
 
     # When it grows to 25 settlements, each with a condition and a structure of its own
     for i in range(24):
@@ -1071,7 +1123,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
                 "expression": i,
             },
         )
-    for_many, body_many = count_queries(api, query, variables)
+    for_many, body_many = count_queries(gql, query, variables)
 
     # Then the request issues as many SQL queries, and computes every settlement's fields
     assert body_one["settlementsByKingdom"][0]["computedFields"] == {"big": True}
@@ -1093,7 +1145,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     ],
 )
 def test_rule_lists_cost_the_same_for_one_or_many(
-    api: Api, owner: Actor, campaign: Campaign, field: str, query: str
+    gql: GraphQLClient, owner: Actor, campaign: Campaign, field: str, query: str
 ) -> None:
     from campaign.actions import events
 
@@ -1137,10 +1189,10 @@ def test_rule_lists_cost_the_same_for_one_or_many(
             EffectExecution.objects.create(effect=effect, source_type="event", source_uid=event.uid)
 
     add(0)
-    for_one, body_one = count_queries(api, query, {})
+    for_one, body_one = count_queries(gql, query, {})
     for i in range(1, 25):
         add(i)
-    for_many, body_many = count_queries(api, query, {})
+    for_many, body_many = count_queries(gql, query, {})
 
     assert len(body_one[field]) == 1
     assert len(body_many[field]) == 25
@@ -1152,11 +1204,11 @@ def test_rule_lists_cost_the_same_for_one_or_many(
 
 
 def test_computed_fields_follow_a_world_variable(
-    api: Api, scene: Scene, django_capture_on_commit_callbacks: Any
+    gql: GraphQLClient, scene: Scene, django_capture_on_commit_callbacks: Any
 ) -> None:
     # Given a settlement field computed from a world variable
     rules.create_field_condition(
-        Actor(api.personas.owner),
+        Actor(persona_user("owner")),
         {
             "entity_type": "settlement",
             "entity_id": scene.ids["settlement"],
@@ -1166,35 +1218,47 @@ def test_computed_fields_follow_a_world_variable(
     )
     query = "query($s: ID!) { settlement(id: $s) { computedFields } }"
     variables = {"s": scene.ids["settlement"]}
-    before = ok(api(query, variables))
+    before = ok(gql(query, variables, "owner"))
 
     # When the world's owner changes the variable
     with django_capture_on_commit_callbacks(execute=True):
         ok(
-            api(
+            gql(
                 'mutation($id: ID!) { updateStateVariable(id: $id, input: {value: "Age of'
                 ' Darkness"}) { id } }',
                 {"id": scene.ids["era"]},
+                "owner",
             )
         )
-    after = ok(api(query, variables))
+    after = ok(gql(query, variables, "owner"))
 
     # Then the campaigns of the world see the new value
     assert before["settlement"]["computedFields"]["era"] == "Age of Lost Omens"
     assert after["settlement"]["computedFields"]["era"] == "Age of Darkness"
 
 
-def test_a_world_formula_closing_a_cycle_is_refused(api: Api, scene: Scene) -> None:
+def test_a_world_formula_closing_a_cycle_is_refused(gql: GraphQLClient, scene: Scene) -> None:
     create = "mutation($i: CreateStateVariableInput!) { createStateVariable(input: $i) { id } }"
     base = {"scope": "WORLD", "scopeId": scene.ids["world"], "type": "DERIVED"}
 
-    itself = api(create, {"i": {**base, "key": "x", "formula": {"+": [{"var": "var.x"}, 1]}}})
-    y = ok(api(create, {"i": {**base, "key": "y", "formula": {"cat": [{"var": "var.era"}]}}}))
-    ok(api(create, {"i": {**base, "key": "z", "formula": {"cat": [{"var": "var.y"}, "!"]}}}))
-    closing = api(
+    itself = gql(
+        create, {"i": {**base, "key": "x", "formula": {"+": [{"var": "var.x"}, 1]}}}, "owner"
+    )
+    y = ok(
+        gql(create, {"i": {**base, "key": "y", "formula": {"cat": [{"var": "var.era"}]}}}, "owner")
+    )
+    ok(
+        gql(
+            create,
+            {"i": {**base, "key": "z", "formula": {"cat": [{"var": "var.y"}, "!"]}}},
+            "owner",
+        )
+    )
+    closing = gql(
         "mutation($id: ID!, $f: JSON) { updateStateVariable(id: $id, input: {formula: $f})"
         " { id } }",
         {"id": y["createStateVariable"]["id"], "f": {"var": "var.z"}},
+        "owner",
     )
 
     assert code_of(itself) == "BAD_REQUEST"
@@ -1220,7 +1284,7 @@ def test_a_deleted_entity_still_has_computed_fields(owner: Actor, scene: Scene) 
 
 
 def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
-    api: Api, owner: Actor, campaign: Campaign, world: Any
+    gql: GraphQLClient, owner: Actor, campaign: Campaign, world: Any
 ) -> None:
     """Without a campaignId the list spans every campaign the user reads: the derived values
     of all of them are still computed with a constant number of queries."""
@@ -1253,10 +1317,10 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
 
     query = "{ listStateVariables(take: 100) { id key value campaignId } }"
     add_campaign(1)
-    for_one, body_one = count_queries(api, query, {})
+    for_one, body_one = count_queries(gql, query, {})
     for n in range(2, 6):
         add_campaign(n)
-    for_many, body_many = count_queries(api, query, {})
+    for_many, body_many = count_queries(gql, query, {})
 
     assert len(body_one["listStateVariables"]) == 4
     assert len(body_many["listStateVariables"]) == 20
@@ -1265,7 +1329,7 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
     assert for_many == for_one
 
 
-def test_a_context_too_deep_to_walk_is_a_bad_request(api: Api, scene: Any) -> None:
+def test_a_context_too_deep_to_walk_is_a_bad_request(gql: GraphQLClient, scene: Any) -> None:
     deep: Any = {}
     for _ in range(700):
         deep = {"x": deep}
@@ -1275,7 +1339,9 @@ def test_a_context_too_deep_to_walk_is_a_bad_request(api: Api, scene: Any) -> No
     }
     """
 
-    body = api(query, {"id": str(scene.type_condition.uid), "context": {"settlement": deep}})
+    body = gql(
+        query, {"id": str(scene.type_condition.uid), "context": {"settlement": deep}}, "owner"
+    )
 
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_REQUEST"

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from api.graphql.rules.mutations import RulesMutations
-from api.graphql.rules.queries import (
+from api.graphql.rules.schema import (
     DependencyGraphQueries,
     EffectQueries,
     FieldConditionQueries,
+    RulesMutations,
     StateVariableQueries,
 )
-from tests.rules.graphql_support import Api, Scene
+from tests.graphql_client import GraphQLClient
+from tests.rules.graphql_support import Scene
 
 CALLERS = (None, "outsider", "viewer", "player", "gm", "owner")
 OK, EMPTY = "OK", "EMPTY"
@@ -228,12 +229,14 @@ def test_every_rules_root_field_is_in_the_matrix() -> None:
 
 @pytest.mark.parametrize("caller", CALLERS, ids=lambda c: c or "anonymous")
 @pytest.mark.parametrize("label", sorted(CASES))
-def test_rules_role_matrix(api: Api, scene: Scene, label: str, caller: str | None) -> None:
+def test_rules_role_matrix(
+    gql: GraphQLClient, scene: Scene, label: str, caller: str | None
+) -> None:
     # Given a call of the field with real ids
     case = CASES[label]
 
     # When the caller sends it
-    body = api(case.document, case.variables(scene.ids), caller)
+    body = gql(case.document, case.variables(scene.ids), caller)
 
     # Then the outcome is the one the caller's role allows
     assert outcome(body) == EXPECTED[case.access][caller], body
@@ -241,7 +244,7 @@ def test_rules_role_matrix(api: Api, scene: Scene, label: str, caller: str | Non
 
 @pytest.mark.parametrize("label", sorted(CASES))
 def test_anonymous_callers_learn_nothing_from_unknown_ids(
-    api: Api, scene: Scene, label: str
+    gql: GraphQLClient, scene: Scene, label: str
 ) -> None:
     # Given the field called with ids that exist nowhere
     case = CASES[label]
@@ -251,4 +254,4 @@ def test_anonymous_callers_learn_nothing_from_unknown_ids(
     }
 
     # When an anonymous caller sends it, the answer is the one a real id gets
-    assert outcome(api(case.document, unknown, None)) == UNAUTHENTICATED
+    assert outcome(gql(case.document, unknown, None)) == UNAUTHENTICATED
