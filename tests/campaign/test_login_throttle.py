@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from campaign.auth import rate_limit, sessions
 from campaign.auth.rate_limit import process_counters
 from campaign.models import User
+from kernel.errors import AuthenticationError
 from tests.campaign.test_auth_api import error_of, post
+from tests.conftest import Personas
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,19 @@ def test_login_is_throttled_per_process_while_redis_is_down(
     assert throttled.status_code == 429
     assert error_of(throttled)["code"] == "RATE_LIMITED"
     assert 1 <= int(throttled["Retry-After"]) <= 60
+
+
+HERE = sessions.Client("10.0.0.1")
+
+
+def test_login_is_throttled_per_ip_address_across_accounts(personas: Personas) -> None:
+    for attempt in range(sessions.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE):
+        with pytest.raises(AuthenticationError):
+            sessions.login(f"user{attempt}@example.com", "guess", HERE)
+
+    with pytest.raises(rate_limit.RateLimited):
+        sessions.login("owner@example.com", "correct horse battery staple", HERE)
+    # Another address is not held back.
+    assert sessions.login(
+        "owner@example.com", "correct horse battery staple", sessions.Client("10.0.0.2")
+    ).user
