@@ -41,7 +41,14 @@ from graphql import (
 MAX_DEPTH = 12
 MAX_COST = 1000
 MAX_BODY_BYTES = 1024 * 1024
+# Rows a list query returns at most: the README's promise, for every list the API defines.
 MAX_LIST_SIZE = 500
+# The lists the original contract pages (the audit histories' `limit`, the rules lists' `take`)
+# keep its smaller page, which its clients expect: a larger request returns this many rows. The
+# rules lists of one entity (its conditions, effects, variables) are cut at the same size.
+MAX_PAGE_SIZE = 100
+DEFAULT_AUDIT_PAGE = 50
+MAX_AUDIT_SKIP = 100_000
 MAX_QUERY_CHARS = 64 * 1024
 MAX_TOKENS = 3000
 MAX_FRAGMENTS = 50

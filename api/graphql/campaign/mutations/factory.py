@@ -1,6 +1,7 @@
-"""Builds the uniform mutations every entity has — create, update, delete, archive, restore,
-set level and the typed-variable trio — from the entity's actions. Resolvers only translate
-GraphQL input into an action call."""
+"""Builds the root fields of the mutations every entity has — create, update, delete, archive,
+restore, set level and the typed-variable trio — one field a call, so that the root types name
+each field (``delete_kingdom = delete("kingdom", Kingdom)``). Resolvers only translate GraphQL
+input into an action call."""
 
 from collections.abc import Callable
 from typing import Any
@@ -68,40 +69,81 @@ def split(data: dict[str, Any], renames: dict[str, str] | None = None) -> tuple[
     }
 
 
-def life_cycle(
+def input_field(type_: Any, input_: Any, resolver: Callable[..., Any]) -> graphene.Field:
+    """A mutation taking `input:` (create<Kind>, addPartyMember, …)."""
+    return graphene.Field(type_, required=True, input=input_(required=True), resolver=resolver)
+
+
+def id_input_field(type_: Any, input_: Any, resolver: Callable[..., Any]) -> graphene.Field:
+    """A mutation taking `id:` and `input:` (update<Kind>, …)."""
+    return graphene.Field(
+        type_,
+        required=True,
+        id=graphene.ID(required=True),
+        input=input_(required=True),
+        resolver=resolver,
+    )
+
+
+def created_under(
+    parent: str, action: Callable[..., Any], renames: dict[str, str] | None = None
+) -> Callable[..., Any]:
+    """A create resolver: the input's ``parent`` id (``campaign_id``, ``kingdom_id``, …) is the
+    action's first argument, the rest its data and routing options."""
+
+    def resolve(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
+        data, options = split(input, renames)
+        return action(actor(info), data.pop(parent), data, **options)
+
+    return resolve
+
+
+def updater(
+    action: Callable[..., Any], renames: dict[str, str] | None = None
+) -> Callable[..., Any]:
+    """An update resolver: the input split into the action's data and routing options."""
+
+    def resolve(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
+        data, options = split(input, renames)
+        return action(actor(info), id, data, **options)
+
+    return resolve
+
+
+def life_cycle_field(
+    kind: str, type_: Any, operation: Callable[..., Any], minimum: Any, with_branch: bool
+) -> graphene.Field:
+    def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:
+        instance = entities.load(actor(info), kind, id, branch_id=branch_id, minimum=minimum)
+        return operation(actor(info), instance)
+
+    args: dict[str, Any] = {"id": graphene.ID(required=True)}
+    if with_branch:
+        args["branch_id"] = LIFE_CYCLE_BRANCH_ARG
+    return graphene.Field(type_, required=True, resolver=resolve, **args)
+
+
+def delete(
     kind: str,
     type_: Any,
     *,
     with_branch: bool = True,
-    delete: Callable[..., Any] = entities.soft_delete,
-) -> dict[str, graphene.Field]:
-    """delete / archive / restore ``kind``; ``delete`` replaces the plain cascading soft delete
-    where an entity needs more (a campaign takes all its branches' content with it)."""
-    args: dict[str, Any] = {"id": graphene.ID(required=True)}
-    if with_branch:
-        args["branch_id"] = LIFE_CYCLE_BRANCH_ARG
-
-    def make(operation: Callable[..., Any], minimum: Any) -> Callable[..., Any]:
-        def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:
-            instance = entities.load(actor(info), kind, id, branch_id=branch_id, minimum=minimum)
-            return operation(actor(info), instance)
-
-        return resolve
-
-    return {
-        f"delete_{kind}": graphene.Field(
-            type_, required=True, resolver=make(delete, MANAGE), **args
-        ),
-        f"archive_{kind}": graphene.Field(
-            type_, required=True, resolver=make(entities.archive, WRITE), **args
-        ),
-        f"restore_{kind}": graphene.Field(
-            type_, required=True, resolver=make(entities.restore, WRITE), **args
-        ),
-    }
+    action: Callable[..., Any] = entities.soft_delete,
+) -> graphene.Field:
+    """delete<Kind>(id:, branchId:) by the owner; ``action`` replaces the plain cascading soft
+    delete where an entity needs more (a campaign takes all its branches' content with it)."""
+    return life_cycle_field(kind, type_, action, MANAGE, with_branch)
 
 
-def set_level(kind: str, type_: Any) -> dict[str, graphene.Field]:
+def archive(kind: str, type_: Any, *, with_branch: bool = True) -> graphene.Field:
+    return life_cycle_field(kind, type_, entities.archive, WRITE, with_branch)
+
+
+def restore(kind: str, type_: Any, *, with_branch: bool = True) -> graphene.Field:
+    return life_cycle_field(kind, type_, entities.restore, WRITE, with_branch)
+
+
+def set_level(kind: str, type_: Any) -> graphene.Field:
     def resolve(
         root: None,
         info: ResolveInfo,
@@ -113,98 +155,76 @@ def set_level(kind: str, type_: Any) -> dict[str, graphene.Field]:
         instance = entities.load(actor(info), kind, id, branch_id=branch_id, minimum=WRITE)
         return entities.set_level(actor(info), instance, level, expected_version=expected_version)
 
-    return {
-        f"set_{kind}_level": graphene.Field(
-            type_,
-            required=True,
-            id=graphene.ID(required=True),
-            level=graphene.Int(required=True),
-            branch_id=BRANCH_ARG,
-            expected_version=graphene.Int(),
-            resolver=resolve,
-        )
-    }
+    return graphene.Field(
+        type_,
+        required=True,
+        id=graphene.ID(required=True),
+        level=graphene.Int(required=True),
+        branch_id=BRANCH_ARG,
+        expected_version=graphene.Int(),
+        resolver=resolve,
+    )
 
 
-def typed_variables(kind: str) -> dict[str, graphene.Field]:
-    """define<Kind>VariableSchema, set<Kind>Variable and delete<Kind>VariableSchema."""
-    id_arg = f"{kind}_id"
+# The typed-variable trio: define<Kind>VariableSchema, set<Kind>Variable and
+# delete<Kind>VariableSchema, each addressing its entity by ``<kind>Id``.
 
-    def target(info: ResolveInfo, kwargs: dict[str, Any]) -> Any:
-        return entities.load(
-            actor(info), kind, kwargs[id_arg], branch_id=kwargs.get("branch_id"), minimum=WRITE
-        )
 
-    def define(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
+def variable_target(kind: str, info: ResolveInfo, kwargs: dict[str, Any]) -> Any:
+    return entities.load(
+        actor(info), kind, kwargs[f"{kind}_id"], branch_id=kwargs.get("branch_id"), minimum=WRITE
+    )
+
+
+def target_args(kind: str) -> dict[str, Any]:
+    """Made before a field's other arguments: graphene orders arguments as they were made, and
+    the schema lists the target first."""
+    return {f"{kind}_id": graphene.ID(required=True), "branch_id": BRANCH_ARG}
+
+
+def define_variable_schema(kind: str) -> graphene.Field:
+    def resolve(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
         definition = schema_definition(input)
-        updated = entities.define_variable_schema(actor(info), target(info, kwargs), definition)
+        target = variable_target(kind, info, kwargs)
+        updated = entities.define_variable_schema(actor(info), target, definition)
         return next(d for d in updated.variable_schemas if d["name"] == definition["name"])
 
-    def assign(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
-        updated = entities.set_variable(
-            actor(info), target(info, kwargs), input["name"], input["value"]
-        )
+    args = target_args(kind)
+    return graphene.Field(
+        VariableSchemaType,
+        required=True,
+        input=DefineVariableSchemaInput(required=True),
+        resolver=resolve,
+        **args,
+    )
+
+
+def set_variable(kind: str) -> graphene.Field:
+    def resolve(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
+        target = variable_target(kind, info, kwargs)
+        updated = entities.set_variable(actor(info), target, input["name"], input["value"])
         return {"name": input["name"], "value": updated.variables.get(input["name"])}
 
-    def remove(root: None, info: ResolveInfo, name: str, **kwargs: Any) -> bool:
-        entities.delete_variable_schema(actor(info), target(info, kwargs), name)
+    args = target_args(kind)
+    return graphene.Field(
+        Variable,
+        required=True,
+        input=SetVariableInput(required=True),
+        resolver=resolve,
+        **args,
+    )
+
+
+def delete_variable_schema(kind: str) -> graphene.Field:
+    def resolve(root: None, info: ResolveInfo, name: str, **kwargs: Any) -> bool:
+        entities.delete_variable_schema(actor(info), variable_target(kind, info, kwargs), name)
         return True
 
-    ids = {id_arg: graphene.ID(required=True), "branch_id": BRANCH_ARG}
-    return {
-        f"define_{kind}_variable_schema": graphene.Field(
-            VariableSchemaType,
-            required=True,
-            input=DefineVariableSchemaInput(required=True),
-            resolver=define,
-            **ids,
-        ),
-        f"set_{kind}_variable": graphene.Field(
-            Variable, required=True, input=SetVariableInput(required=True), resolver=assign, **ids
-        ),
-        f"delete_{kind}_variable_schema": graphene.Field(
-            graphene.Boolean,
-            required=True,
-            name=graphene.String(required=True),
-            resolver=remove,
-            **ids,
-        ),
-    }
-
-
-def object_type(name: str, *groups: dict[str, graphene.Field]) -> type[graphene.ObjectType]:
-    fields: dict[str, Any] = {}
-    for group in groups:
-        fields.update(group)
-    return type(name, (graphene.ObjectType,), fields)
-
-
-def updater(update: Any, renames: dict[str, str] | None = None) -> Any:
-    def resolve(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
-        data, options = split(input, renames)
-        return update(actor(info), id, data, **options)
-
-    return resolve
-
-
-def create_and_update(
-    kind: str,
-    type_: Any,
-    create: Any,
-    create_input: Any,
-    update: Any,
-    update_input: Any,
-    renames: dict[str, str] | None = None,
-) -> dict[str, graphene.Field]:
-    return {
-        f"create_{kind}": graphene.Field(
-            type_, required=True, input=create_input(required=True), resolver=create
-        ),
-        f"update_{kind}": graphene.Field(
-            type_,
-            required=True,
-            id=graphene.ID(required=True),
-            input=update_input(required=True),
-            resolver=updater(update, renames),
-        ),
-    }
+    args = target_args(kind)
+    return graphene.Field(
+        graphene.Boolean,
+        required=True,
+        name=graphene.String(required=True),
+        resolver=resolve,
+        **args,
+    )

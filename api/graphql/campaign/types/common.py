@@ -128,3 +128,12 @@ def schema_definition(data: dict[str, Any]) -> dict[str, Any]:
         "required": data.get("required"),
     }
     return {k: v for k, v in definition.items() if v is not None}
+
+
+SYSTEM_ACTOR = "system"
+ACTOR_DOC = f"The user who made the change, or {SYSTEM_ACTOR!r} for scheduled jobs and commands."
+
+
+def actor_id(user_id: Any) -> str:
+    """Who made a change, as versions and audit rows show it."""
+    return str(user_id) if user_id else SYSTEM_ACTOR

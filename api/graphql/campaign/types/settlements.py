@@ -1,16 +1,20 @@
-"""Kingdoms, settlements and structures."""
+"""The Settlement type."""
 
 from typing import Any
 
 import graphene
 from graphene import ResolveInfo
 
-from api.graphql.campaign.dataloaders import KingdomById, SettlementById, StructuresBySettlement
-from api.graphql.campaign.types.common import BranchScoped, VariableSchemaType
-from api.graphql.campaign.types.world import Location, location_of
+from api.graphql.campaign.dataloaders import KingdomById, StructuresBySettlement
+from api.graphql.campaign.types.common import BranchScoped
+from api.graphql.campaign.types.locations import Location, location_of
 from api.graphql.dataloaders import then
 from api.graphql.rules.computed import WithComputedFields
 from api.graphql.scalars import JSON
+
+# A structure names its settlement and a settlement lists its structures: one of the two modules
+# refers to the other by path.
+STRUCTURE = "api.graphql.campaign.types.structures.Structure"
 
 
 def point_coordinate(index: int) -> Any:
@@ -29,20 +33,13 @@ def point_coordinate(index: int) -> Any:
     return resolve
 
 
-class Kingdom(BranchScoped, WithComputedFields, graphene.ObjectType):
-    name = graphene.String(required=True)
-    level = graphene.Int(required=True)
-    variables = JSON(required=True)
-    variable_schemas = graphene.List(graphene.NonNull(VariableSchemaType), required=True)
-
-
 class Settlement(BranchScoped, WithComputedFields, graphene.ObjectType):
     name = graphene.String(required=True)
     level = graphene.Int(required=True)
     kingdom_id = graphene.ID(required=True)
     location_id = graphene.ID(required=True)
     location = graphene.Field(Location, required=True)
-    structures = graphene.List(graphene.NonNull(lambda: Structure), required=True)
+    structures = graphene.List(graphene.NonNull(STRUCTURE), required=True)
     variables = JSON(required=True)
     variable_schemas = JSON(
         required=True,
@@ -70,29 +67,3 @@ class Settlement(BranchScoped, WithComputedFields, graphene.ObjectType):
     @staticmethod
     def resolve_owner_id(root: Any, info: ResolveInfo) -> str:
         return str(root.branch.campaign.owner_id)
-
-
-class Structure(BranchScoped, WithComputedFields, graphene.ObjectType):
-    name = graphene.String(required=True)
-    type = graphene.String(required=True)
-    type_id = graphene.String(description="The same as `type`.")
-    level = graphene.Int(required=True)
-    settlement_id = graphene.ID(required=True)
-    settlement = graphene.Field(Settlement)
-    x = graphene.Float()
-    y = graphene.Float()
-    orientation = graphene.Float()
-    variables = JSON(required=True)
-    variable_schemas = JSON(required=True, description="Variable definitions, as JSON.")
-
-    @staticmethod
-    def resolve_type_id(root: Any, info: ResolveInfo) -> str:
-        return root.type  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_settlement_id(root: Any, info: ResolveInfo) -> Any:
-        return then(SettlementById.of(info).load(root.settlement_id), lambda s: str(s.uid))
-
-    @staticmethod
-    def resolve_settlement(root: Any, info: ResolveInfo) -> Any:
-        return SettlementById.of(info).load(root.settlement_id)

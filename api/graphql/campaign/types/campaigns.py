@@ -1,20 +1,15 @@
+"""The Campaign type and its members."""
+
 from typing import Any
 
 import graphene
 from graphene import ResolveInfo
 
-from api.graphql.campaign.dataloaders import LocationById, MainBranchByCampaign
+from api.graphql.campaign.dataloaders import MainBranchByCampaign
 from api.graphql.campaign.types.common import EntityFields, Versioned
 from api.graphql.dataloaders import then
-from api.graphql.scalars import JSON, DateTime, GeoJSON
+from api.graphql.scalars import JSON, DateTime
 from kernel.snapshots import iso
-
-
-class World(EntityFields, Versioned, graphene.ObjectType):
-    name = graphene.String(required=True)
-    calendars = JSON(required=True)
-    settings = JSON(required=True)
-    owner_id = graphene.ID(required=True)
 
 
 class Campaign(EntityFields, Versioned, graphene.ObjectType):
@@ -34,27 +29,6 @@ class Campaign(EntityFields, Versioned, graphene.ObjectType):
             MainBranchByCampaign.of(info).load(root.pk),
             lambda branch: iso(branch.current_world_time) if branch else None,
         )
-
-
-class Location(EntityFields, Versioned, graphene.ObjectType):
-    world_id = graphene.ID(required=True)
-    type = graphene.String(required=True)
-    name = graphene.String()
-    description = graphene.String()
-    parent_location_id = graphene.ID()
-    geojson = GeoJSON()
-
-    @staticmethod
-    def resolve_parent_location_id(root: Any, info: ResolveInfo) -> str | None:
-        return str(root.parent_id) if root.parent_id else None
-
-    @staticmethod
-    def resolve_geojson(root: Any, info: ResolveInfo) -> Any:
-        return root.geometry
-
-
-def location_of(root: Any, info: ResolveInfo) -> Any:
-    return LocationById.of(info).load(root.location_id) if root.location_id else None
 
 
 class CampaignMember(graphene.ObjectType):

@@ -1,0 +1,38 @@
+"""Settlement query resolvers (the root fields are in api/graphql/campaign/schema.py)."""
+
+from typing import Any
+
+from graphene import ResolveInfo
+
+from api.graphql.campaign.access import actor, campaign_branch, capped, get_or_none, readable
+from campaign.models import Settlement
+from campaign.permissions import readable_campaigns
+
+
+def resolve_settlements_by_kingdom(
+    root: None, info: ResolveInfo, kingdom_id: str, branch_id: str | None = None
+) -> Any:
+    kingdom = readable(info, "kingdom", kingdom_id, "kingdomId", branch_id)
+    query = Settlement.objects.filter(kingdom=kingdom).select_related("branch__campaign", "kingdom")
+    return capped(query.order_by("name", "pk"))
+
+
+def resolve_settlement_at_location(
+    root: None,
+    info: ResolveInfo,
+    location_id: str,
+    campaign_id: str | None = None,
+    branch_id: str | None = None,
+) -> Any:
+    """The live settlement at a location, among the campaigns the user can read."""
+    location = get_or_none(info, "location", location_id)
+    if location is None:
+        return None
+    query = Settlement.objects.filter(
+        location=location, branch__campaign__in=readable_campaigns(actor(info))
+    )
+    if campaign_id is not None:
+        query = query.filter(branch=campaign_branch(info, campaign_id, branch_id))
+    else:
+        query = query.filter(branch__parent__isnull=True)
+    return query.select_related("branch__campaign").order_by("created_at").first()

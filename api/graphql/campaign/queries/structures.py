@@ -1,0 +1,16 @@
+"""Structure query resolvers (the root fields are in api/graphql/campaign/schema.py)."""
+
+from typing import Any
+
+from graphene import ResolveInfo
+
+from api.graphql.campaign.access import capped, readable
+from campaign.models import Structure
+
+
+def resolve_structures_by_settlement(
+    root: None, info: ResolveInfo, settlement_id: str, branch_id: str | None = None
+) -> Any:
+    settlement = readable(info, "settlement", settlement_id, "settlementId", branch_id)
+    query = Structure.objects.filter(settlement=settlement).select_related("branch__campaign")
+    return capped(query.order_by("name", "pk"))
