@@ -2,6 +2,10 @@
 within the years 1 to 9999 in UTC, where both Python and the database can hold them."""
 
 import datetime
+from typing import TypeAlias
+
+# An instant as callers hand it to the actions: ISO-8601 text (the API) or a datetime (Python).
+InstantInput: TypeAlias = str | datetime.datetime
 
 
 class BadInstant(ValueError):

@@ -1,5 +1,6 @@
 """Branch records. Forking (copying the parent's rows) and merging come with the branching work."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -7,10 +8,11 @@ from django.utils import timezone
 
 from campaign.actions import entities, history
 from campaign.actions import fields as f
-from campaign.models import Branch, Operation
+from campaign.models import Branch, Operation, Role
 from campaign.permissions import MANAGE, READ, WRITE, require_role
 from kernel.actor import Actor
-from kernel.errors import Conflict, NotFound, ValidationError
+from kernel.errors import NotFound, ValidationError
+from kernel.ids import EntityId
 from kernel.snapshots import snapshot
 
 FIELDS: dict[str, f.Cleaner] = {
@@ -22,7 +24,7 @@ FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def load_branch(actor: Actor, branch_id: Any, minimum: Any = READ) -> Branch:
+def load_branch(actor: Actor, branch_id: EntityId, minimum: Role = READ) -> Branch:
     entities.require_authenticated(actor)
     branch = (
         Branch.objects.filter(pk=entities.parse_id(branch_id, "branchId"))
@@ -57,8 +59,7 @@ def _save(branch: Branch) -> None:
 
 
 def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any] | None) -> None:
-    history.record(
-        actor,
+    change = history.Change(
         entity_type="branch",
         entity_id=str(branch.pk),
         operation=operation,
@@ -68,18 +69,13 @@ def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any
         branch=branch,
         versioned=False,
     )
-    history.after_commit(
-        actor,
-        campaign=branch.campaign,
-        branch=branch,
-        entity_type="branch",
-        entity_id=str(branch.pk),
-        operation=operation,
-        version=branch.version,
-    )
+    history.record(actor, change)
+    history.after_commit(actor, change, version=branch.version)
 
 
-def create_branch(actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str, Any]) -> Branch:
+def create_branch(
+    actor: Actor, campaign_id: EntityId, parent_id: EntityId | None, data: Mapping[str, object]
+) -> Branch:
     """A child of ``parent_id`` (the main branch by default) diverging at ``diverged_at``, by
     default the parent's current world time; the child's clock starts there."""
     with transaction.atomic():
@@ -109,32 +105,37 @@ def create_branch(actor: Actor, campaign_id: Any, parent_id: Any, data: dict[str
 
 
 def update_branch(
-    actor: Actor, branch_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+    actor: Actor,
+    branch_id: EntityId,
+    data: Mapping[str, object],
+    *,
+    expected_version: int | None = None,
 ) -> Branch:
     branch = load_branch(actor, branch_id, WRITE)
     cleaned = f.clean_fields(data, FIELDS)
     if "name" in cleaned and _name_taken(branch, cleaned["name"]):
         raise _name_in_use(cleaned["name"])
     with transaction.atomic():
-        locked = Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise Conflict(
-                f"Branch {branch.pk} was changed by someone else: you expected version"
-                f" {expected_version}, it is now at version {locked.version}. Reload it and try"
-                " again.",
-                expected_version=expected_version,
-                actual_version=locked.version,
-            )
-        previous = snapshot(locked)
-        for field, value in cleaned.items():
-            setattr(locked, field, value)
-        locked.version += 1
-        _save(locked)
-        _write(actor, locked, Operation.UPDATE, previous)
-    return locked
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent rename may win the name
+                previous, updated = entities.compare_and_set(
+                    branch,
+                    cleaned,
+                    expected_version=expected_version,
+                    missing=NotFound.entity("branch", branch_id),
+                    conflict=lambda expected, actual: entities.stale(
+                        "Branch", branch, expected, actual
+                    ),
+                )
+        except IntegrityError as exc:
+            if "name" in cleaned and _name_taken(branch, cleaned["name"]):
+                raise _name_in_use(cleaned["name"]) from exc
+            raise
+        _write(actor, updated, Operation.UPDATE, previous)
+    return updated
 
 
-def delete_branch(actor: Actor, branch_id: Any) -> Branch:
+def delete_branch(actor: Actor, branch_id: EntityId) -> Branch:
     """Refused for the main branch and for a branch with live children."""
     branch = load_branch(actor, branch_id, MANAGE)
     if branch.is_main:

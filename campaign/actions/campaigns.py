@@ -1,4 +1,6 @@
 import datetime
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +17,9 @@ from campaign.models import (
 )
 from campaign.permissions import MANAGE, WRITE, require_creator
 from kernel.actor import Actor
+from kernel.dates import InstantInput
 from kernel.errors import Conflict, NotFound, ValidationError
+from kernel.ids import EntityId
 from kernel.snapshots import snapshot
 
 MAIN_BRANCH_NAME = "main"
@@ -30,8 +34,8 @@ FIELDS: dict[str, f.Cleaner] = {
 
 def create_campaign(
     actor: Actor,
-    world_id: Any,
-    data: dict[str, Any],
+    world_id: EntityId,
+    data: Mapping[str, object],
     *,
     current_world_time: datetime.datetime | None = None,
 ) -> Campaign:
@@ -53,7 +57,11 @@ def create_campaign(
 
 
 def update_campaign(
-    actor: Actor, campaign_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    *,
+    expected_version: int | None = None,
 ) -> Campaign:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)
@@ -61,32 +69,37 @@ def update_campaign(
 
 
 def delete_campaign(
-    actor: Actor, campaign_id: Any, *, expected_version: int | None = None
+    actor: Actor, campaign_id: EntityId, *, expected_version: int | None = None
 ) -> Campaign:
-    """Soft-delete the campaign with everything on every one of its branches, atomically."""
+    """Soft-delete the campaign with everything on every one of its branches, atomically (the
+    owner's decision: deleting the campaign deletes its content)."""
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE)
     with transaction.atomic():
-        campaign = entities.soft_delete(actor, campaign, expected_version=expected_version)
+        campaign = entities.delete_with_descendants(
+            actor, campaign, expected_version=expected_version
+        )
         # Everything on every branch, each cascading further: kingdoms take their settlements
         # and structures, events and encounters their links.
         for model in kinds.campaign_content():
             for row in model.objects.filter(branch__campaign=campaign).select_related("branch"):
-                entities.soft_delete(actor, row)
+                entities.delete_with_descendants(actor, row)
         for branch in Branch.objects.filter(campaign=campaign):
             previous = snapshot(branch)
             branch.deleted_at = campaign.deleted_at
             branch.save(update_fields=["deleted_at", "updated_at"])
             history.record(
                 actor,
-                entity_type="branch",
-                entity_id=str(branch.pk),
-                operation=Operation.DELETE,
-                previous=previous,
-                new=snapshot(branch),
-                campaign=campaign,
-                branch=branch,
-                versioned=False,
-                changes={"cascadedFrom": f"campaign:{campaign.pk}"},
+                history.Change(
+                    entity_type="branch",
+                    entity_id=str(branch.pk),
+                    operation=Operation.DELETE,
+                    previous=previous,
+                    new=snapshot(branch),
+                    campaign=campaign,
+                    branch=branch,
+                    versioned=False,
+                    changes={"cascadedFrom": f"campaign:{campaign.pk}"},
+                ),
             )
     return campaign
 
@@ -96,13 +109,14 @@ def delete_campaign(
 MEMBER_ROLES = (Role.GM, Role.PLAYER, Role.VIEWER)
 
 
-def _clean_role(role: Any) -> Role:
-    if role not in MEMBER_ROLES:
-        raise ValidationError(
-            f"role must be one of {', '.join(MEMBER_ROLES)}; the owner is set by ownership",
-            field="role",
-        )
-    return Role(role)
+def _clean_role(role: object) -> Role:
+    for member_role in MEMBER_ROLES:
+        if role == member_role:
+            return member_role
+    raise ValidationError(
+        f"role must be one of {', '.join(MEMBER_ROLES)}; the owner is set by ownership",
+        field="role",
+    )
 
 
 def _audit_membership(
@@ -115,14 +129,16 @@ def _audit_membership(
 ) -> None:
     history.record(
         actor,
-        entity_type="membership",
-        entity_id=str(membership.user_id),
-        operation=operation,
-        previous=previous,
-        new=new,
-        campaign=campaign,
-        branch=None,
-        versioned=False,
+        history.Change(
+            entity_type="membership",
+            entity_id=str(membership.user_id),
+            operation=operation,
+            previous=previous,
+            new=new,
+            campaign=campaign,
+            branch=None,
+            versioned=False,
+        ),
     )
 
 
@@ -130,7 +146,9 @@ def _member_state(membership: CampaignMembership) -> dict[str, Any]:
     return {"userId": str(membership.user_id), "role": membership.role}
 
 
-def add_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> CampaignMembership:
+def add_member(
+    actor: Actor, campaign_id: EntityId, user_id: EntityId, role: object
+) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     role = _clean_role(role)
     user = User.objects.filter(pk=entities.parse_id(user_id, "userId"), is_active=True).first()
@@ -155,7 +173,9 @@ def add_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> Campa
     return membership
 
 
-def update_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> CampaignMembership:
+def update_member(
+    actor: Actor, campaign_id: EntityId, user_id: EntityId, role: object
+) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     role = _clean_role(role)
     with transaction.atomic():
@@ -169,7 +189,7 @@ def update_member(actor: Actor, campaign_id: Any, user_id: Any, role: Any) -> Ca
     return membership
 
 
-def remove_member(actor: Actor, campaign_id: Any, user_id: Any) -> CampaignMembership:
+def remove_member(actor: Actor, campaign_id: EntityId, user_id: EntityId) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     with transaction.atomic():
         membership = _membership(campaign, user_id)
@@ -180,7 +200,7 @@ def remove_member(actor: Actor, campaign_id: Any, user_id: Any) -> CampaignMembe
     return membership
 
 
-def _membership(campaign: Campaign, user_id: Any) -> CampaignMembership:
+def _membership(campaign: Campaign, user_id: EntityId) -> CampaignMembership:
     membership = (
         CampaignMembership.objects.select_for_update()
         .filter(campaign=campaign, user_id=entities.parse_id(user_id, "userId"))
@@ -193,10 +213,10 @@ def _membership(campaign: Campaign, user_id: Any) -> CampaignMembership:
 
 def advance_world_time(
     actor: Actor,
-    campaign_id: Any,
-    to: Any,
+    campaign_id: EntityId,
+    to: InstantInput | None,
     *,
-    branch_id: Any = None,
+    branch_id: EntityId | None = None,
     expected_version: int | None = None,
 ) -> Branch:
     """Move a branch's clock forward (never back). Due work fires through the scheduler."""
@@ -204,47 +224,46 @@ def advance_world_time(
     target = f.moment(to, "worldTime")
     if target is None:
         raise ValidationError("worldTime is required", field="worldTime")
-    with transaction.atomic():
-        branch = entities.resolve_branch(actor, campaign, branch_id, WRITE)
-        branch = Branch.objects.select_for_update(no_key=True).get(pk=branch.pk)
-        if expected_version is not None and branch.version != expected_version:
-            raise Conflict(
-                "The branch clock was changed by someone else",
-                expected_version=expected_version,
-                actual_version=branch.version,
-            )
-        if branch.current_world_time is not None and target <= branch.current_world_time:
+
+    def forward(current: Branch) -> dict[str, object]:
+        if current.current_world_time is not None and target <= current.current_world_time:
             raise ValidationError(
                 "World time only moves forward: the new time must be after"
-                f" {branch.current_world_time.isoformat()}",
+                f" {current.current_world_time.isoformat()}",
                 field="worldTime",
             )
-        previous = snapshot(branch)
-        branch.current_world_time = target
-        branch.version += 1
-        branch.save(update_fields=["current_world_time", "version", "updated_at"])
-        history.record(
-            actor,
+        return {"current_world_time": target}
+
+    with transaction.atomic():
+        branch = entities.resolve_branch(actor, campaign, branch_id, WRITE)
+        previous, branch = entities.compare_and_set(
+            branch,
+            forward,
+            expected_version=expected_version,
+            missing=NotFound.entity("branch", branch.pk),
+            conflict=lambda expected, actual: Conflict(
+                "The branch clock was changed by someone else",
+                expected_version=expected,
+                actual_version=actual,
+            ),
+        )
+        new = snapshot(branch)
+        change = history.Change(
             entity_type="branch",
             entity_id=str(branch.pk),
             operation=Operation.UPDATE,
             previous=previous,
-            new=snapshot(branch),
+            new=new,
             campaign=campaign,
             branch=branch,
             versioned=False,
             changes={
                 "previousWorldTime": previous["current_world_time"],
-                "currentWorldTime": snapshot(branch)["current_world_time"],
+                "currentWorldTime": new["current_world_time"],
             },
         )
+        history.record(actor, change)
         history.after_commit(
-            actor,
-            campaign=campaign,
-            branch=branch,
-            entity_type="branch",
-            entity_id=str(branch.pk),
-            operation="WORLD_TIME_ADVANCED",
-            version=branch.version,
+            actor, replace(change, operation="WORLD_TIME_ADVANCED"), version=branch.version
         )
     return branch

@@ -1,9 +1,11 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Character
 from kernel.actor import Actor
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -30,12 +32,18 @@ def clean(data: dict[str, Any], branch: Branch, character: Character | None) -> 
 
 
 def create_character(
-    actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
 ) -> Character:
     return entities.create_in_campaign(actor, Character, campaign_id, data, clean, **options)
 
 
 def update_character(
-    actor: Actor, character_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    character_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
 ) -> Character:
-    return entities.edit(actor, "character", character_id, data, clean, **options)  # type: ignore[no-any-return]
+    return entities.edit(actor, Character, character_id, data, clean, **options)

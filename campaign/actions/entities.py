@@ -17,28 +17,34 @@ rows, its children).
 
 import datetime
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias, TypedDict, TypeVar, cast
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from campaign import variables as typed_variables
 from campaign.actions import history
 from campaign.actions.fields import moment
+from campaign.actions.history import Snapshot
 from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from kernel.actor import Actor
+from kernel.dates import InstantInput
 from kernel.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
-from kernel.models import VersionedModel
+from kernel.ids import EntityId
+from kernel.models import BranchScopedEntity, VersionedModel
 from kernel.snapshots import public_id, snapshot
 
 M = TypeVar("M", bound=VersionedModel)
+# What carries a ``version`` to compare and set: entities, and branches (their clock).
+Row = TypeVar("Row", VersionedModel, Branch)
+Scoped = TypeVar("Scoped", bound=BranchScopedEntity)
 
 
-def parse_id(value: Any, field: str = "id") -> uuid.UUID:
+def parse_id(value: object, field: str = "id") -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError) as exc:
@@ -53,6 +59,8 @@ def require_authenticated(actor: Actor) -> None:
 
 
 def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
+    """Refuse unless the actor holds ``minimum`` where ``instance`` lives (its campaign, or the
+    world of world-owned rows); a non-member is told it does not exist."""
     kind = kind_of(instance)
     hidden = NotFound.entity(kind.entity_type, public_id(instance))
     if kind.world_owned(instance):
@@ -72,20 +80,28 @@ def authorize(actor: Actor, instance: models.Model, minimum: Role) -> None:
         require_role(actor, campaign, minimum, hidden)
 
 
+def authorize_change(actor: Actor, instance: models.Model, operation: str) -> None:
+    """How every action that is handed a loaded row authorizes itself: with the role its kind
+    requires for ``operation`` (``Kind.required_role``), whatever the caller checked before."""
+    authorize(actor, instance, kind_of(instance).required_role(operation))
+
+
 def load(
     actor: Actor,
     kind_name: str,
-    entity_id: Any,
+    entity_id: EntityId | None,
     *,
-    branch_id: Any = None,
+    branch_id: EntityId | None = None,
     minimum: Role = READ,
     field: str = "id",
     lock: bool = False,
 ) -> Any:
     """The live entity with this public id, on ``branch_id`` or else its campaign's main branch.
 
-    Raises NotFound both for a missing entity and for one the actor may not see. ``lock`` holds
-    it as the parent of a structural write in the caller's transaction (see ``hold``).
+    Raises NotFound both for a missing entity and for one the actor may not see, and a
+    ValidationError naming ``field`` for what is not an id (None included: a missing input).
+    ``lock`` holds it as the parent of a structural write in the caller's transaction (see
+    ``hold``).
     """
     require_authenticated(actor)
     kind = KINDS[kind_name]
@@ -120,7 +136,7 @@ def load(
 
 
 def load_related(
-    branch: Branch, kind_name: str, entity_id: Any, field: str, *, lock: bool = False
+    branch: Branch, kind_name: str, entity_id: EntityId, field: str, *, lock: bool = False
 ) -> Any:
     """A live entity of the same branch that another entity refers to (e.g. a character's
     party). Reported as a bad ``field`` rather than as a missing top-level object; ``lock``
@@ -148,7 +164,7 @@ def hold(parent: models.Model, missing: DomainError) -> None:
         raise missing
 
 
-def _root(instance: models.Model) -> tuple[type[models.Model], Any]:
+def _root(instance: models.Model) -> tuple[type[models.Model], uuid.UUID]:
     """The row every structural write under ``instance`` locks first; campaigns and worlds are
     their own roots."""
     if isinstance(instance, Campaign | World):
@@ -163,7 +179,7 @@ def _root(instance: models.Model) -> tuple[type[models.Model], Any]:
     return Campaign, branch.campaign_id
 
 
-def _lock(model: type[models.Model], pk: Any) -> bool:
+def _lock(model: type[models.Model], pk: uuid.UUID) -> bool:
     """Lock one row (FOR NO KEY UPDATE); whether it is live, as it is once we hold it."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A row lock outside a transaction would be released at once")
@@ -172,7 +188,11 @@ def _lock(model: type[models.Model], pk: Any) -> bool:
 
 
 def resolve_branch(
-    actor: Actor, campaign: Campaign, branch_id: Any, minimum: Role, field: str = "branchId"
+    actor: Actor,
+    campaign: Campaign,
+    branch_id: EntityId | None,
+    minimum: Role,
+    field: str = "branchId",
 ) -> Branch:
     """The explicit branch (which must belong to ``campaign``), else the campaign's main branch."""
     require_role(actor, campaign, minimum)
@@ -186,32 +206,19 @@ def resolve_branch(
     return branch
 
 
-def _announce(actor: Actor, instance: models.Model, operation: str) -> None:
-    kind = kind_of(instance)
-    history.after_commit(
-        actor,
-        campaign=campaign_of(instance),
-        branch=getattr(instance, "branch", None),
-        entity_type=kind.entity_type,
-        entity_id=public_id(instance),
-        operation=operation,
-        version=getattr(instance, "version", None),
-        extra_rooms=kind.rooms(instance),
-    )
-
-
 def _record(
     actor: Actor,
     instance: models.Model,
     operation: str,
-    previous: dict[str, Any] | None,
+    previous: Snapshot,
     world_time: datetime.datetime | None,
     *,
-    metadata_changes: dict[str, Any] | None = None,
+    metadata_changes: dict[str, object] | None = None,
 ) -> None:
-    history.record(
-        actor,
-        entity_type=kind_of(instance).entity_type,
+    """Write the history and audit of a change to ``instance`` and announce it after commit."""
+    kind = kind_of(instance)
+    change = history.Change(
+        entity_type=kind.entity_type,
         entity_id=public_id(instance),
         operation=operation,
         previous=previous,
@@ -221,7 +228,10 @@ def _record(
         valid_from=world_time,
         changes=metadata_changes,
     )
-    _announce(actor, instance, operation)
+    history.record(actor, change)
+    history.after_commit(
+        actor, change, version=getattr(instance, "version", None), extra_rooms=kind.rooms(instance)
+    )
 
 
 def save_new(actor: Actor, instance: M, *, world_time: datetime.datetime | None = None) -> M:
@@ -232,52 +242,76 @@ def save_new(actor: Actor, instance: M, *, world_time: datetime.datetime | None 
     return instance
 
 
-Changes = Mapping[str, Any] | Callable[[Any], Mapping[str, Any]]
+Changes: TypeAlias = Mapping[str, object] | Callable[[Row], Mapping[str, object]]
+
+
+def compare_and_set(
+    instance: Row,
+    changes: Changes[Row],
+    *,
+    expected_version: int | None,
+    missing: DomainError,
+    conflict: Callable[[int, int | None], Conflict],
+) -> tuple[dict[str, Any], Row]:
+    """Lock ``instance``'s row, check its version and write ``changes`` with one conditional
+    ``UPDATE … WHERE version = <read>`` (docs/decisions.md §7), in the caller's transaction.
+
+    Returns the row's snapshot before the change and the row as written. ``changes`` may be a
+    function of the row as locked, for changes derived from its current state (a variable added
+    to the current variables): computing them from the copy the caller read earlier would
+    silently drop a concurrent writer's change. ``missing`` is raised for a row deleted
+    meanwhile, ``conflict(expected, actual)`` for a version mismatch.
+    """
+    manager = type(instance)._base_manager
+    current = manager.select_for_update(no_key=True).filter(pk=instance.pk).first()
+    if current is None or current.deleted_at is not None:
+        raise missing
+    if expected_version is not None and current.version != expected_version:
+        raise conflict(expected_version, current.version)
+    if callable(changes):
+        changes = changes(current)
+    previous = snapshot(current)
+    now = timezone.now()
+    written = manager.filter(pk=instance.pk, version=current.version).update(
+        **changes, version=F("version") + 1, updated_at=now
+    )
+    if written != 1:
+        actual = manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise conflict(current.version, actual)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.version += 1
+    current.updated_at = now
+    return previous, current
 
 
 def update(
     actor: Actor,
     instance: M,
-    changes: Changes,
+    changes: Changes[VersionedModel],
     *,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
     operation: str = Operation.UPDATE,
 ) -> M:
-    """Apply ``changes`` with one compare-and-set on ``version`` (docs/decisions.md §7).
-
-    ``changes`` may be a function of the row as locked, for changes derived from its current
-    state (a variable added to the current variables): computing them from the copy the caller
-    read earlier would silently drop a concurrent writer's change.
-    """
-    model = type(instance)
-    manager = model._base_manager
+    """Apply ``changes`` with one compare-and-set on ``version`` (see ``compare_and_set``) and
+    write the change's history and audit. The caller has authorized the change."""
     with transaction.atomic():
-        current = manager.select_for_update(no_key=True).filter(pk=instance.pk).first()
-        if current is None or current.deleted_at is not None:
-            raise NotFound.entity(kind_of(instance).entity_type, public_id(instance))
-        if expected_version is not None and current.version != expected_version:
-            raise _conflict(instance, expected_version, current.version)
-        if callable(changes):
-            changes = changes(current)
-        previous = snapshot(current)
-        now = timezone.now()
-        written = manager.filter(pk=instance.pk, version=current.version).update(
-            **changes, version=F("version") + 1, updated_at=now
+        previous, current = compare_and_set(
+            instance,
+            changes,
+            expected_version=expected_version,
+            missing=NotFound.entity(kind_of(instance).entity_type, public_id(instance)),
+            conflict=lambda expected, actual: stale(
+                kind_of(instance).label, instance, expected, actual
+            ),
         )
-        if written != 1:
-            actual = manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-            raise _conflict(instance, current.version, actual)
-        for field, value in changes.items():
-            setattr(current, field, value)
-        current.version += 1
-        current.updated_at = now
         _record(actor, current, operation, previous, world_time)
-    return current  # type: ignore[no-any-return]
+    return cast(M, current)  # the row of ``instance``'s own model, as written
 
 
-def _conflict(instance: models.Model, expected: int, actual: int | None) -> Conflict:
-    label = kind_of(instance).label
+def stale(label: str, instance: models.Model, expected: int, actual: int | None) -> Conflict:
+    """The conflict of a compare-and-set that found ``instance`` at another version."""
     return Conflict(
         f"{label} {public_id(instance)} was changed by someone else: you expected version"
         f" {expected}, it is now at version {actual}. Reload it and try again.",
@@ -287,7 +321,7 @@ def _conflict(instance: models.Model, expected: int, actual: int | None) -> Conf
 
 
 def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
-    authorize(actor, instance, kind_of(instance).archived_by)
+    authorize_change(actor, instance, Operation.ARCHIVE)
     return update(
         actor,
         instance,
@@ -298,7 +332,7 @@ def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -
 
 
 def restore(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
-    authorize(actor, instance, kind_of(instance).archived_by)
+    authorize_change(actor, instance, Operation.RESTORE)
     return update(
         actor,
         instance,
@@ -315,7 +349,23 @@ def soft_delete(
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
 ) -> M:
-    """Soft-delete the entity and, in the same transaction, every live descendant.
+    """Soft-delete the entity and, in the same transaction, every live descendant (needs the
+    owner, see ``Kind.required_role``)."""
+    authorize_change(actor, instance, Operation.DELETE)
+    return delete_with_descendants(
+        actor, instance, expected_version=expected_version, world_time=world_time
+    )
+
+
+def delete_with_descendants(
+    actor: Actor,
+    instance: M,
+    *,
+    expected_version: int | None = None,
+    world_time: datetime.datetime | None = None,
+) -> M:
+    """The soft delete itself, for ``soft_delete`` and for actions that authorized the delete of
+    what holds ``instance`` (a campaign takes its content along, a world its map).
 
     Each deleted row gets its tombstone version and its own audit row, with the same timestamp.
     The root is locked first, as every create under the entity does (see the module's doc).
@@ -341,11 +391,12 @@ def soft_delete(
 def _cascade(
     actor: Actor,
     kind: Kind,
-    parents: list[Any],
-    root: Any,
+    parents: Sequence[models.Model],
+    root: VersionedModel,
     world_time: datetime.datetime | None,
 ) -> None:
     stamp = root.deleted_at
+    assert stamp is not None
     for spec in kind.cascade:
         child_kind = KINDS[spec.kind]
         children = list(_children(spec, parents).select_for_update(no_key=True))
@@ -370,17 +421,19 @@ def _cascade(
         _cascade(actor, child_kind, children, root, world_time)
 
 
-def _children(spec: Child, parents: list[Any]) -> Any:
+def _children(spec: Child, parents: Sequence[models.Model]) -> QuerySet[VersionedModel]:
     query = KINDS[spec.kind].model.objects.filter(
         **{f"{spec.lookup}__in": [getattr(p, spec.by) for p in parents]}, **dict(spec.where)
     )
     if spec.by == "uid":
         # A uid names the entity on every branch: only the parents' branch's rows go.
-        query = query.filter(branch_id__in={p.branch_id for p in parents})
+        query = query.filter(
+            branch_id__in={p.branch_id for p in parents if isinstance(p, BranchScopedEntity)}
+        )
     return query
 
 
-def children_of(instance: Any) -> list[Any]:
+def children_of(instance: models.Model) -> list[models.Model]:
     """The live rows a soft delete of ``instance`` takes with it directly (one level)."""
     return [child for spec in kind_of(instance).cascade for child in _children(spec, [instance])]
 
@@ -388,11 +441,12 @@ def children_of(instance: Any) -> list[Any]:
 def set_level(
     actor: Actor,
     instance: M,
-    level: Any,
+    level: object,
     *,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
 ) -> M:
+    authorize_change(actor, instance, Operation.UPDATE)
     kind = kind_of(instance)
     assert kind.level_field is not None
     assert kind.level_range is not None
@@ -416,10 +470,11 @@ def set_level(
 
 
 def define_variable_schema(
-    actor: Actor, instance: M, definition: Any, *, expected_version: int | None = None
+    actor: Actor, instance: M, definition: object, *, expected_version: int | None = None
 ) -> M:
     """Add a variable definition, or replace the one with the same name; existing values must
     still fit (a value that no longer does is an error naming it)."""
+    authorize_change(actor, instance, Operation.UPDATE)
     cleaned = typed_variables.clean_definition(definition)
 
     def changes(current: Any) -> dict[str, Any]:
@@ -434,6 +489,7 @@ def define_variable_schema(
 def delete_variable_schema(
     actor: Actor, instance: M, name: str, *, expected_version: int | None = None
 ) -> M:
+    authorize_change(actor, instance, Operation.UPDATE)
 
     def changes(current: Any) -> dict[str, Any]:
         schemas = current.variable_schemas
@@ -446,8 +502,9 @@ def delete_variable_schema(
 
 
 def set_variable(
-    actor: Actor, instance: M, name: str, value: Any, *, expected_version: int | None = None
+    actor: Actor, instance: M, name: str, value: object, *, expected_version: int | None = None
 ) -> M:
+    authorize_change(actor, instance, Operation.UPDATE)
 
     def changes(current: Any) -> dict[str, Any]:
         schemas = current.variable_schemas
@@ -472,17 +529,33 @@ def with_typed_variables(
     return cleaned
 
 
-Clean = Callable[[dict[str, Any], Branch, Any], dict[str, Any]]
+# An entity module's cleaner: the input data, the branch the row is on and the row being
+# changed (None for a new one) → the model fields to write.
+Clean: TypeAlias = Callable[[dict[str, Any], Branch, M | None], dict[str, Any]]
+
+
+class Placement(TypedDict, total=False):
+    """Where a new row goes (the campaign's main branch unless given) and when in the world it
+    appears (the branch's current world time unless given)."""
+
+    branch_id: EntityId | None
+    world_time: InstantInput | None
+
+
+class Routing(Placement, total=False):
+    """Where an update applies and when, and the version it expects (unchecked unless given)."""
+
+    expected_version: int | None
 
 
 def create_in_branch(
     actor: Actor,
     model: type[M],
     branch: Branch,
-    data: Mapping[str, Any],
-    clean: Clean,
+    data: Mapping[str, object],
+    clean: Clean[M],
     *,
-    world_time: Any = None,
+    world_time: InstantInput | None = None,
 ) -> M:
     """Clean ``data`` for a new ``model`` row on ``branch`` (already authorized) and save it."""
     cleaned = with_typed_variables(clean(dict(data), branch, None))
@@ -494,12 +567,12 @@ def create_in_branch(
 def create_in_campaign(
     actor: Actor,
     model: type[M],
-    campaign_id: Any,
-    data: Mapping[str, Any],
-    clean: Clean,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    clean: Clean[M],
     *,
-    branch_id: Any = None,
-    world_time: Any = None,
+    branch_id: EntityId | None = None,
+    world_time: InstantInput | None = None,
 ) -> M:
     with transaction.atomic():
         campaign = load(
@@ -513,13 +586,13 @@ def create_under(
     actor: Actor,
     model: type[M],
     parent_kind: str,
-    parent_id: Any,
-    data: Mapping[str, Any],
-    clean: Clean,
+    parent_id: EntityId,
+    data: Mapping[str, object],
+    clean: Clean[M],
     *,
     field: str,
-    branch_id: Any = None,
-    world_time: Any = None,
+    branch_id: EntityId | None = None,
+    world_time: InstantInput | None = None,
 ) -> M:
     """Create a ``model`` row whose ``parent_kind`` foreign key is the entity ``parent_id`` (named
     by the input ``field``). The parent is locked and re-read live first, so that a concurrent
@@ -535,7 +608,7 @@ def create_under(
             lock=True,
         )
 
-        def clean_new(data: dict[str, Any], branch: Branch, _: Any) -> dict[str, Any]:
+        def clean_new(data: dict[str, Any], branch: Branch, _: M | None) -> dict[str, Any]:
             return {**clean(data, branch, None), parent_kind: parent}
 
         return create_in_branch(actor, model, parent.branch, data, clean_new, world_time=world_time)
@@ -543,18 +616,18 @@ def create_under(
 
 def edit(
     actor: Actor,
-    kind_name: str,
-    entity_id: Any,
-    data: Mapping[str, Any],
-    clean: Clean,
+    model: type[Scoped],
+    entity_id: EntityId,
+    data: Mapping[str, object],
+    clean: Clean[Scoped],
     *,
-    branch_id: Any = None,
+    branch_id: EntityId | None = None,
     expected_version: int | None = None,
-    world_time: Any = None,
-) -> Any:
+    world_time: InstantInput | None = None,
+) -> Scoped:
     """Load, authorize (GM or owner), clean and compare-and-set update one entity; in one
     transaction, since cleaning may lock a new parent (a character moving to another party)."""
-    instance = load(actor, kind_name, entity_id, branch_id=branch_id, minimum=WRITE)
+    instance: Scoped = load(actor, model.entity_type, entity_id, branch_id=branch_id, minimum=WRITE)
     with transaction.atomic():
         cleaned = clean(dict(data), instance.branch, instance)
         return update(

@@ -1,10 +1,12 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Encounter, Event, EventType, Location
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 
 EVENT_FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -62,16 +64,29 @@ def clean_encounter(
     return with_location(f.clean_fields(data, ENCOUNTER_FIELDS, required=required), branch)
 
 
-def create_event(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Event:
+def create_event(
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
+) -> Event:
     return entities.create_in_campaign(actor, Event, campaign_id, data, clean_event, **options)
 
 
-def update_event(actor: Actor, event_id: Any, data: dict[str, Any], **options: Any) -> Event:
-    return entities.edit(actor, "event", event_id, data, clean_event, **options)  # type: ignore[no-any-return]
+def update_event(
+    actor: Actor,
+    event_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
+) -> Event:
+    return entities.edit(actor, Event, event_id, data, clean_event, **options)
 
 
 def create_encounter(
-    actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
 ) -> Encounter:
     return entities.create_in_campaign(
         actor, Encounter, campaign_id, data, clean_encounter, **options
@@ -79,6 +94,9 @@ def create_encounter(
 
 
 def update_encounter(
-    actor: Actor, encounter_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    encounter_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
 ) -> Encounter:
-    return entities.edit(actor, "encounter", encounter_id, data, clean_encounter, **options)  # type: ignore[no-any-return]
+    return entities.edit(actor, Encounter, encounter_id, data, clean_encounter, **options)

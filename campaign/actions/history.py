@@ -7,6 +7,7 @@ docs/architecture.md#the-path-of-a-mutation).
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
@@ -28,55 +29,66 @@ def diff(previous: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
     return jsonpatch.make_patch(previous or {}, new or {}).patch
 
 
-def record(
-    actor: Actor,
-    *,
-    entity_type: str,
-    entity_id: str,
-    operation: str,
-    previous: Snapshot,
-    new: Snapshot,
-    campaign: Campaign | None,
-    branch: Branch | None,
-    valid_from: datetime.datetime | None = None,
-    changes: dict[str, Any] | None = None,
-    versioned: bool = True,
-    comment: str = "",
-) -> Version | None:
+@dataclass(frozen=True)
+class Change:
+    """One change to write down: which entity (its type and public id) on which campaign and
+    branch, how it changed, and its state before and after.
+
+    ``changes`` overrides the audit row's list of changed fields (by default the fields the
+    diff touches); ``versioned`` is False for what has no history of its own (branches,
+    memberships, users, API keys), which get an audit row only.
+    """
+
+    entity_type: str
+    entity_id: str
+    operation: str
+    previous: Snapshot
+    new: Snapshot
+    campaign: Campaign | None
+    branch: Branch | None
+    valid_from: datetime.datetime | None = None
+    changes: dict[str, Any] | None = None
+    versioned: bool = True
+    comment: str = ""
+
+
+def record(actor: Actor, change: Change) -> Version | None:
     """Write the Version snapshot and the AuditLog row. A deletion's version is a tombstone
     (no snapshot), while its audit row keeps the final state for the record."""
     version = None
-    if versioned:
+    if change.versioned:
         last = Version.objects.filter(
-            entity_type=entity_type, entity_uid=entity_id, branch=branch
+            entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
         ).aggregate(m=Max("sequence"))["m"]
         version = Version.objects.create(
-            entity_type=entity_type,
-            entity_uid=entity_id,
-            branch=branch,
-            valid_from=world_time.effective(branch, valid_from),
+            entity_type=change.entity_type,
+            entity_uid=change.entity_id,
+            branch=change.branch,
+            valid_from=world_time.effective(change.branch, change.valid_from),
             sequence=(last or 0) + 1,
-            snapshot=None if operation == Operation.DELETE else new,
-            operation=operation,
-            comment=comment or actor.reason,
+            snapshot=None if change.operation == Operation.DELETE else change.new,
+            operation=change.operation,
+            comment=change.comment or actor.reason,
             author=actor.user,
         )
-    patch = diff(previous, new)
+    patch = diff(change.previous, change.new)
     AuditLog.objects.create(
-        entity_type=entity_type,
-        entity_id=entity_id,
-        branch=branch,
-        campaign=campaign,
-        operation=operation,
+        entity_type=change.entity_type,
+        entity_id=change.entity_id,
+        branch=change.branch,
+        campaign=change.campaign,
+        operation=change.operation,
         actor=actor.user,
-        changes=changes if changes is not None else _changed_fields(patch, new),
-        previous_state=previous,
-        new_state=new,
+        changes=change.changes
+        if change.changes is not None
+        else _changed_fields(patch, change.new),
+        previous_state=change.previous,
+        new_state=change.new,
         diff=patch,
         reason=actor.reason,
         metadata=actor.metadata,
     )
-    _record_level_change(actor, entity_type, entity_id, branch, previous, new, valid_from)
+    _record_level_change(actor, change)
     return version
 
 
@@ -86,31 +98,24 @@ def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any
     return {name: (new or {}).get(name) for name in sorted(touched - BOOKKEEPING) if name}
 
 
-def _record_level_change(
-    actor: Actor,
-    entity_type: str,
-    entity_id: str,
-    branch: Branch | None,
-    previous: Snapshot,
-    new: Snapshot,
-    valid_from: datetime.datetime | None,
-) -> None:
+def _record_level_change(actor: Actor, change: Change) -> None:
     def level(state: Snapshot) -> int | None:
         if not state:
             return None
         return state.get("level", state.get("manual_level_override") or state.get("average_level"))
 
+    new = change.new
     if new is None or not any(k in new for k in ("level", "average_level")):
         return
-    old_level, new_level = level(previous), level(new)
+    old_level, new_level = level(change.previous), level(new)
     if old_level != new_level:
         LevelChange.objects.create(
-            entity_type=entity_type,
-            entity_uid=entity_id,
-            branch=branch,
+            entity_type=change.entity_type,
+            entity_uid=change.entity_id,
+            branch=change.branch,
             old_level=old_level,
             new_level=new_level,
-            world_time=world_time.effective(branch, valid_from),
+            world_time=world_time.effective(change.branch, change.valid_from),
             reason=actor.reason,
             changed_by=actor.user,
         )
@@ -118,16 +123,14 @@ def _record_level_change(
 
 def after_commit(
     actor: Actor,
+    change: Change,
     *,
-    campaign: Campaign | None,
-    branch: Branch | None,
-    entity_type: str,
-    entity_id: str,
-    operation: str,
     version: int | None,
     extra_rooms: tuple[str, ...] = (),
 ) -> None:
-    """Bump the cache generation and announce the change, once the transaction commits."""
+    """Bump the cache generation and announce ``change`` (now at ``version``), once the
+    transaction commits."""
+    campaign, branch = change.campaign, change.branch
     if campaign is not None and branch is not None:
         campaign_id, branch_id = campaign.pk, branch.pk
         transaction.on_commit(lambda: generations.bump(campaign_id, branch_id))
@@ -150,11 +153,11 @@ def after_commit(
     publish.on_commit(
         rooms,
         publish.make_event(
-            f"entity.{operation.lower()}",
+            f"entity.{change.operation.lower()}",
             {
-                "entityType": entity_type,
-                "entityId": entity_id,
-                "operation": operation,
+                "entityType": change.entity_type,
+                "entityId": change.entity_id,
+                "operation": change.operation,
                 "version": version,
                 "branchId": str(branch.pk) if branch is not None else None,
             },

@@ -19,6 +19,7 @@ from campaign.models import (
     Kingdom,
     Link,
     Location,
+    Operation,
     Party,
     Role,
     Settlement,
@@ -58,6 +59,15 @@ class Kind:
     # their world (None when it is gone).
     world_owned: Callable[[models.Model], bool] = field(default=lambda _: False)
     world_of: Callable[[models.Model], World | None] = field(default=lambda _: None)
+
+    def required_role(self, operation: str) -> Role:
+        """The least campaign role that performs ``operation`` on a row of this kind: deletes
+        need the owner, archiving and restoring ``archived_by``, any other change a GM."""
+        if operation == Operation.DELETE:
+            return MANAGE
+        if operation in (Operation.ARCHIVE, Operation.RESTORE):
+            return self.archived_by
+        return WRITE
 
     @property
     def level_range(self) -> tuple[int, int] | None:

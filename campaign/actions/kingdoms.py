@@ -1,9 +1,11 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Kingdom
 from kernel.actor import Actor
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -17,9 +19,19 @@ def clean(data: dict[str, Any], branch: Branch, kingdom: Kingdom | None) -> dict
     return f.clean_fields(data, FIELDS, required=() if kingdom else ("name",))
 
 
-def create_kingdom(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Kingdom:
+def create_kingdom(
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
+) -> Kingdom:
     return entities.create_in_campaign(actor, Kingdom, campaign_id, data, clean, **options)
 
 
-def update_kingdom(actor: Actor, kingdom_id: Any, data: dict[str, Any], **options: Any) -> Kingdom:
-    return entities.edit(actor, "kingdom", kingdom_id, data, clean, **options)  # type: ignore[no-any-return]
+def update_kingdom(
+    actor: Actor,
+    kingdom_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
+) -> Kingdom:
+    return entities.edit(actor, Kingdom, kingdom_id, data, clean, **options)

@@ -1,5 +1,6 @@
-from collections.abc import Callable
-from typing import Any
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Unpack
 
 from django.db import IntegrityError, transaction
 
@@ -8,6 +9,7 @@ from campaign.actions import fields as f
 from campaign.models import Branch, Link, LinkType
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 
 ENDPOINT_TYPES = ("event", "encounter")
 
@@ -66,7 +68,7 @@ def _ends(link: Link) -> dict[str, Any]:
     }
 
 
-def _saved(save: Callable[[entities.Clean], Link], data: dict[str, Any]) -> Link:
+def _saved(save: Callable[[entities.Clean[Link]], Link], data: Mapping[str, object]) -> Link:
     """``save(clean)`` in a savepoint. A concurrent request that made the same link after our
     check fails the unique index: answered with the check's refusal, by checking again."""
     seen: list[tuple[Branch, Link | None]] = []
@@ -85,17 +87,26 @@ def _saved(save: Callable[[entities.Clean], Link], data: dict[str, Any]) -> Link
         raise
 
 
-def create_link(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Link:
+def create_link(
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
+) -> Link:
     return _saved(
         lambda c: entities.create_in_campaign(actor, Link, campaign_id, data, c, **options), data
     )
 
 
-def update_link(actor: Actor, link_id: Any, data: dict[str, Any], **options: Any) -> Link:
-    return _saved(lambda c: entities.edit(actor, "link", link_id, data, c, **options), data)
+def update_link(
+    actor: Actor, link_id: EntityId, data: Mapping[str, object], **options: Unpack[entities.Routing]
+) -> Link:
+    return _saved(lambda c: entities.edit(actor, Link, link_id, data, c, **options), data)
 
 
-def campaign_of_endpoint(actor: Actor, kind: Any, entity_id: Any, branch_id: Any) -> Any:
+def campaign_of_endpoint(
+    actor: Actor, kind: object, entity_id: EntityId | None, branch_id: EntityId | None
+) -> uuid.UUID:
     """The campaign a link's source belongs to, for callers that name only the two ends."""
     if kind not in ENDPOINT_TYPES:
         raise ValidationError(

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -8,7 +9,9 @@ from campaign.geometry import clean_geometry
 from campaign.models import Location, LocationType
 from campaign.permissions import WRITE, require_world
 from kernel.actor import Actor
+from kernel.dates import InstantInput
 from kernel.errors import NotFound, ValidationError
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.text,
@@ -30,7 +33,7 @@ def _with_geometry(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_parent(
-    cleaned: dict[str, Any], world_id: Any, location: Location | None
+    cleaned: dict[str, Any], world_id: EntityId, location: Location | None
 ) -> dict[str, Any]:
     if "parent_id" not in cleaned:
         return cleaned
@@ -61,7 +64,7 @@ def _with_parent(
     return cleaned
 
 
-def create_location(actor: Actor, world_id: Any, data: dict[str, Any]) -> Location:
+def create_location(actor: Actor, world_id: EntityId, data: Mapping[str, object]) -> Location:
     # The map is edited by the world's owner and the GMs of its campaigns.
     world = entities.load(actor, "world", world_id, field="worldId")
     require_world(actor, world, WRITE)
@@ -74,11 +77,11 @@ def create_location(actor: Actor, world_id: Any, data: dict[str, Any]) -> Locati
 
 def update_location(
     actor: Actor,
-    location_id: Any,
-    data: dict[str, Any],
+    location_id: EntityId,
+    data: Mapping[str, object],
     *,
     expected_version: int | None = None,
-    world_time: Any = None,
+    world_time: InstantInput | None = None,
 ) -> Location:
     location = entities.load(actor, "location", location_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)

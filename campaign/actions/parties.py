@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from django.db import transaction
 
@@ -8,6 +9,7 @@ from campaign.models import Branch, Character, Party
 from campaign.permissions import WRITE
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -22,15 +24,27 @@ def clean(data: dict[str, Any], branch: Branch, party: Party | None) -> dict[str
     return f.clean_fields(data, FIELDS, required=() if party else ("name",))
 
 
-def create_party(actor: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Party:
+def create_party(
+    actor: Actor,
+    campaign_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Placement],
+) -> Party:
     return entities.create_in_campaign(actor, Party, campaign_id, data, clean, **options)
 
 
-def update_party(actor: Actor, party_id: Any, data: dict[str, Any], **options: Any) -> Party:
-    return entities.edit(actor, "party", party_id, data, clean, **options)  # type: ignore[no-any-return]
+def update_party(
+    actor: Actor,
+    party_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
+) -> Party:
+    return entities.edit(actor, Party, party_id, data, clean, **options)
 
 
-def _set_party(actor: Actor, party_id: Any, character_id: Any, join: bool, branch_id: Any) -> Party:
+def _set_party(
+    actor: Actor, party_id: EntityId, character_id: EntityId, join: bool, branch_id: EntityId | None
+) -> Party:
     with transaction.atomic():
         party: Party = entities.load(
             actor, "party", party_id, branch_id=branch_id, minimum=WRITE, field="partyId", lock=True
@@ -46,11 +60,13 @@ def _set_party(actor: Actor, party_id: Any, character_id: Any, join: bool, branc
     return party
 
 
-def add_member(actor: Actor, party_id: Any, character_id: Any, *, branch_id: Any = None) -> Party:
+def add_member(
+    actor: Actor, party_id: EntityId, character_id: EntityId, *, branch_id: EntityId | None = None
+) -> Party:
     return _set_party(actor, party_id, character_id, True, branch_id)
 
 
 def remove_member(
-    actor: Actor, party_id: Any, character_id: Any, *, branch_id: Any = None
+    actor: Actor, party_id: EntityId, character_id: EntityId, *, branch_id: EntityId | None = None
 ) -> Party:
     return _set_party(actor, party_id, character_id, False, branch_id)

@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from django.db import IntegrityError, transaction
 
@@ -6,7 +7,9 @@ from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Location, Settlement
 from kernel.actor import Actor
+from kernel.dates import InstantInput
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -17,7 +20,7 @@ FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def _location(branch: Branch, location_id: Any) -> Location:
+def _location(branch: Branch, location_id: object) -> Location:
     location = Location.objects.filter(
         pk=entities.parse_id(location_id, "locationId"), world_id=branch.campaign.world_id
     ).first()
@@ -43,11 +46,11 @@ def clean(data: dict[str, Any], branch: Branch, settlement: Settlement | None) -
 
 def create_settlement(
     actor: Actor,
-    kingdom_id: Any,
-    data: dict[str, Any],
+    kingdom_id: EntityId,
+    data: Mapping[str, object],
     *,
-    branch_id: Any = None,
-    world_time: Any = None,
+    branch_id: EntityId | None = None,
+    world_time: InstantInput | None = None,
 ) -> Settlement:
     try:
         with transaction.atomic():
@@ -74,6 +77,9 @@ def create_settlement(
 
 
 def update_settlement(
-    actor: Actor, settlement_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    settlement_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
 ) -> Settlement:
-    return entities.edit(actor, "settlement", settlement_id, data, clean, **options)  # type: ignore[no-any-return]
+    return entities.edit(actor, Settlement, settlement_id, data, clean, **options)

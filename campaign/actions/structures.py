@@ -1,9 +1,12 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Branch, Structure
 from kernel.actor import Actor
+from kernel.dates import InstantInput
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -23,11 +26,11 @@ def clean(data: dict[str, Any], branch: Branch, structure: Structure | None) -> 
 
 def create_structure(
     actor: Actor,
-    settlement_id: Any,
-    data: dict[str, Any],
+    settlement_id: EntityId,
+    data: Mapping[str, object],
     *,
-    branch_id: Any = None,
-    world_time: Any = None,
+    branch_id: EntityId | None = None,
+    world_time: InstantInput | None = None,
 ) -> Structure:
     return entities.create_under(
         actor,
@@ -43,6 +46,9 @@ def create_structure(
 
 
 def update_structure(
-    actor: Actor, structure_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor,
+    structure_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
 ) -> Structure:
-    return entities.edit(actor, "structure", structure_id, data, clean, **options)  # type: ignore[no-any-return]
+    return entities.edit(actor, Structure, structure_id, data, clean, **options)

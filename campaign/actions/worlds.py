@@ -1,4 +1,4 @@
-from typing import Any
+from collections.abc import Mapping
 
 from django.db import transaction
 
@@ -8,6 +8,7 @@ from campaign.models import Campaign, Location, World
 from campaign.permissions import MANAGE, WRITE, require_creator
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -16,7 +17,7 @@ FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def create_world(actor: Actor, data: dict[str, Any]) -> World:
+def create_world(actor: Actor, data: Mapping[str, object]) -> World:
     """A new world owned by the actor's user (a user session or an unrestricted admin key)."""
     owner = require_creator(actor)
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
@@ -24,14 +25,18 @@ def create_world(actor: Actor, data: dict[str, Any]) -> World:
 
 
 def update_world(
-    actor: Actor, world_id: Any, data: dict[str, Any], *, expected_version: int | None = None
+    actor: Actor,
+    world_id: EntityId,
+    data: Mapping[str, object],
+    *,
+    expected_version: int | None = None,
 ) -> World:
     world = entities.load(actor, "world", world_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)
     return entities.update(actor, world, cleaned, expected_version=expected_version)
 
 
-def delete_world(actor: Actor, world_id: Any, *, expected_version: int | None = None) -> World:
+def delete_world(actor: Actor, world_id: EntityId, *, expected_version: int | None = None) -> World:
     """Refused while live campaigns use the world (deleting it must not orphan them); takes the
     world's map with it: every location, through the location tree's own cascade."""
     with transaction.atomic():
@@ -41,7 +46,7 @@ def delete_world(actor: Actor, world_id: Any, *, expected_version: int | None = 
             raise ValidationError(
                 "Delete or move this world's campaigns before deleting the world", field="id"
             )
-        deleted = entities.soft_delete(actor, world, expected_version=expected_version)
+        deleted = entities.delete_with_descendants(actor, world, expected_version=expected_version)
         for root in Location.objects.filter(world=world, parent__isnull=True):
-            entities.soft_delete(actor, root)
+            entities.delete_with_descendants(actor, root)
     return deleted

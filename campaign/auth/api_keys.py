@@ -180,12 +180,14 @@ def _audit(
 ) -> None:
     history.record(
         actor,
-        entity_type="api_key",
-        entity_id=str(key.pk),
-        operation=operation,
-        previous=previous,
-        new=new,
-        campaign=None,
-        branch=None,
-        versioned=False,
+        history.Change(
+            entity_type="api_key",
+            entity_id=str(key.pk),
+            operation=operation,
+            previous=previous,
+            new=new,
+            campaign=None,
+            branch=None,
+            versioned=False,
+        ),
     )

@@ -324,12 +324,14 @@ def _audit(
         actor = Actor(user, metadata=metadata)
     history.record(
         actor,
-        entity_type="user",
-        entity_id=str(subject_id),
-        operation=operation,
-        previous=None,
-        new=new,
-        campaign=None,
-        branch=None,
-        versioned=False,
+        history.Change(
+            entity_type="user",
+            entity_id=str(subject_id),
+            operation=operation,
+            previous=None,
+            new=new,
+            campaign=None,
+            branch=None,
+            versioned=False,
+        ),
     )
