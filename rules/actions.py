@@ -9,9 +9,12 @@ graphs are never served stale.
 """
 
 import re
-from typing import Any
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeAlias, TypedDict, TypeVar, Unpack
 
 from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
 
 from campaign.actions import entities, follow_up
 from campaign.actions import fields as f
@@ -20,19 +23,31 @@ from campaign.permissions import MANAGE, WRITE, require_world
 from kernel import generations
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from kernel.ids import EntityId
 from rules import dependencies, expressions, tasks, variable_values
 from rules.evaluation import fits_type
-from rules.graph import DependencyGraph, Edge, Node
 from rules.models import Condition, Effect, FieldCondition, StateVariable
 from rules.models.effects import EffectTarget, EffectTiming
 from rules.models.kinds import Occurrence, RuleTarget
 from rules.models.variables import VariableScope, VariableType
 from rules.patches import validate_patch
 
+Rule: TypeAlias = FieldCondition | StateVariable | Effect | Condition
+R = TypeVar("R", FieldCondition, StateVariable, Effect, Condition)
+
+
+class RuleRouting(TypedDict, total=False):
+    """Which branch's rule a change applies to (the main branch's unless given) and the version
+    it expects (unchecked unless given)."""
+
+    branch_id: EntityId | None
+    expected_version: int | None
+
+
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 
 
-def identifier(value: Any, field: str) -> str:
+def identifier(value: object, field: str) -> str:
     if not isinstance(value, str) or not KEY.match(value):
         raise ValidationError(
             f"{field} must start with a letter or underscore and hold only letters, digits and"
@@ -42,29 +57,34 @@ def identifier(value: Any, field: str) -> str:
     return value
 
 
-def lower_choice(options: type[Any]) -> f.Cleaner:
+def lower_choice(options: type[TextChoices]) -> f.Cleaner:
     """Accept any letter case (``Settlement``, ``SETTLEMENT``) and store the canonical value."""
     clean = f.choice(options.values)
 
-    def cleaner(value: Any, field: str) -> str:
+    def cleaner(value: object, field: str) -> str:
         return clean(value.lower() if isinstance(value, str) else value, field)  # type: ignore[no-any-return]
 
     return cleaner
 
 
-def expression(value: Any, field: str) -> Any:
+def expression(value: object, field: str) -> object:
     expressions.validate(value, field)
     return stored_json(value, field)
 
 
-def stored_json(value: Any, field: str) -> Any:
+def stored_json(value: object, field: str) -> object:
     """A value, formula or payload the database can store (no NUL, NaN, or runaway nesting)."""
     return f.json_value(value, field, max_depth=expressions.MAX_JSON_DEPTH)
 
 
 def target_branch(
-    actor: Actor, entity_type: str, entity_id: Any, campaign_id: Any, branch_id: Any, field: str
-) -> tuple[Branch, Any]:
+    actor: Actor,
+    entity_type: str,
+    entity_id: EntityId | None,
+    campaign_id: EntityId | None,
+    branch_id: EntityId | None,
+    field: str,
+) -> tuple[Branch, uuid.UUID | None]:
     """The branch a rule lives on: its entity's, or (type-wide) the campaign's given branch;
     the entity or campaign is held until the rule is saved (a delete takes its rules along)."""
     if entity_id is not None:
@@ -100,19 +120,20 @@ CONDITION_FIELDS: dict[str, f.Cleaner] = {
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_field_condition(actor: Actor, data: dict[str, Any]) -> FieldCondition:
-    data = dict(data)
-    target_type = lower_choice(RuleTarget)(data.pop("entity_type", None), "entityType")
-    field = identifier(data.pop("field", None), "field")
+def create_field_condition(actor: Actor, data: Mapping[str, object]) -> FieldCondition:
+    # Unchecked input: each value is checked as it is taken out.
+    given: dict[str, Any] = dict(data)
+    target_type = lower_choice(RuleTarget)(given.pop("entity_type", None), "entityType")
+    field = identifier(given.pop("field", None), "field")
     branch, target_uid = target_branch(
         actor,
         target_type,
-        data.pop("entity_id", None),
-        data.pop("campaign_id", None),
-        data.pop("branch_id", None),
+        given.pop("entity_id", None),
+        given.pop("campaign_id", None),
+        given.pop("branch_id", None),
         "entityId",
     )
-    cleaned = f.clean_fields(data, CONDITION_FIELDS, required=("expression",))
+    cleaned = f.clean_fields(given, CONDITION_FIELDS, required=("expression",))
     condition = FieldCondition(
         branch=branch,
         target_type=target_type,
@@ -126,18 +147,23 @@ def create_field_condition(actor: Actor, data: dict[str, Any]) -> FieldCondition
 
 
 def update_field_condition(
-    actor: Actor, condition_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor, condition_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
 ) -> FieldCondition:
     condition = entities.load(
         actor,
         "field_condition",
         condition_id,
-        branch_id=options.pop("branch_id", None),
+        branch_id=options.get("branch_id"),
         minimum=WRITE,
     )
     cleaned = f.clean_fields(data, CONDITION_FIELDS)
     before = _dependents(condition)
-    updated = entities.update(actor, condition, {**cleaned, "updated_by": actor.user}, **options)
+    updated = entities.update(
+        actor,
+        condition,
+        {**cleaned, "updated_by": actor.user},
+        expected_version=options.get("expected_version"),
+    )
     return _changed(updated, before)
 
 
@@ -151,7 +177,7 @@ VARIABLE_FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def _check_value_and_formula(kind: str, value: Any, formula: Any) -> None:
+def _check_value_and_formula(kind: str, value: object, formula: object) -> None:
     if kind == VariableType.DERIVED:
         if formula is None:
             raise ValidationError("A derived variable needs a formula", field="formula")
@@ -168,8 +194,12 @@ def _check_value_and_formula(kind: str, value: Any, formula: Any) -> None:
 
 
 def _variable_home(
-    actor: Actor, scope: str, scope_id: Any, campaign_id: Any, branch_id: Any
-) -> tuple[Branch | None, Any]:
+    actor: Actor,
+    scope: str,
+    scope_id: EntityId | None,
+    campaign_id: EntityId | None,
+    branch_id: EntityId | None,
+) -> tuple[Branch | None, uuid.UUID]:
     """(branch, scope uid) of a new variable; world variables have no branch."""
     if scope_id is None:
         raise ValidationError(f"scopeId is required for a {scope} variable", field="scopeId")
@@ -201,14 +231,7 @@ def _refuse_cycles(variable: StateVariable) -> None:
     if variable.type != VariableType.DERIVED:
         return
     if variable.branch is None:
-        in_scope = list(
-            StateVariable.objects.filter(
-                branch__isnull=True,
-                scope=VariableScope.WORLD,
-                scope_uid=variable.scope_uid,
-                is_active=True,
-            )
-        )
+        in_scope = dependencies.world_variables(variable.scope_uid)
         campaign_id, world_id = None, variable.scope_uid
     else:
         in_scope = dependencies.branch_variables(variable.branch)
@@ -216,29 +239,7 @@ def _refuse_cycles(variable: StateVariable) -> None:
         world_id = variable.branch.campaign.world_id
     # The variable as it is about to be saved: a formula may name the variable itself.
     variables = [v for v in in_scope if v.uid != variable.uid] + [variable]
-    visibility = dependencies.Visibility(variables, campaign_id, world_id)
-    graph = DependencyGraph()
-    for each in variables:
-        graph.add_node(
-            Node(
-                dependencies.variable_node_id(each),
-                "VARIABLE",
-                str(each.uid),
-                f"{each.scope}:{each.key}",
-            )
-        )
-    for each in variables:
-        if each.type != VariableType.DERIVED:
-            continue
-        for key in sorted(expressions.variable_keys(each.formula)):
-            for target in visibility.resolve(each.scope, each.scope_uid, key):
-                graph.add_edge(
-                    Edge(
-                        dependencies.variable_node_id(each),
-                        dependencies.variable_node_id(target),
-                        "READS",
-                    )
-                )
+    graph, _ = dependencies.variable_graph(variables, campaign_id, world_id)
     node_id = dependencies.variable_node_id(variable)
     for cycle in graph.find_cycles():
         if node_id in cycle.path:
@@ -255,19 +256,20 @@ def _refuse_cycles(variable: StateVariable) -> None:
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
-    data = dict(data)
-    scope = lower_choice(VariableScope)(data.pop("scope", None), "scope")
-    kind = lower_choice(VariableType)(data.pop("type", None), "type")
-    key = identifier(data.pop("key", None), "key")
+def create_state_variable(actor: Actor, data: Mapping[str, object]) -> StateVariable:
+    # Unchecked input: each value is checked as it is taken out.
+    given: dict[str, Any] = dict(data)
+    scope = lower_choice(VariableScope)(given.pop("scope", None), "scope")
+    kind = lower_choice(VariableType)(given.pop("type", None), "type")
+    key = identifier(given.pop("key", None), "key")
     branch, scope_uid = _variable_home(
         actor,
         scope,
-        data.pop("scope_id", None),
-        data.pop("campaign_id", None),
-        data.pop("branch_id", None),
+        given.pop("scope_id", None),
+        given.pop("campaign_id", None),
+        given.pop("branch_id", None),
     )
-    cleaned = f.clean_fields(data, VARIABLE_FIELDS)
+    cleaned = f.clean_fields(given, VARIABLE_FIELDS)
     _check_value_and_formula(kind, cleaned.get("value"), cleaned.get("formula"))
     taken = StateVariable.objects.filter(branch=branch, scope=scope, scope_uid=scope_uid, key=key)
 
@@ -299,13 +301,13 @@ def create_state_variable(actor: Actor, data: dict[str, Any]) -> StateVariable:
 
 
 def update_state_variable(
-    actor: Actor, variable_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor, variable_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
 ) -> StateVariable:
     variable: StateVariable = entities.load(
         actor,
         "state_variable",
         variable_id,
-        branch_id=options.pop("branch_id", None),
+        branch_id=options.get("branch_id"),
         minimum=WRITE,
     )
     cleaned = f.clean_fields(data, VARIABLE_FIELDS)
@@ -317,7 +319,12 @@ def update_state_variable(
         variable.formula = formula
         _refuse_cycles(variable)
         variable_values.refuse_over_limits(variable)
-    updated = entities.update(actor, variable, {**cleaned, "updated_by": actor.user}, **options)
+    updated = entities.update(
+        actor,
+        variable,
+        {**cleaned, "updated_by": actor.user},
+        expected_version=options.get("expected_version"),
+    )
     return _changed(updated, before)
 
 
@@ -335,11 +342,11 @@ EFFECT_FIELDS: dict[str, f.Cleaner] = {
 
 
 def _effect_target(
-    actor: Actor, branch: Branch, target_type: str, target_id: Any, source_type: str
-) -> tuple[str, Any, str]:
-    """(target type, target uid, the type whose fields the payload patches)."""
+    actor: Actor, branch: Branch, target_type: str, target_id: EntityId | None
+) -> uuid.UUID | None:
+    """The uid of the effect's target (None when the effect targets its own source)."""
     if target_type == EffectTarget.SELF:
-        return target_type, None, source_type
+        return None
     if target_id is None:
         raise ValidationError(f"targetId is required for a {target_type} target", field="targetId")
     target = entities.load(
@@ -351,30 +358,28 @@ def _effect_target(
         field="targetId",
         lock=True,
     )
-    return target_type, target.uid, target_type
+    return target.uid  # type: ignore[no-any-return]
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_effect(actor: Actor, data: dict[str, Any]) -> Effect:
-    data = dict(data)
-    source_type = lower_choice(Occurrence)(data.pop("entity_type", None), "entityType")
+def create_effect(actor: Actor, data: Mapping[str, object]) -> Effect:
+    # Unchecked input: each value is checked as it is taken out.
+    given: dict[str, Any] = dict(data)
+    source_type = lower_choice(Occurrence)(given.pop("entity_type", None), "entityType")
     source = entities.load(
         actor,
         source_type,
-        data.pop("entity_id", None),
-        branch_id=data.pop("branch_id", None),
+        given.pop("entity_id", None),
+        branch_id=given.pop("branch_id", None),
         minimum=WRITE,
         field="entityId",
         lock=True,
     )
     target_type = lower_choice(EffectTarget)(
-        data.pop("target_type", "self") or "self", "targetType"
+        given.pop("target_type", "self") or "self", "targetType"
     )
-    target_type, target_uid, patched = _effect_target(
-        actor, source.branch, target_type, data.pop("target_id", None), source_type
-    )
-    cleaned = f.clean_fields(data, EFFECT_FIELDS, required=("name", "payload"))
-    validate_patch(cleaned["payload"], patched)
+    target_uid = _effect_target(actor, source.branch, target_type, given.pop("target_id", None))
+    cleaned = f.clean_fields(given, EFFECT_FIELDS, required=("name", "payload"))
     effect = Effect(
         branch=source.branch,
         source_type=source_type,
@@ -383,19 +388,24 @@ def create_effect(actor: Actor, data: dict[str, Any]) -> Effect:
         target_uid=target_uid,
         **cleaned,
     )
+    validate_patch(effect.payload, effect.patched_type)
     return _changed(entities.save_new(actor, effect), set())
 
 
-def update_effect(actor: Actor, effect_id: Any, data: dict[str, Any], **options: Any) -> Effect:
+def update_effect(
+    actor: Actor, effect_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
+) -> Effect:
     effect: Effect = entities.load(
-        actor, "effect", effect_id, branch_id=options.pop("branch_id", None), minimum=WRITE
+        actor, "effect", effect_id, branch_id=options.get("branch_id"), minimum=WRITE
     )
     cleaned = f.clean_fields(data, EFFECT_FIELDS)
     if "payload" in cleaned:
-        patched = effect.source_type if effect.target_type == "self" else effect.target_type
-        validate_patch(cleaned["payload"], patched)
+        validate_patch(cleaned["payload"], effect.patched_type)
     before = _dependents(effect)
-    return _changed(entities.update(actor, effect, cleaned, **options), before)
+    return _changed(
+        entities.update(actor, effect, cleaned, expected_version=options.get("expected_version")),
+        before,
+    )
 
 
 # --- Availability conditions of events and encounters -------------------------------------------
@@ -409,19 +419,20 @@ AVAILABILITY_FIELDS: dict[str, f.Cleaner] = {
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_condition(actor: Actor, data: dict[str, Any]) -> Condition:
-    data = dict(data)
-    target_type = lower_choice(Occurrence)(data.pop("entity_type", None), "entityType")
+def create_condition(actor: Actor, data: Mapping[str, object]) -> Condition:
+    # Unchecked input: each value is checked as it is taken out.
+    given: dict[str, Any] = dict(data)
+    target_type = lower_choice(Occurrence)(given.pop("entity_type", None), "entityType")
     target = entities.load(
         actor,
         target_type,
-        data.pop("entity_id", None),
-        branch_id=data.pop("branch_id", None),
+        given.pop("entity_id", None),
+        branch_id=given.pop("branch_id", None),
         minimum=WRITE,
         field="entityId",
         lock=True,
     )
-    cleaned = f.clean_fields(data, AVAILABILITY_FIELDS, required=("name", "expression"))
+    cleaned = f.clean_fields(given, AVAILABILITY_FIELDS, required=("name", "expression"))
     condition = Condition(
         branch=target.branch, target_type=target_type, target_uid=target.uid, **cleaned
     )
@@ -429,33 +440,46 @@ def create_condition(actor: Actor, data: dict[str, Any]) -> Condition:
 
 
 def update_condition(
-    actor: Actor, condition_id: Any, data: dict[str, Any], **options: Any
+    actor: Actor, condition_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
 ) -> Condition:
     condition = entities.load(
-        actor, "condition", condition_id, branch_id=options.pop("branch_id", None), minimum=WRITE
+        actor, "condition", condition_id, branch_id=options.get("branch_id"), minimum=WRITE
     )
-    return entities.update(actor, condition, f.clean_fields(data, AVAILABILITY_FIELDS), **options)
+    return entities.update(
+        actor,
+        condition,
+        f.clean_fields(data, AVAILABILITY_FIELDS),
+        expected_version=options.get("expected_version"),
+    )
 
 
 # --- Shared ------------------------------------------------------------------------------------
 
 
-def toggle_active(actor: Actor, kind: str, rule_id: Any, is_active: bool, **options: Any) -> Any:
+def toggle_active(
+    actor: Actor, kind: str, rule_id: EntityId, is_active: bool, **options: Unpack[RuleRouting]
+) -> Rule:
     """Turning a rule on or off is a change like any other: versioned, audited, invalidating."""
-    rule = entities.load(
-        actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=WRITE
-    )
+    rule = entities.load(actor, kind, rule_id, branch_id=options.get("branch_id"), minimum=WRITE)
     before = _dependents(rule)
     active = f.boolean(is_active, "isActive")
-    return _changed(entities.update(actor, rule, {"is_active": active}, **options), before)
-
-
-def delete_rule(actor: Actor, kind: str, rule_id: Any, **options: Any) -> Any:
-    rule = entities.load(
-        actor, kind, rule_id, branch_id=options.pop("branch_id", None), minimum=MANAGE
+    return _changed(
+        entities.update(
+            actor, rule, {"is_active": active}, expected_version=options.get("expected_version")
+        ),
+        before,
     )
+
+
+def delete_rule(actor: Actor, kind: str, rule_id: EntityId, **options: Unpack[RuleRouting]) -> Rule:
+    rule = entities.load(actor, kind, rule_id, branch_id=options.get("branch_id"), minimum=MANAGE)
     before = _dependents(rule)
-    return _changed(entities.soft_delete(actor, rule, **options), before)
+    return _changed(
+        entities.delete_with_descendants(
+            actor, rule, expected_version=options.get("expected_version")
+        ),
+        before,
+    )
 
 
 NODE_TYPES: dict[type, str] = {
@@ -465,21 +489,21 @@ NODE_TYPES: dict[type, str] = {
 }
 
 
-def _node_id(rule: Any) -> str | None:
+def _node_id(rule: Rule) -> str | None:
     node_type = NODE_TYPES.get(type(rule))
     return f"{node_type}:{rule.uid}" if node_type else None
 
 
-def _dependents(rule: Any) -> set[str]:
+def _dependents(rule: Rule) -> set[str]:
     """What depends on ``rule`` before it changes: a deleted or deactivated rule leaves the graph,
     and its former dependents must still be recomputed."""
     node_id = _node_id(rule)
-    if node_id is None or rule.branch_id is None:
+    if node_id is None or rule.branch is None:
         return set()
     return dependencies.cached(rule.branch).affected_by({node_id})
 
 
-def _changed(rule: Any, before: set[str]) -> Any:
+def _changed(rule: R, before: set[str]) -> R:
     """On commit: recompute (only) what depends on the rule, and make caches see the change."""
     node_id = _node_id(rule)
     if rule.branch_id is not None and node_id is not None:

@@ -7,6 +7,7 @@ expression names (``var.<key>`` resolves to the variables of the same scope, the
 then the world's); an effect WRITES its target.
 """
 
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -17,6 +18,7 @@ from kernel import generations
 from rules.expressions import reads, variable_keys
 from rules.graph import DependencyGraph, Edge, Node
 from rules.models import Effect, FieldCondition, StateVariable
+from rules.models.variables import VariableType
 from rules.patches import written_roots
 
 ENTITY_NAMESPACES = {
@@ -37,14 +39,19 @@ def variable_node_id(variable: StateVariable) -> str:
     return f"VARIABLE:{variable.uid}"
 
 
+def world_variables(world_id: uuid.UUID) -> list[StateVariable]:
+    """A world's own active variables (they belong to no branch)."""
+    return list(
+        StateVariable.objects.filter(
+            branch__isnull=True, scope="world", scope_uid=world_id, is_active=True
+        ).order_by("key", "uid")
+    )
+
+
 def branch_variables(branch: Branch) -> list[StateVariable]:
     return list(
         StateVariable.objects.filter(branch=branch, is_active=True).order_by("key", "uid")
-    ) + list(
-        StateVariable.objects.filter(
-            branch__isnull=True, scope="world", scope_uid=branch.campaign.world_id, is_active=True
-        ).order_by("key", "uid")
-    )
+    ) + world_variables(branch.campaign.world_id)
 
 
 class Visibility:
@@ -118,10 +125,13 @@ def _read_edges(
             graph.add_edge(Edge(from_id, _entity_node(graph, f"{namespace}.{field}"), "READS"))
 
 
-def build(branch: Branch) -> DependencyGraph:
+def variable_graph(
+    variables: list[StateVariable], campaign_id: uuid.UUID | None, world_id: uuid.UUID
+) -> tuple[DependencyGraph, Visibility]:
+    """The graph of ``variables`` (all that can see each other): a node for each, and the edges
+    of what each derived formula reads; with the visibility that resolved the formulas' keys."""
     graph = DependencyGraph()
-    variables = branch_variables(branch)
-    visibility = Visibility(variables, branch.campaign_id, branch.campaign.world_id)
+    visibility = Visibility(variables, campaign_id, world_id)
     for variable in variables:
         graph.add_node(
             Node(
@@ -138,7 +148,7 @@ def build(branch: Branch) -> DependencyGraph:
             )
         )
     for variable in variables:
-        if variable.type == "derived":
+        if variable.type == VariableType.DERIVED:
             _read_edges(
                 graph,
                 variable_node_id(variable),
@@ -147,6 +157,12 @@ def build(branch: Branch) -> DependencyGraph:
                 variable.scope_uid,
                 visibility,
             )
+    return graph, visibility
+
+
+def build(branch: Branch) -> DependencyGraph:
+    variables = branch_variables(branch)
+    graph, visibility = variable_graph(variables, branch.campaign_id, branch.campaign.world_id)
     for condition in FieldCondition.objects.filter(branch=branch, is_active=True):
         node_id = f"CONDITION:{condition.uid}"
         graph.add_node(
@@ -187,10 +203,9 @@ def build(branch: Branch) -> DependencyGraph:
             if target is not None:
                 graph.add_edge(Edge(node_id, variable_node_id(target), "WRITES"))
         else:
-            target_type = effect.source_type if effect.target_type == "self" else effect.target_type
             for root in sorted(written_roots(effect.payload)):
                 graph.add_edge(
-                    Edge(node_id, _entity_node(graph, f"{target_type}.{root}"), "WRITES")
+                    Edge(node_id, _entity_node(graph, f"{effect.patched_type}.{root}"), "WRITES")
                 )
     return graph
 

@@ -50,6 +50,12 @@ class Effect(BranchScopedEntity):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def patched_type(self) -> str:
+        """The entity type whose fields the payload patches: the target's, or the source's own
+        when the effect targets its event or encounter itself."""
+        return self.source_type if self.target_type == EffectTarget.SELF else self.target_type
+
 
 class EffectExecution(models.Model):
     """One application (or dry run) of an effect, with what it saw and what it did."""
