@@ -10,7 +10,7 @@ from campaign.actions import settlements
 from campaign.models import Campaign
 from kernel.actor import Actor
 from realtime.publish import MESSAGE_TYPE, make_event, room, send_now
-from tests.campaign import factories
+from tests import builders
 
 
 def listen(group: str) -> tuple[Any, str]:
@@ -23,7 +23,7 @@ def listen(group: str) -> tuple[Any, str]:
 def test_a_committed_change_reaches_the_campaign_and_settlement_rooms(
     owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     layer, campaign_channel = listen(room("campaign", campaign.pk))
     _, settlement_channel = listen(room("settlement", settlement.uid))
 
@@ -48,7 +48,7 @@ def test_a_committed_change_reaches_the_campaign_and_settlement_rooms(
 def test_nothing_is_announced_before_the_commit(
     owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
 
     with django_capture_on_commit_callbacks(execute=False) as pending:
         settlements.update_settlement(owner, settlement.uid, {"name": "Tuskwater"})

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from campaign.models import Campaign, Settlement
 from kernel.actor import Actor
 from realtime.publish import room
-from tests.campaign import factories
+from tests import builders
 from tests.conftest import Personas
 from tests.graphql_client import GraphQLClient
 
@@ -121,7 +121,7 @@ def test_a_write_is_committed_and_answered_while_redis_is_frozen(
     frozen_channel_layer: FrozenRedis,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     caplog.clear()
 
     response = gql.response(RENAME_SETTLEMENT, {"id": str(settlement.uid)}, user=personas.owner)

@@ -7,12 +7,13 @@ import json
 import pytest
 from django.test import Client
 
-from campaign.actions import campaigns, kingdoms, worlds
+from campaign.actions import campaigns, worlds
 from campaign.auth import api_keys, sessions
 from campaign.models import ApiKey, AuditLog, Campaign, RefreshToken, User, World
 from kernel.actor import Actor
 from kernel.errors import PermissionDenied
 from rules import actions as rule_actions
+from tests import builders
 from tests.conftest import Personas
 from tests.graphql_client import GraphQLClient, error_of
 
@@ -41,7 +42,7 @@ def elsewhere(personas: Personas) -> Campaign:
             "value": "x",
         },
     )
-    kingdoms.create_kingdom(owner, other.pk, {"name": "Secret kingdom"})
+    builders.kingdom(owner, other, name="Secret kingdom")
     return other
 
 

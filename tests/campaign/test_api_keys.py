@@ -16,7 +16,7 @@ from campaign.models import ApiKey, AuditLog, Campaign, Operation, Role, World
 from campaign.permissions import require_role
 from kernel.actor import Actor
 from kernel.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
-from tests.campaign import factories
+from tests import builders
 from tests.conftest import Personas
 
 
@@ -93,7 +93,7 @@ def test_anonymous_cannot_create_keys(db: None) -> None:
 
 
 def test_read_key_can_load_but_not_write(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     reader = api_keys.authenticate_api_key(key_for(owner, ["read"])[1])
 
     assert entities.load(reader, "kingdom", kingdom.uid).pk == kingdom.pk
@@ -104,7 +104,7 @@ def test_read_key_can_load_but_not_write(owner: Actor, campaign: Campaign) -> No
 
 
 def test_write_key_can_write_but_not_administer(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     writer = api_keys.authenticate_api_key(key_for(owner, ["write"])[1])
 
     assert kingdoms.update_kingdom(writer, kingdom.uid, {"name": "Renamed"}).name == "Renamed"
@@ -124,7 +124,7 @@ def test_campaign_restricted_key_does_not_see_other_campaigns(
     owner: Actor, world: World, campaign: Campaign
 ) -> None:
     other = campaigns.create_campaign(owner, world.pk, {"name": "Rise of the Runelords"})
-    hidden = factories.kingdom(owner, other)
+    hidden = builders.kingdom(owner, other)
     restricted = api_keys.authenticate_api_key(
         key_for(owner, ["admin"], campaign_id=str(campaign.pk))[1]
     )

@@ -13,8 +13,8 @@ from campaign.actions import kingdoms
 from campaign.auth.tokens import issue_access_token
 from campaign.models import AuditLog, Campaign, User
 from kernel.actor import Actor
+from tests import builders
 from tests.asgi import asgi_request
-from tests.campaign import factories
 from tests.conftest import Personas
 
 # Seconds to wait for each message of a response: only a hang takes this long.
@@ -33,7 +33,7 @@ def body(response: object) -> str:
 def test_campaign_csv_has_the_header_bom_and_every_row(
     client: Client, personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
-    factories.kingdom(owner, campaign, name="Brevoy")
+    builders.kingdom(owner, campaign, name="Brevoy")
 
     response = export(client, personas.owner, campaignId=str(campaign.pk))
 
@@ -49,7 +49,7 @@ def test_csv_quotes_and_neutralises_formulas(
     client: Client, personas: Personas, campaign: Campaign
 ) -> None:
     sneaky = Actor(personas.owner, reason='=HYPERLINK("http://evil"),"x"')
-    kingdom = factories.kingdom(sneaky, campaign, name="=cmd|' /C calc'!A0")
+    kingdom = builders.kingdom(sneaky, campaign, name="=cmd|' /C calc'!A0")
 
     text = body(export(client, personas.owner, campaignId=str(campaign.pk)))
 
@@ -63,7 +63,7 @@ def test_csv_quotes_and_neutralises_formulas(
 def test_json_export_filters_by_operation_and_type(
     client: Client, personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Renamed"})
 
     response = export(

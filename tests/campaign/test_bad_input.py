@@ -16,7 +16,7 @@ from campaign.actions import (
 from campaign.models import AuditLog, Campaign, Kingdom, Version
 from kernel.actor import Actor
 from kernel.errors import NotFound, ValidationError
-from tests.campaign import factories
+from tests import builders
 
 
 @pytest.fixture
@@ -30,12 +30,12 @@ def counts() -> Any:
 def test_invalid_variable_value_names_the_variable(
     owner: Actor, campaign: Campaign, counts: Any
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    place = factories.point(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
+    place = builders.point(owner, campaign)
     before = counts()
 
     with pytest.raises(ValidationError) as error:
-        factories.settlement(
+        builders.settlement(
             owner,
             kingdom,
             location=place,
@@ -49,7 +49,7 @@ def test_invalid_variable_value_names_the_variable(
 
 
 def test_undeclared_variable_is_refused(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(
+    kingdom = builders.kingdom(
         owner, campaign, variable_schemas=[{"name": "treasury", "type": "number"}]
     )
 
@@ -61,7 +61,7 @@ def test_undeclared_variable_is_refused(owner: Actor, campaign: Campaign) -> Non
 
 def test_required_variable_without_value_is_refused(owner: Actor, campaign: Campaign) -> None:
     with pytest.raises(ValidationError) as error:
-        factories.kingdom(
+        builders.kingdom(
             owner,
             campaign,
             variable_schemas=[{"name": "ruler", "type": "string", "required": True}],
@@ -72,7 +72,7 @@ def test_required_variable_without_value_is_refused(owner: Actor, campaign: Camp
 
 
 def test_bad_schema_definition_names_the_key(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
         entities.define_variable_schema(owner, kingdom, {"name": "x", "type": "date"})
@@ -85,7 +85,7 @@ def test_unknown_parent_kingdom_is_not_found(owner: Actor, campaign: Campaign) -
         settlements.create_settlement(
             owner,
             "7b0f1d0e-0000-4000-8000-000000000000",
-            {"name": "Nowhere", "location_id": str(factories.point(owner, campaign).pk)},
+            {"name": "Nowhere", "location_id": str(builders.point(owner, campaign).pk)},
         )
 
 
@@ -114,10 +114,10 @@ def test_location_of_another_world_is_refused(owner: Actor, campaign: Campaign, 
     foreign = locations.create_location(
         owner, elsewhere.pk, {"type": "point", "geometry": {"type": "Point", "coordinates": [0, 0]}}
     )
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
-        factories.settlement(owner, kingdom, location=foreign)
+        builders.settlement(owner, kingdom, location=foreign)
 
     assert error.value.field == "locationId"
 
@@ -134,7 +134,7 @@ def test_location_of_another_world_is_refused(owner: Actor, campaign: Campaign, 
 def test_level_out_of_range_is_refused(
     owner: Actor, campaign: Campaign, counts: Any, level: Any, message: str
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     before = counts()
 
     with pytest.raises(ValidationError) as error:
@@ -146,7 +146,7 @@ def test_level_out_of_range_is_refused(
 
 
 def test_level_out_of_range_on_update_names_the_field(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
         kingdoms.update_kingdom(owner, kingdom.uid, {"level": 42})
@@ -182,7 +182,7 @@ def test_invalid_geometry_is_refused(
 
 
 def test_location_cannot_be_its_own_ancestor(owner: Actor, campaign: Campaign) -> None:
-    outer = factories.point(owner, campaign)
+    outer = builders.point(owner, campaign)
     inner = locations.create_location(
         owner, campaign.world_id, {"type": "point", "parent_id": str(outer.pk)}
     )
@@ -239,7 +239,7 @@ def test_variables_refuse_what_the_database_cannot_store(
     owner: Actor, campaign: Campaign, schemas: Any, variables: Any, field: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        factories.kingdom(owner, campaign, variable_schemas=schemas, variables=variables)
+        builders.kingdom(owner, campaign, variable_schemas=schemas, variables=variables)
 
     assert error.value.field == field
     assert not Kingdom.objects.exists()
@@ -248,7 +248,7 @@ def test_variables_refuse_what_the_database_cannot_store(
 def test_setting_a_variable_refuses_what_the_database_cannot_store(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
         entities.set_variable(owner, kingdom, "motto", "for\x00ever")

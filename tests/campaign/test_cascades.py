@@ -4,18 +4,18 @@ from typing import Any
 
 import pytest
 
-from campaign.actions import branches, campaigns, entities, events, kingdoms, parties
+from campaign.actions import branches, campaigns, entities, kingdoms
 from campaign.models import Campaign, Character, Kingdom
 from kernel.actor import Actor
 from kernel.errors import NotFound
 from rules import actions as rules
 from rules import computed_fields
 from rules.models import Condition, Effect, FieldCondition, StateVariable
-from tests.campaign import factories
+from tests import builders
 
 
 def test_deleting_an_event_takes_its_rules_with_it(owner: Actor, campaign: Campaign) -> None:
-    event = events.create_event(owner, campaign.pk, {"name": "Feast", "event_type": "story"})
+    event = builders.event(owner, campaign, name="Feast", event_type="story")
     effect = rules.create_effect(
         owner,
         {
@@ -44,7 +44,7 @@ def test_deleting_an_event_takes_its_rules_with_it(owner: Actor, campaign: Campa
 def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
     owner: Actor, campaign: Campaign
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     own = rules.create_field_condition(
         owner,
         {
@@ -82,7 +82,7 @@ def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
 
 
 def test_deleting_a_party_lets_its_members_go(owner: Actor, campaign: Campaign) -> None:
-    party = parties.create_party(owner, campaign.pk, {"name": "Charter"})
+    party = builders.party(owner, campaign, name="Charter")
     from campaign.actions import characters
 
     hero = characters.create_character(
@@ -114,7 +114,7 @@ def test_a_deleted_branch_takes_its_rows_out_of_reach(owner: Actor, campaign: Ca
 def test_renaming_the_campaign_refreshes_computed_fields(
     owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     rules.create_field_condition(
         owner,
         {

@@ -9,7 +9,7 @@ from campaign.actions import kingdoms, settlements
 from campaign.models import Campaign, Kingdom, Settlement, Version
 from kernel.actor import Actor
 from kernel.errors import Conflict, ValidationError
-from tests.campaign import factories
+from tests import builders
 
 WRITERS = 10
 
@@ -19,7 +19,7 @@ WRITERS = 10
 def test_ten_concurrent_updates_at_one_version_give_one_winner(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    kingdom = builders.kingdom(owner, campaign, name="Brevoy")
     start = threading.Barrier(WRITERS)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -56,7 +56,7 @@ def test_ten_concurrent_updates_at_one_version_give_one_winner(
 def test_concurrent_updates_without_expected_version_all_land(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign, level=1)
+    kingdom = builders.kingdom(owner, campaign, level=1)
     start = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 
@@ -87,7 +87,7 @@ def test_concurrent_variable_writes_keep_every_value(owner: Actor, campaign: Cam
     """Each write adds to the variables as they are when locked, not as they were read."""
     from campaign.actions import entities
 
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     start = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 
@@ -119,8 +119,8 @@ def test_two_settlements_founded_on_one_location_at_once_give_one_and_a_clear_re
     owner: Actor, campaign: Campaign
 ) -> None:
     # Given one free location and two kingdoms (so the kingdom locks do not serialize them)
-    place = factories.point(owner, campaign)
-    realms = [factories.kingdom(owner, campaign), factories.kingdom(owner, campaign)]
+    place = builders.point(owner, campaign)
+    realms = [builders.kingdom(owner, campaign), builders.kingdom(owner, campaign)]
     start = threading.Barrier(2)
     outcomes: list[object] = []
     lock = threading.Lock()

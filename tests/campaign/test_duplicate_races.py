@@ -2,8 +2,8 @@
 branch name, one location settled twice, one link twice) give one winner; the other is a
 BAD_REQUEST naming the field, exactly as when the row already existed, and writes nothing.
 
-The requests are real GraphQL requests in threads released together (see the race harness of
-``test_parent_child_races``), on PostgreSQL and on SQLite.
+The requests are real GraphQL requests raced in threads (``tests/campaign/races.py``), on
+PostgreSQL and on SQLite.
 """
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from campaign.actions import branches, campaigns, events, links
+from campaign.actions import branches, campaigns, links
 from campaign.models import (
     AuditLog,
     Branch,
@@ -22,13 +22,12 @@ from campaign.models import (
     Version,
 )
 from kernel.actor import Actor
-from tests.campaign import factories
-from tests.campaign.test_parent_child_races import on_each_database, race, shared_database
+from tests import builders
+from tests.campaign.races import on_each_database, race
 from tests.conftest import make_user
 from tests.graphql_client import GraphQLClient, refusal
 
 pytestmark = pytest.mark.django_db(transaction=True)
-__all__ = ["shared_database"]  # the race harness's fixture, used by name
 
 
 def as_owner(query: str, variables: dict[str, Any]) -> Callable[[], dict[str, Any]]:
@@ -148,10 +147,10 @@ def test_a_location_settled_twice_at_once_is_settled_once(
     shared_database: None, owner: Actor, campaign: Campaign, rounds: int
 ) -> None:
     # Two kingdoms, so that the kingdoms' locks do not put the two in line.
-    realms = [factories.kingdom(owner, campaign), factories.kingdom(owner, campaign)]
-    quiet = factories.point(owner, campaign)
-    places = [factories.point(owner, campaign) for _ in range(rounds)]
-    one = cost(lambda: factories.settlement(owner, realms[0], location=quiet))
+    realms = [builders.kingdom(owner, campaign), builders.kingdom(owner, campaign)]
+    quiet = builders.point(owner, campaign)
+    places = [builders.point(owner, campaign) for _ in range(rounds)]
+    one = cost(lambda: builders.settlement(owner, realms[0], location=quiet))
     before, count = history(), Settlement.objects.count()
 
     results = race(
@@ -179,10 +178,7 @@ def test_one_link_made_twice_at_once_is_made_once(
     shared_database: None, owner: Actor, campaign: Campaign, rounds: int
 ) -> None:
     ends = [
-        tuple(
-            events.create_event(owner, campaign.pk, {"name": f"{n}{x}", "event_type": "story"})
-            for x in "AB"
-        )
+        tuple(builders.event(owner, campaign, name=f"{n}{x}", event_type="story") for x in "AB")
         for n in range(rounds + 1)
     ]
     quiet_source, quiet_target = ends.pop()
@@ -215,10 +211,7 @@ def test_one_link_made_twice_at_once_is_made_once(
     # Two links between other ends, both retyped into one type at once.
     pairs = []
     for n in range(rounds + 1):
-        a, b = (
-            events.create_event(owner, campaign.pk, {"name": f"r{n}{x}", "event_type": "story"})
-            for x in "AB"
-        )
+        a, b = (builders.event(owner, campaign, name=f"r{n}{x}", event_type="story") for x in "AB")
         between = {"source_type": "event", "source_id": str(a.uid), "target_type": "event"}
         pairs.append(
             [

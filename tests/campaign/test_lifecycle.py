@@ -5,7 +5,7 @@ from campaign.actions import entities, kingdoms, settlements
 from campaign.models import AuditLog, Campaign, Kingdom, LevelChange, Settlement, Structure, Version
 from kernel.actor import Actor
 from kernel.errors import Conflict
-from tests.campaign import factories
+from tests import builders
 
 
 def history_of(instance: object) -> list[str]:
@@ -17,7 +17,7 @@ def history_of(instance: object) -> list[str]:
 
 
 def test_create_writes_a_version_and_an_audit_row(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign, level=3)
+    kingdom = builders.kingdom(owner, campaign, level=3)
 
     version = Version.objects.get(entity_uid=kingdom.uid)
     audit = AuditLog.objects.get(entity_id=str(kingdom.uid))
@@ -34,7 +34,7 @@ def test_create_writes_a_version_and_an_audit_row(owner: Actor, campaign: Campai
 
 
 def test_update_bumps_version_and_records_diff(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    kingdom = builders.kingdom(owner, campaign, name="Brevoy")
 
     updated = kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"}, expected_version=1)
 
@@ -50,7 +50,7 @@ def test_update_bumps_version_and_records_diff(owner: Actor, campaign: Campaign)
 def test_stale_expected_version_is_a_conflict_and_writes_nothing(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    kingdom = builders.kingdom(owner, campaign, name="Brevoy")
     kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"}, expected_version=1)
 
     with pytest.raises(Conflict) as error:
@@ -64,7 +64,7 @@ def test_stale_expected_version_is_a_conflict_and_writes_nothing(
 def test_failure_after_the_row_write_rolls_back_version_and_audit(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    kingdom = builders.kingdom(owner, campaign, name="Brevoy")
     audits_before = AuditLog.objects.count()
 
     def update_then_fail() -> None:
@@ -84,7 +84,7 @@ def test_failure_after_the_row_write_rolls_back_version_and_audit(
 def test_a_failing_history_write_rolls_back_the_row(
     owner: Actor, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign, name="Brevoy")
+    kingdom = builders.kingdom(owner, campaign, name="Brevoy")
 
     def broken_audit(*args: object, **kwargs: object) -> None:
         raise RuntimeError("audit storage is broken")
@@ -100,10 +100,10 @@ def test_a_failing_history_write_rolls_back_the_row(
 def test_deleting_a_kingdom_cascades_to_settlements_and_structures(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(owner, kingdom)
-    live = factories.structure(owner, settlement)
-    already_deleted = factories.structure(owner, settlement)
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
+    live = builders.structure(owner, settlement)
+    already_deleted = builders.structure(owner, settlement)
     entities.soft_delete(owner, already_deleted)
     first_stamp = Structure.all_objects.get(pk=already_deleted.pk).deleted_at
 
@@ -129,9 +129,9 @@ def test_deleting_a_kingdom_cascades_to_settlements_and_structures(
 def test_a_cascade_is_one_transaction(
     owner: Actor, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(owner, kingdom)
-    factories.structure(owner, settlement)
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
+    builders.structure(owner, settlement)
     real_save = Structure.save
 
     def failing_save(self: Structure, *args: object, **kwargs: object) -> None:
@@ -149,19 +149,19 @@ def test_a_cascade_is_one_transaction(
 def test_recreating_a_settlement_on_the_location_of_a_deleted_one_works(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    place = factories.point(owner, campaign)
-    first = factories.settlement(owner, kingdom, location=place)
+    kingdom = builders.kingdom(owner, campaign)
+    place = builders.point(owner, campaign)
+    first = builders.settlement(owner, kingdom, location=place)
     entities.soft_delete(owner, first)
 
-    second = factories.settlement(owner, kingdom, location=place)
+    second = builders.settlement(owner, kingdom, location=place)
 
     assert second.location == place
     assert second.uid != first.uid
 
 
 def test_archive_and_restore_are_versioned(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     archived = entities.archive(owner, kingdom)
     assert archived.archived_at is not None
@@ -175,8 +175,8 @@ def test_archive_and_restore_are_versioned(owner: Actor, campaign: Campaign) -> 
 def test_set_level_validates_range_and_records_level_history(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(owner, kingdom)
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
 
     entities.set_level(owner, settlement, 4)
 
@@ -186,8 +186,8 @@ def test_set_level_validates_range_and_records_level_history(
 
 
 def test_typed_variables_define_set_and_delete(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(owner, kingdom)
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
 
     settlement = entities.define_variable_schema(
         owner, settlement, {"name": "population", "type": "number", "defaultValue": 100}
@@ -204,8 +204,8 @@ def test_typed_variables_define_set_and_delete(owner: Actor, campaign: Campaign)
 def test_update_with_variables_checks_them_against_the_schemas(
     owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(
         owner,
         kingdom,
         variable_schemas=[{"name": "mood", "type": "enum", "enumValues": ["calm", "angry"]}],

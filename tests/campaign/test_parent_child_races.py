@@ -2,22 +2,16 @@
 leave a live child under a deleted parent: either the create is refused as if the parent were
 missing, or the child is made first and the delete's cascade takes it along.
 
-Each test runs many rounds of one deleter racing one or more creators, each in its own thread
-with its own database connection, released together by a barrier. On PostgreSQL the two
-serialize on row locks (READ COMMITTED); on SQLite on the database's write lock (transactions
-begin IMMEDIATE), which needs a database file the threads share (the test database lives in
-memory, where SQLite refuses rather than waits).
+Each test runs many rounds of one deleter racing one or more creators (``tests/campaign/races.py``).
+On PostgreSQL the two serialize on row locks (READ COMMITTED); on SQLite on the database's write
+lock (transactions begin IMMEDIATE).
 """
 
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from campaign.actions import (
     branches,
@@ -53,73 +47,10 @@ from kernel.errors import DomainError, NotFound, ValidationError
 from kernel.snapshots import public_id
 from rules import actions as rules
 from rules.models import Condition, Effect, FieldCondition, StateVariable
-from tests.campaign import factories
+from tests import builders
+from tests.campaign.races import Round, on_each_database, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def on_each_database(postgresql: int = 50, sqlite: int = 10) -> pytest.MarkDecorator:
-    """Run the test for this many rounds on PostgreSQL (CI) and, on the embedded default, on
-    SQLite (a SQLite variant is not collected where the suite runs on PostgreSQL)."""
-    params = [pytest.param(postgresql, marks=pytest.mark.postgres, id="postgresql")]
-    if connection.vendor == "sqlite":
-        params.append(pytest.param(sqlite, id="sqlite"))
-    return pytest.mark.parametrize("rounds", params)
-
-
-# One round: the delete of a parent first, then the writes racing it.
-Round = list[Callable[[], Any]]
-# Only catches a hang (a lock never released): a round takes milliseconds.
-HANG = 60
-
-
-@pytest.fixture
-def shared_database(campaign: Campaign, tmp_path: Path) -> Iterator[None]:
-    """On SQLite, move the in-memory test database (with the fixtures' rows) to a file for the
-    test, so that every thread's connection reaches the same data and waits for the write lock.
-    The in-memory database stays open meanwhile (closing its last connection would drop it)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    settings, in_memory = connection.settings_dict, connection.connection
-    name, path = settings["NAME"], tmp_path / "race.sqlite3"
-    copy = sqlite3.connect(path)
-    in_memory.backup(copy)
-    copy.close()
-    connection.connection, settings["NAME"] = None, str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        settings["NAME"], connection.connection = name, in_memory
-
-
-def race(rounds: Sequence[Round]) -> list[list[Any]]:
-    """Run each round's calls at the same moment, one thread per position in the round (each
-    keeping its connection across rounds); each call's result, or the exception it raised."""
-    width = len(rounds[0])
-    start = threading.Barrier(width, timeout=HANG)
-    results: list[list[Any]] = [[None] * width for _ in rounds]
-
-    def run(position: int) -> None:
-        try:
-            for number, calls in enumerate(rounds):
-                start.wait()
-                try:
-                    results[number][position] = calls[position]()
-                except Exception as error:  # the outcome under test
-                    results[number][position] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(width)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(HANG)
-        assert not thread.is_alive(), "a racer hung"
-    return results
 
 
 def delete(actor: Actor, kind: str, row: Any) -> Callable[[], Any]:
@@ -182,9 +113,9 @@ def test_a_kingdom_deleted_while_things_are_made_in_it_takes_them_along(
 ) -> None:
     plans: list[Round] = []
     for _ in range(rounds):
-        kingdom = factories.kingdom(owner, campaign)
-        place = factories.point(owner, campaign)
-        archived = entities.archive(owner, factories.settlement(owner, kingdom))
+        kingdom = builders.kingdom(owner, campaign)
+        place = builders.point(owner, campaign)
+        archived = entities.archive(owner, builders.settlement(owner, kingdom))
         plans.append(
             [
                 delete(owner, "kingdom", kingdom),
@@ -237,10 +168,10 @@ def test_a_kingdom_deleted_while_things_are_made_in_it_takes_them_along(
 def test_a_settlement_deleted_while_a_structure_is_built_in_it_takes_the_structure_along(
     shared_database: None, owner: Actor, campaign: Campaign, rounds: int
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     plans: list[Round] = []
     for _ in range(rounds):
-        settlement = factories.settlement(owner, kingdom)
+        settlement = builders.settlement(owner, kingdom)
         plans.append(
             [
                 delete(owner, "settlement", settlement),
@@ -436,7 +367,7 @@ def test_a_location_deleted_while_places_are_put_inside_it_takes_them_along(
 ) -> None:
     plans: list[Round] = []
     for _ in range(rounds):
-        region, moving = factories.point(owner, campaign), factories.point(owner, campaign)
+        region, moving = builders.point(owner, campaign), builders.point(owner, campaign)
         plans.append(
             [
                 delete(owner, "location", region),
@@ -530,7 +461,7 @@ def test_a_campaign_deleted_while_its_rows_are_edited_never_deadlocks(
     for number in range(rounds):
         doomed = campaigns.create_campaign(owner, world.pk, {"name": f"Doomed {number}"})
         kingdom, party = (
-            factories.kingdom(owner, doomed),
+            builders.kingdom(owner, doomed),
             parties.create_party(owner, doomed.pk, {"name": "Stag Lord hunters"}),
         )
         plans.append(

@@ -7,7 +7,7 @@ from campaign.models import AuditLog, Campaign, Operation, Role
 from campaign.permissions import READ, WRITE, readable_campaigns
 from kernel.actor import Actor
 from kernel.errors import AuthenticationError, NotFound, PermissionDenied
-from tests.campaign import factories
+from tests import builders
 from tests.conftest import Personas
 
 MATRIX = [
@@ -32,7 +32,7 @@ def attempt(outcome: object, action: object) -> None:
 def test_role_matrix_for_a_kingdom(
     personas: Personas, owner: Actor, campaign: Campaign, persona: str, read, write, delete
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     actor = personas.actor(persona)
 
     attempt(read, lambda: entities.load(actor, "kingdom", kingdom.uid, minimum=READ))
@@ -47,7 +47,7 @@ def test_role_matrix_for_a_kingdom(
 
 
 def test_anonymous_must_authenticate(owner: Actor, campaign: Campaign) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(AuthenticationError):
         entities.load(Actor(None), "kingdom", kingdom.uid)
@@ -56,7 +56,7 @@ def test_anonymous_must_authenticate(owner: Actor, campaign: Campaign) -> None:
 def test_outsider_learns_nothing_about_the_campaign(
     personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(NotFound) as hidden:
         entities.load(personas.actor("outsider"), "kingdom", kingdom.uid)
@@ -135,8 +135,8 @@ def test_a_gm_still_archives_and_restores_the_campaigns_entities(
     personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
     gm = personas.actor("gm")
-    kingdom = factories.kingdom(owner, campaign)
-    settlement = factories.settlement(owner, kingdom)
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
 
     for row, kind in ((kingdom, "kingdom"), (settlement, "settlement")):
         archived = entities.archive(gm, entities.load(gm, kind, row.uid, minimum=WRITE))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from campaign.actions import events, fields, kingdoms
+from campaign.actions import fields, kingdoms
 from campaign.models import (
     Campaign,
     Kingdom,
@@ -16,7 +16,7 @@ from kernel.actor import Actor
 from kernel.errors import ValidationError
 from rules import expressions, jsonlogic
 from rules.models import Effect, FieldCondition, StateVariable
-from tests.campaign import factories
+from tests import builders
 from tests.graphql_client import GraphQLClient, refusal
 
 CREATE_KINGDOM = (
@@ -163,8 +163,8 @@ def test_non_finite_numbers_in_variables_sent_as_a_string_are_a_400(
 def test_rule_json_is_checked_before_it_is_stored(
     gql: GraphQLClient, owner: Actor, campaign: Campaign, writes: Any
 ) -> None:
-    kingdom = factories.kingdom(owner, campaign)
-    event = events.create_event(owner, campaign.pk, {"name": "E", "event_type": "story"})
+    kingdom = builders.kingdom(owner, campaign)
+    event = builders.event(owner, campaign, name="E", event_type="story")
     before = writes()
     cases = [
         (

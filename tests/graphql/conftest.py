@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from tests.graphql.dataset import Dataset, build
+from tests.builders import Dataset, build_dataset
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -23,7 +23,7 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def dataset(django_db_setup: None, django_db_blocker: Any) -> Iterator[Dataset]:
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
         try:
-            yield build()
+            yield build_dataset()
         finally:
             call_command("flush", interactive=False, verbosity=0)
 

@@ -9,7 +9,7 @@ import pytest
 from campaign.actions import kingdoms, settlements
 from campaign.models import AuditLog, User
 from kernel.actor import Actor
-from tests.graphql.dataset import Dataset
+from tests.builders import Dataset
 from tests.graphql_client import GraphQLClient, error_of, ok
 
 ENTITY_AUDIT = """

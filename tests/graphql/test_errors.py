@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from campaign.models import AuditLog, Kingdom, Location, Version
-from tests.graphql.dataset import Dataset, point
+from tests.builders import Dataset, geo_point
 from tests.graphql_client import GRAPHQL_URL, GraphQLClient, bearer, error_of, ok, persona_user
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -144,7 +144,7 @@ def test_stale_expected_version_is_a_conflict_and_writes_nothing(
     body = gql(
         f"mutation($id: ID!, {variables}) {{"
         f" {mutation}(id: $id, input: {input_}) {{ id version }} }}",
-        {"id": entity_id, "v": stale, "i": stale, "g": point(1, 1)},
+        {"id": entity_id, "v": stale, "i": stale, "g": geo_point(1, 1)},
         "owner",
     )
 

@@ -3,10 +3,10 @@ not exist; version ids are parsed strictly."""
 
 import pytest
 
-from campaign.actions import kingdoms
 from campaign.models import Campaign, Version, World
 from kernel.actor import Actor
 from rules import actions as rule_actions
+from tests import builders
 from tests.conftest import Personas
 from tests.graphql_client import GraphQLClient, error_of
 
@@ -16,7 +16,7 @@ DIFF = '{ versionDiff(versionId1: "%s", versionId2: "%s") { added } }'
 def test_version_diff_fails_alike_for_missing_and_hidden_versions(
     gql: GraphQLClient, personas: Personas, campaign: Campaign
 ) -> None:
-    kingdoms.create_kingdom(Actor(personas.owner), campaign.pk, {"name": "K"})
+    builders.kingdom(Actor(personas.owner), campaign, name="K")
     hidden = list(Version.objects.order_by("pk").values_list("pk", flat=True))
     missing = max(hidden) + 1000
     assert Version.objects.filter(branch__isnull=True).exists()  # world and campaign versions
@@ -48,7 +48,7 @@ AUDIT = '{ entityAuditHistory(entityType: "%s", entityId: "%s") { operation } }'
 def test_entity_audit_history_fails_alike_for_missing_and_hidden_entities(
     gql: GraphQLClient, personas: Personas, campaign: Campaign, world: World
 ) -> None:
-    kingdom = kingdoms.create_kingdom(Actor(personas.owner), campaign.pk, {"name": "K"})
+    kingdom = builders.kingdom(Actor(personas.owner), campaign, name="K")
     variable = rule_actions.create_state_variable(
         Actor(personas.owner),
         {"scope": "world", "scope_id": str(world.pk), "key": "w", "type": "integer", "value": 1},

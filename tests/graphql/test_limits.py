@@ -6,7 +6,7 @@ from graphql import get_introspection_query
 
 from api.graphql.limits import MAX_COST, MAX_DEPTH, MAX_LIST_SIZE
 from campaign.models import Branch, Kingdom
-from tests.graphql.dataset import Dataset
+from tests.builders import Dataset
 from tests.graphql_client import GraphQLClient, error_of, ok
 
 

@@ -12,7 +12,7 @@ import pytest
 from campaign.actions import entities, worlds
 from campaign.models import AuditLog, Branch, Kingdom, Settlement, Structure, User, Version
 from kernel.actor import Actor
-from tests.graphql.dataset import SQUARE, Dataset, point
+from tests.builders import SQUARE, Dataset, geo_point
 from tests.graphql.operations import operation
 from tests.graphql_client import GraphQLClient, error_of, ok
 
@@ -247,8 +247,8 @@ CASES: list[Case] = [
          {"name": "Tatzlford II", "description": "Ford", "version": 2}, ("location", "UPDATE"),
          select="{ id name description version }"),
     Case("updateLocationGeometry", lambda c: {"id": c.free_location, "input": {
-        "geoJson": point(5, 6), "expectedVersion": 1, "worldTime": "2024-03-05T00:00:00Z"}},
-         {"geojson": point(5, 6), "version": 2}, ("location", "UPDATE"),
+        "geoJson": geo_point(5, 6), "expectedVersion": 1, "worldTime": "2024-03-05T00:00:00Z"}},
+         {"geojson": geo_point(5, 6), "version": 2}, ("location", "UPDATE"),
          select="{ id geojson version }"),
     Case("archiveLocation", lambda c: {"id": c.free_location}, {"isArchived": True},
          ("location", "ARCHIVE"), select="{ id isArchived }"),

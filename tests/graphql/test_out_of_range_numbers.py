@@ -8,7 +8,7 @@ import json
 import pytest
 
 from campaign.models import Kingdom
-from tests.graphql.dataset import Dataset
+from tests.builders import Dataset
 from tests.graphql_client import GraphQLClient, error_of
 
 HUGE = "9" * 5000

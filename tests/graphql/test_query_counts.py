@@ -18,12 +18,11 @@ from campaign.actions import (
     kingdoms,
     links,
     locations,
-    parties,
     worlds,
 )
 from campaign.models import Branch, Campaign, Kingdom, Role, Settlement, User
 from kernel.actor import Actor
-from tests.campaign import factories
+from tests import builders
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
 from tests.graphql_client import GraphQLClient, ok
 
@@ -66,37 +65,37 @@ def campaign_vars(scene: Scene) -> dict[str, Any]:
 
 
 def kingdom_vars(scene: Scene) -> dict[str, Any]:
-    return {"kingdomId": str(factories.kingdom(scene.owner, scene.campaign).uid)}
+    return {"kingdomId": str(builders.kingdom(scene.owner, scene.campaign).uid)}
 
 
 def add_settlement(scene: Scene, variables: dict[str, Any], i: int) -> None:
     parent = Kingdom.objects.get(uid=variables["kingdomId"])
-    settlement = factories.settlement(
-        scene.owner, parent, location=factories.point(scene.owner, scene.campaign, i, i)
+    settlement = builders.settlement(
+        scene.owner, parent, location=builders.point(scene.owner, scene.campaign, i, i)
     )
-    factories.structure(scene.owner, settlement)
-    factories.structure(scene.owner, settlement)
+    builders.structure(scene.owner, settlement)
+    builders.structure(scene.owner, settlement)
 
 
 def settlement_vars(scene: Scene) -> dict[str, Any]:
-    kingdom = factories.kingdom(scene.owner, scene.campaign)
-    return {"settlementId": str(factories.settlement(scene.owner, kingdom).uid)}
+    kingdom = builders.kingdom(scene.owner, scene.campaign)
+    return {"settlementId": str(builders.settlement(scene.owner, kingdom).uid)}
 
 
 def add_structure(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    factories.structure(scene.owner, Settlement.objects.get(uid=variables["settlementId"]))
+    builders.structure(scene.owner, Settlement.objects.get(uid=variables["settlementId"]))
 
 
 def add_character(scene: Scene, variables: dict[str, Any], i: int) -> None:
     # Each character in its own party, so the party ids must be batched, not cached.
-    party = parties.create_party(scene.owner, scene.campaign.pk, {"name": f"Party {i}"})
+    party = builders.party(scene.owner, scene.campaign, name=f"Party {i}")
     characters.create_character(
         scene.owner, scene.campaign.pk, {"name": f"Hero {i}", "party_id": str(party.uid)}
     )
 
 
 def add_party(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    party = parties.create_party(scene.owner, scene.campaign.pk, {"name": f"Party {i}"})
+    party = builders.party(scene.owner, scene.campaign, name=f"Party {i}")
     for j in range(2):
         characters.create_character(
             scene.owner, scene.campaign.pk, {"name": f"Hero {i}.{j}", "party_id": str(party.uid)}
@@ -104,7 +103,7 @@ def add_party(scene: Scene, variables: dict[str, Any], i: int) -> None:
 
 
 def party_vars(scene: Scene) -> dict[str, Any]:
-    return {"partyId": str(parties.create_party(scene.owner, scene.campaign.pk, {"name": "P"}).uid)}
+    return {"partyId": str(builders.party(scene.owner, scene.campaign, name="P").uid)}
 
 
 def add_party_member(scene: Scene, variables: dict[str, Any], i: int) -> None:
@@ -113,7 +112,7 @@ def add_party_member(scene: Scene, variables: dict[str, Any], i: int) -> None:
 
 
 def location_vars(scene: Scene) -> dict[str, Any]:
-    return {"locationId": str(factories.point(scene.owner, scene.campaign).pk)}
+    return {"locationId": str(builders.point(scene.owner, scene.campaign).pk)}
 
 
 def add_event(scene: Scene, variables: dict[str, Any], i: int) -> None:
@@ -153,22 +152,20 @@ def add_world(scene: Scene, variables: dict[str, Any], i: int) -> None:
 
 
 def event_vars(scene: Scene) -> dict[str, Any]:
-    event = events.create_event(
-        scene.owner, scene.campaign.pk, {"name": "Hub", "event_type": "story"}
-    )
-    encounter = events.create_encounter(scene.owner, scene.campaign.pk, {"name": "Sink"})
+    event = builders.event(scene.owner, scene.campaign, name="Hub", event_type="story")
+    encounter = builders.encounter(scene.owner, scene.campaign, name="Sink")
     return {"event": str(event.uid), "encounter": str(encounter.uid)}
 
 
 def add_link(end: str) -> Add:
     def add(scene: Scene, variables: dict[str, Any], i: int) -> None:
-        other = events.create_encounter(scene.owner, scene.campaign.pk, {"name": f"Spoke {i}"})
+        other = builders.encounter(scene.owner, scene.campaign, name=f"Spoke {i}")
         hub_event = {"type": "event", "id": variables["event"]}
         spoke = {"type": "encounter", "id": str(other.uid)}
         if end == "target":  # links into the hub encounter, from fresh events
             hub_event = {"type": "encounter", "id": variables["encounter"]}
-            fresh = events.create_event(
-                scene.owner, scene.campaign.pk, {"name": f"Spoke {i}", "event_type": "story"}
+            fresh = builders.event(
+                scene.owner, scene.campaign, name=f"Spoke {i}", event_type="story"
             )
             spoke = {"type": "event", "id": str(fresh.uid)}
         source, target = (hub_event, spoke) if end == "source" else (spoke, hub_event)
@@ -195,7 +192,7 @@ def add_branch(scene: Scene, variables: dict[str, Any], i: int) -> None:
 
 
 def audited_kingdom_vars(scene: Scene) -> dict[str, Any]:
-    kingdom = factories.kingdom(scene.owner, scene.campaign)
+    kingdom = builders.kingdom(scene.owner, scene.campaign)
     return {"entityType": "kingdom", "entityId": str(kingdom.uid)}
 
 
@@ -219,7 +216,7 @@ def owner_vars(scene: Scene) -> dict[str, Any]:
 
 
 def add_kingdom(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    factories.kingdom(scene.owner, scene.campaign)
+    builders.kingdom(scene.owner, scene.campaign)
 
 
 CASES: dict[str, ListCase] = {

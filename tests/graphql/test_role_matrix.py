@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from api.graphql.schema import MUTATIONS, QUERIES
-from tests.graphql.dataset import Dataset, point
+from tests.builders import Dataset, geo_point
 from tests.graphql.operations import OWNED_ELSEWHERE, campaign_domain_fields, operation
 from tests.graphql_client import GraphQLClient
 
@@ -174,13 +174,13 @@ MATRIX: dict[str, Entry] = {
                 "worldId": d.world,
                 "type": "point",
                 "name": "Varnhold",
-                "geometry": point(7, 7),
+                "geometry": geo_point(7, 7),
             }
         }
     ),
     "updateLocation": write(lambda d: {"id": d.free_location, "input": {"name": "Tatzlford II"}}),
     "updateLocationGeometry": write(
-        lambda d: {"id": d.free_location, "input": {"geoJson": point(51, 61)}}
+        lambda d: {"id": d.free_location, "input": {"geoJson": geo_point(51, 61)}}
     ),
     **life_cycle("location", "free_location"),
     # --- membership ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse, validate
 
-from tests.graphql.dataset import Dataset, point
+from tests.builders import Dataset, geo_point
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
 from tests.graphql.spa_operations import OPERATIONS
 from tests.graphql_client import GraphQLClient, ok
@@ -95,7 +95,7 @@ VARIABLES: dict[str, Variables] = {
     },
     "UpdateEvent": lambda d: {"id": d.event, "input": {"scheduledAt": "2024-03-10T00:00:00Z"}},
     "UpdateLocationGeometry": lambda d: {
-        "id": d.free_location, "input": {"geoJson": point(52, 62), "expectedVersion": 1},
+        "id": d.free_location, "input": {"geoJson": geo_point(52, 62), "expectedVersion": 1},
     },
     "CreateSettlement": lambda d: {"input": {
         "kingdomId": d.kingdom, "locationId": d.free_location, "name": "Tatzlford", "level": 1,
@@ -200,5 +200,5 @@ def test_the_map_gets_geometry_through_settlements_and_structures(
                         "player"))["structuresBySettlement"]  # fmt: skip
 
     # Then both carry the location's GeoJSON
-    assert settlements[0]["location"]["geojson"] == point(10, 20)
-    assert structures[0]["settlement"]["location"]["geojson"] == point(10, 20)
+    assert settlements[0]["location"]["geojson"] == geo_point(10, 20)
+    assert structures[0]["settlement"]["location"]["geojson"] == geo_point(10, 20)

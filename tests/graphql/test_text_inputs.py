@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from campaign.models import Kingdom
-from tests.graphql.dataset import Dataset
+from tests.builders import Dataset
 from tests.graphql_client import GraphQLClient, error_of
 
 NUL, LONE_SURROGATE = "a\x00b", "a\ud800b"

@@ -1,10 +1,10 @@
-"""Fixtures of the rules GraphQL tests (see ``graphql_support``)."""
+"""Fixtures of the rules tests: the scene of ``tests/builders.py``."""
 
 import pytest
 
 from campaign.models import Campaign
 from kernel.actor import Actor
-from tests.rules.graphql_support import Scene, build_scene
+from tests.builders import Scene, build_scene
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from campaign.models import Campaign, Kingdom, Settlement
 from kernel.actor import Actor
 from rules import actions as rules
 from rules import computed_fields
-from tests.campaign import factories
+from tests import builders
 
 
 def condition(actor: Actor, campaign: Campaign, field: str, expression: Any, **data: Any) -> Any:
@@ -30,13 +30,13 @@ def condition(actor: Actor, campaign: Campaign, field: str, expression: Any, **d
 
 @pytest.fixture
 def kingdom(owner: Actor, campaign: Campaign) -> Kingdom:
-    return factories.kingdom(owner, campaign, name="Brevoy", level=4)
+    return builders.kingdom(owner, campaign, name="Brevoy", level=4)
 
 
 def test_the_highest_priority_condition_that_evaluates_wins(
     owner: Actor, campaign: Campaign, kingdom: Kingdom
 ) -> None:
-    settlement = factories.settlement(owner, kingdom, level=5)
+    settlement = builders.settlement(owner, kingdom, level=5)
     condition(owner, campaign, "rank", "town", priority=1)
     condition(
         owner,
@@ -56,8 +56,8 @@ def test_the_highest_priority_condition_that_evaluates_wins(
 def test_an_instance_condition_beats_a_type_wide_one_at_equal_priority(
     owner: Actor, campaign: Campaign, kingdom: Kingdom
 ) -> None:
-    settlement = factories.settlement(owner, kingdom)
-    other = factories.settlement(owner, kingdom)
+    settlement = builders.settlement(owner, kingdom)
+    other = builders.settlement(owner, kingdom)
     condition(owner, campaign, "motto", "for the realm", priority=3)
     condition(owner, campaign, "motto", "for the harbour", priority=3, entity=settlement)
 
@@ -70,7 +70,7 @@ def test_an_instance_condition_beats_a_type_wide_one_at_equal_priority(
 def test_a_failing_condition_is_reported_and_the_next_one_decides(
     owner: Actor, campaign: Campaign, kingdom: Kingdom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settlement = factories.settlement(owner, kingdom)
+    settlement = builders.settlement(owner, kingdom)
     broken = condition(
         owner, campaign, "when", {"date_add": [{"var": "settlement.name"}, 1, "days"]}, priority=5
     )
@@ -85,16 +85,16 @@ def test_a_failing_condition_is_reported_and_the_next_one_decides(
 def test_the_context_has_parents_structures_world_time_and_variables(
     owner: Actor, campaign: Campaign, kingdom: Kingdom
 ) -> None:
-    settlement = factories.settlement(
+    settlement = builders.settlement(
         owner,
         kingdom,
         level=6,
         variable_schemas=[{"name": "population", "type": "number"}],
         variables={"population": 12000},
     )
-    factories.structure(owner, settlement, type="market")
-    factories.structure(owner, settlement, type="market")
-    factories.structure(owner, settlement, type="temple")
+    builders.structure(owner, settlement, type="market")
+    builders.structure(owner, settlement, type="market")
+    builders.structure(owner, settlement, type="temple")
     rules.create_state_variable(
         owner,
         {
@@ -138,8 +138,8 @@ def test_the_context_has_parents_structures_world_time_and_variables(
 def test_structures_see_their_settlement(
     owner: Actor, campaign: Campaign, kingdom: Kingdom
 ) -> None:
-    settlement = factories.settlement(owner, kingdom, level=7)
-    structure = factories.structure(owner, settlement, type="temple", level=2)
+    settlement = builders.settlement(owner, kingdom, level=7)
+    structure = builders.structure(owner, settlement, type="temple", level=2)
     condition(
         owner,
         campaign,
@@ -158,7 +158,7 @@ def test_a_list_is_evaluated_with_a_constant_number_of_queries(
     condition(owner, campaign, "markets", {"var": "settlement.structures.byType.market"})
 
     def queries_for(count: int) -> int:
-        rows = [factories.settlement(owner, kingdom) for _ in range(count)]
+        rows = [builders.settlement(owner, kingdom) for _ in range(count)]
         fresh = list(
             Settlement.objects.filter(pk__in=[r.pk for r in rows]).select_related("branch")
         )
@@ -175,7 +175,7 @@ def test_a_cached_result_is_not_served_after_a_change(
     kingdom: Kingdom,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    settlement = factories.settlement(owner, kingdom, level=2)
+    settlement = builders.settlement(owner, kingdom, level=2)
     condition(owner, campaign, "big", {">": [{"var": "settlement.level"}, 2]})
     assert computed_fields.for_entity(settlement).values == {"big": False}
     assert computed_fields.for_entity(settlement).values == {"big": False}  # from the cache
@@ -196,7 +196,7 @@ def test_two_processes_sharing_redis_agree_after_a_write(
     """Another process's local state cannot help it: only the Redis generation keys the cache."""
     from django.core.cache import caches
 
-    settlement = factories.settlement(owner, kingdom, name="Restov")
+    settlement = builders.settlement(owner, kingdom, name="Restov")
     condition(owner, campaign, "title", {"cat": ["City of ", {"var": "settlement.name"}]})
     assert computed_fields.for_entity(settlement).values == {"title": "City of Restov"}
     other_process_cache = caches.create_connection("default")

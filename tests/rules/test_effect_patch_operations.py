@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 
-from campaign.actions import events
 from campaign.models import (
     Campaign,
 )
@@ -12,6 +11,7 @@ from kernel.actor import Actor
 from kernel.errors import ValidationError
 from rules.models import Effect
 from rules.patches import validate_patch, written_roots
+from tests import builders
 from tests.graphql_client import GraphQLClient, refusal
 
 
@@ -19,7 +19,7 @@ from tests.graphql_client import GraphQLClient, refusal
 def test_an_operation_that_is_not_a_string_is_refused(
     gql: GraphQLClient, owner: Actor, campaign: Campaign, op: Any
 ) -> None:
-    event = events.create_event(owner, campaign.pk, {"name": "E", "event_type": "story"})
+    event = builders.event(owner, campaign, name="E", event_type="story")
     payload = [{"op": op, "path": "/description", "value": "x"}]
 
     body = gql(

@@ -13,8 +13,8 @@ from typing import Any
 from campaign.models import AuditLog
 from rules.jsonlogic.limits import MAX_BUILT, MAX_RESULT
 from rules.models import StateVariable
+from tests.builders import Scene
 from tests.graphql_client import GraphQLClient, error_of, ok
-from tests.rules.graphql_support import Scene
 
 BUILT_MESSAGE = f"evaluation exceeded the limit of {MAX_BUILT} characters and array elements built"
 RESULT_MESSAGE = f"result exceeds the limit of {MAX_RESULT} characters and elements"

@@ -12,9 +12,9 @@ from campaign.models import Campaign
 from kernel.actor import Actor
 from rules import actions as rules
 from rules.models import EffectExecution, FieldCondition, StateVariable
-from tests.campaign import factories
+from tests import builders
+from tests.builders import Scene
 from tests.graphql_client import GraphQLClient, code_of, error_of, ok, persona_user
-from tests.rules.graphql_support import Scene
 
 CONDITION_FIELDS = """
     id entityType entityId field expression description priority isActive version
@@ -1079,9 +1079,9 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     gql: GraphQLClient, owner: Actor, campaign: Campaign
 ) -> None:
     # Given a kingdom with one settlement, a type-wide and an instance condition, a variable
-    kingdom = factories.kingdom(owner, campaign)
-    first = factories.settlement(owner, kingdom, level=3)
-    factories.structure(owner, first)
+    kingdom = builders.kingdom(owner, campaign)
+    first = builders.settlement(owner, kingdom, level=3)
+    builders.structure(owner, first)
     rules.create_field_condition(
         owner,
         {
@@ -1112,8 +1112,8 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
 
     # When it grows to 25 settlements, each with a condition and a structure of its own
     for i in range(24):
-        settlement = factories.settlement(owner, kingdom, level=1 + i % 5)
-        factories.structure(owner, settlement)
+        settlement = builders.settlement(owner, kingdom, level=1 + i % 5)
+        builders.structure(owner, settlement)
         rules.create_field_condition(
             owner,
             {
@@ -1147,13 +1147,12 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
 def test_rule_lists_cost_the_same_for_one_or_many(
     gql: GraphQLClient, owner: Actor, campaign: Campaign, field: str, query: str
 ) -> None:
-    from campaign.actions import events
 
-    kingdom = factories.kingdom(owner, campaign)
-    event = events.create_event(owner, campaign.pk, {"name": "E", "event_type": "kingdom"})
+    kingdom = builders.kingdom(owner, campaign)
+    event = builders.event(owner, campaign, name="E", event_type="kingdom")
 
     def add(i: int) -> None:
-        settlement = factories.settlement(owner, kingdom, level=1 + i % 5)
+        settlement = builders.settlement(owner, kingdom, level=1 + i % 5)
         if field == "listFieldConditions":
             rules.create_field_condition(
                 owner,
@@ -1292,7 +1291,7 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
 
     def add_campaign(n: int) -> None:
         other = campaign_actions.create_campaign(owner, world.pk, {"name": f"Side story {n}"})
-        kingdom = factories.kingdom(owner, other)
+        kingdom = builders.kingdom(owner, other)
         for scope, scope_id in (("campaign", str(other.pk)), ("kingdom", str(kingdom.uid))):
             rules.create_state_variable(
                 owner,

@@ -16,8 +16,8 @@ from api.graphql.rules.schema import (
     RulesMutations,
     StateVariableQueries,
 )
+from tests.builders import Scene
 from tests.graphql_client import GraphQLClient
-from tests.rules.graphql_support import Scene
 
 CALLERS = (None, "outsider", "viewer", "player", "gm", "owner")
 OK, EMPTY = "OK", "EMPTY"

@@ -12,7 +12,7 @@ from kernel import generations
 from kernel.actor import Actor
 from rules import actions as rules
 from rules import computed_fields, recompute
-from tests.campaign import factories
+from tests import builders
 
 
 @pytest.fixture
@@ -25,10 +25,10 @@ def eager_celery() -> Iterator[None]:
 
 @pytest.fixture
 def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
-    kingdom = factories.kingdom(owner, campaign)
-    first = factories.settlement(owner, kingdom, name="Restov")
-    second = factories.settlement(owner, kingdom, name="Tatzlford")
-    hut = factories.structure(owner, first, type="hut")
+    kingdom = builders.kingdom(owner, campaign)
+    first = builders.settlement(owner, kingdom, name="Restov")
+    second = builders.settlement(owner, kingdom, name="Tatzlford")
+    hut = builders.structure(owner, first, type="hut")
     tax = rules.create_state_variable(
         owner,
         {

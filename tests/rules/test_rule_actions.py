@@ -9,7 +9,7 @@ from kernel.actor import Actor
 from kernel.errors import NotFound, PermissionDenied, ValidationError
 from rules import actions as rules
 from rules.models import StateVariable
-from tests.campaign import factories
+from tests import builders
 from tests.conftest import Personas
 
 
@@ -20,7 +20,7 @@ def variable(actor: Actor, campaign: Campaign, key: str, **data: Any) -> StateVa
 
 
 def test_a_field_condition_is_versioned_and_audited(owner: Actor, campaign: Campaign) -> None:
-    settlement = factories.settlement(owner, factories.kingdom(owner, campaign))
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
 
     condition = rules.create_field_condition(
         owner,
@@ -216,10 +216,9 @@ def test_toggling_a_rule_bumps_its_version(owner: Actor, campaign: Campaign) -> 
 
 
 def test_effects_patch_only_allowed_paths(owner: Actor, campaign: Campaign) -> None:
-    from campaign.actions import events
 
-    event = events.create_event(owner, campaign.pk, {"name": "Festival", "event_type": "kingdom"})
-    kingdom = factories.kingdom(owner, campaign)
+    event = builders.event(owner, campaign, name="Festival", event_type="kingdom")
+    kingdom = builders.kingdom(owner, campaign)
     base = {
         "entity_type": "EVENT",
         "entity_id": str(event.uid),
@@ -243,7 +242,7 @@ def test_effects_patch_only_allowed_paths(owner: Actor, campaign: Campaign) -> N
 def test_a_cycle_across_scopes_is_refused(owner: Actor, campaign: Campaign) -> None:
     """A campaign formula is evaluated in each entity's context, where the entity's own
     variable of the same key shadows the campaign's: a -> kingdom b -> a is a cycle."""
-    kingdom = factories.kingdom(owner, campaign)
+    kingdom = builders.kingdom(owner, campaign)
     variable(owner, campaign, "a", type="derived", formula={"+": [{"var": "var.b"}, 1]})
 
     with pytest.raises(ValidationError) as error:
