@@ -62,7 +62,7 @@ def lower_choice(options: type[TextChoices]) -> f.Cleaner:
     clean = f.choice(options.values)
 
     def cleaner(value: object, field: str) -> str:
-        return clean(value.lower() if isinstance(value, str) else value, field)  # type: ignore[no-any-return]
+        return clean(value.lower() if isinstance(value, str) else value, field)
 
     return cleaner
 
@@ -358,7 +358,7 @@ def _effect_target(
         field="targetId",
         lock=True,
     )
-    return target.uid  # type: ignore[no-any-return]
+    return target.uid
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved

@@ -218,4 +218,4 @@ def cached(branch: Branch) -> DependencyGraph:
     if graph is None:
         graph = build(branch)
         cache.set(key, graph, GRAPH_TTL)
-    return graph  # type: ignore[no-any-return]
+    return graph

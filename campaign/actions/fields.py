@@ -10,7 +10,8 @@ from typing import Any
 from kernel.dates import BadInstant, in_utc_range, parse_instant
 from kernel.errors import ValidationError
 
-Cleaner = Callable[[Any, str], Any]
+# Takes the raw input value and the field name (for errors); returns the value to store.
+Cleaner = Callable[[object, str], Any]
 MAX_NAME = 200
 MAX_TEXT = 10_000
 # JSON nested deeper than this is refused: no hand-written value comes close, and deeper ones
@@ -35,7 +36,7 @@ def unstorable(field: str) -> ValidationError:
     )
 
 
-def json_value(value: Any, field: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def json_value(value: object, field: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """``value`` if it is plain JSON the database can store: objects with string keys, arrays,
     strings without NUL, finite numbers, booleans and null, at most ``max_depth`` deep."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -75,7 +76,7 @@ def _finite(number: int | float) -> bool:
         return False
 
 
-def name(value: Any, field: str) -> str:
+def name(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field} must be a non-empty string", field=field)
     value = storable(value.strip(), field)
@@ -84,7 +85,7 @@ def name(value: Any, field: str) -> str:
     return value
 
 
-def text(value: Any, field: str) -> str:
+def text(value: object, field: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -94,14 +95,14 @@ def text(value: Any, field: str) -> str:
     return storable(value, field)
 
 
-def boolean(value: Any, field: str) -> bool:
+def boolean(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise ValidationError(f"{field} must be true or false", field=field)
     return value
 
 
 def integer(low: int | None = None, high: int | None = None, *, nullable: bool = False) -> Cleaner:
-    def clean(value: Any, field: str) -> int | None:
+    def clean(value: object, field: str) -> int | None:
         if value is None and nullable:
             return None
         if isinstance(value, float) and value.is_integer():
@@ -117,7 +118,7 @@ def integer(low: int | None = None, high: int | None = None, *, nullable: bool =
 
 
 def number(*, nullable: bool = True) -> Cleaner:
-    def clean(value: Any, field: str) -> float | None:
+    def clean(value: object, field: str) -> float | None:
         if value is None and nullable:
             return None
         if not isinstance(value, int | float) or isinstance(value, bool) or not _finite(value):
@@ -130,15 +131,15 @@ def number(*, nullable: bool = True) -> Cleaner:
 def choice(options: Iterable[str]) -> Cleaner:
     allowed = tuple(options)
 
-    def clean(value: Any, field: str) -> str:
+    def clean(value: object, field: str) -> str:
         if value not in allowed:
             raise ValidationError(f"{field} must be one of {', '.join(allowed)}", field=field)
-        return value  # type: ignore[no-any-return]
+        return value
 
     return clean
 
 
-def moment(value: Any, field: str) -> datetime.datetime | None:
+def moment(value: object, field: str) -> datetime.datetime | None:
     if value is None:
         return None
     try:
@@ -152,23 +153,23 @@ def moment(value: Any, field: str) -> datetime.datetime | None:
     raise ValidationError(f"{field} must be an ISO-8601 date-time", field=field)
 
 
-def json_object(value: Any, field: str) -> dict[str, Any]:
+def json_object(value: object, field: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise ValidationError(f"{field} must be a JSON object", field=field)
-    return json_value(value, field)  # type: ignore[no-any-return]
+    return json_value(value, field)
 
 
-def json_list(value: Any, field: str) -> list[Any]:
+def json_list(value: object, field: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
         raise ValidationError(f"{field} must be a JSON array", field=field)
-    return json_value(value, field)  # type: ignore[no-any-return]
+    return json_value(value, field)
 
 
-def string_list(value: Any, field: str) -> list[str]:
+def string_list(value: object, field: str) -> list[str]:
     items = json_list(value, field)
     if not all(isinstance(item, str) for item in items):
         raise ValidationError(f"{field} must be a list of strings", field=field)
