@@ -136,7 +136,6 @@ def _audit_membership(
             previous=previous,
             new=new,
             campaign=campaign,
-            branch=None,
             versioned=False,
         ),
     )

@@ -44,8 +44,9 @@ class Change:
     operation: str
     previous: Snapshot
     new: Snapshot
-    campaign: Campaign | None
-    branch: Branch | None
+    # None for what belongs to no campaign (users, API keys) or to no branch (memberships).
+    campaign: Campaign | None = None
+    branch: Branch | None = None
     valid_from: datetime.datetime | None = None
     changes: dict[str, Any] | None = None
     versioned: bool = True

@@ -186,8 +186,6 @@ def _audit(
             operation=operation,
             previous=previous,
             new=new,
-            campaign=None,
-            branch=None,
             versioned=False,
         ),
     )

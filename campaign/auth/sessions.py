@@ -330,8 +330,6 @@ def _audit(
             operation=operation,
             previous=None,
             new=new,
-            campaign=None,
-            branch=None,
             versioned=False,
         ),
     )
