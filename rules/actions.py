@@ -120,7 +120,7 @@ CONDITION_FIELDS: dict[str, f.Cleaner] = {
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_field_condition(actor: Actor, data: Mapping[str, object]) -> FieldCondition:
+def create_field_condition(actor: Actor, *, data: Mapping[str, object]) -> FieldCondition:
     # Unchecked input: each value is checked as it is taken out.
     given: dict[str, Any] = dict(data)
     target_type = lower_choice(RuleTarget)(given.pop("entity_type", None), "entityType")
@@ -143,11 +143,15 @@ def create_field_condition(actor: Actor, data: Mapping[str, object]) -> FieldCon
         updated_by=actor.user,
         **cleaned,
     )
-    return _changed(entities.save_new(actor, condition), set())
+    return _changed(entities.save_new(actor, instance=condition), set())
 
 
 def update_field_condition(
-    actor: Actor, condition_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
+    actor: Actor,
+    *,
+    condition_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[RuleRouting],
 ) -> FieldCondition:
     condition = entities.load(
         actor,
@@ -160,8 +164,8 @@ def update_field_condition(
     before = _dependents(condition)
     updated = entities.update(
         actor,
-        condition,
-        {**cleaned, "updated_by": actor.user},
+        instance=condition,
+        changes={**cleaned, "updated_by": actor.user},
         expected_version=options.get("expected_version"),
     )
     return _changed(updated, before)
@@ -256,7 +260,7 @@ def _refuse_cycles(variable: StateVariable) -> None:
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_state_variable(actor: Actor, data: Mapping[str, object]) -> StateVariable:
+def create_state_variable(actor: Actor, *, data: Mapping[str, object]) -> StateVariable:
     # Unchecked input: each value is checked as it is taken out.
     given: dict[str, Any] = dict(data)
     scope = lower_choice(VariableScope)(given.pop("scope", None), "scope")
@@ -292,7 +296,7 @@ def create_state_variable(actor: Actor, data: Mapping[str, object]) -> StateVari
     variable_values.refuse_over_limits(variable)
     try:
         with transaction.atomic():
-            saved = entities.save_new(actor, variable)
+            saved = entities.save_new(actor, instance=variable)
     except IntegrityError:
         # A concurrent request took the key after our check: the check's refusal.
         refuse_taken()
@@ -301,7 +305,11 @@ def create_state_variable(actor: Actor, data: Mapping[str, object]) -> StateVari
 
 
 def update_state_variable(
-    actor: Actor, variable_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
+    actor: Actor,
+    *,
+    variable_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[RuleRouting],
 ) -> StateVariable:
     variable: StateVariable = entities.load(
         actor,
@@ -321,8 +329,8 @@ def update_state_variable(
         variable_values.refuse_over_limits(variable)
     updated = entities.update(
         actor,
-        variable,
-        {**cleaned, "updated_by": actor.user},
+        instance=variable,
+        changes={**cleaned, "updated_by": actor.user},
         expected_version=options.get("expected_version"),
     )
     return _changed(updated, before)
@@ -362,7 +370,7 @@ def _effect_target(
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_effect(actor: Actor, data: Mapping[str, object]) -> Effect:
+def create_effect(actor: Actor, *, data: Mapping[str, object]) -> Effect:
     # Unchecked input: each value is checked as it is taken out.
     given: dict[str, Any] = dict(data)
     source_type = lower_choice(Occurrence)(given.pop("entity_type", None), "entityType")
@@ -389,11 +397,11 @@ def create_effect(actor: Actor, data: Mapping[str, object]) -> Effect:
         **cleaned,
     )
     validate_patch(effect.payload, effect.patched_type)
-    return _changed(entities.save_new(actor, effect), set())
+    return _changed(entities.save_new(actor, instance=effect), set())
 
 
 def update_effect(
-    actor: Actor, effect_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
+    actor: Actor, *, effect_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
 ) -> Effect:
     effect: Effect = entities.load(
         actor, "effect", effect_id, branch_id=options.get("branch_id"), minimum=WRITE
@@ -403,7 +411,12 @@ def update_effect(
         validate_patch(cleaned["payload"], effect.patched_type)
     before = _dependents(effect)
     return _changed(
-        entities.update(actor, effect, cleaned, expected_version=options.get("expected_version")),
+        entities.update(
+            actor,
+            instance=effect,
+            changes=cleaned,
+            expected_version=options.get("expected_version"),
+        ),
         before,
     )
 
@@ -419,7 +432,7 @@ AVAILABILITY_FIELDS: dict[str, f.Cleaner] = {
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
-def create_condition(actor: Actor, data: Mapping[str, object]) -> Condition:
+def create_condition(actor: Actor, *, data: Mapping[str, object]) -> Condition:
     # Unchecked input: each value is checked as it is taken out.
     given: dict[str, Any] = dict(data)
     target_type = lower_choice(Occurrence)(given.pop("entity_type", None), "entityType")
@@ -436,19 +449,23 @@ def create_condition(actor: Actor, data: Mapping[str, object]) -> Condition:
     condition = Condition(
         branch=target.branch, target_type=target_type, target_uid=target.uid, **cleaned
     )
-    return entities.save_new(actor, condition)
+    return entities.save_new(actor, instance=condition)
 
 
 def update_condition(
-    actor: Actor, condition_id: EntityId, data: Mapping[str, object], **options: Unpack[RuleRouting]
+    actor: Actor,
+    *,
+    condition_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[RuleRouting],
 ) -> Condition:
     condition = entities.load(
         actor, "condition", condition_id, branch_id=options.get("branch_id"), minimum=WRITE
     )
     return entities.update(
         actor,
-        condition,
-        f.clean_fields(data, AVAILABILITY_FIELDS),
+        instance=condition,
+        changes=f.clean_fields(data, AVAILABILITY_FIELDS),
         expected_version=options.get("expected_version"),
     )
 
@@ -457,7 +474,7 @@ def update_condition(
 
 
 def toggle_active(
-    actor: Actor, kind: str, rule_id: EntityId, is_active: bool, **options: Unpack[RuleRouting]
+    actor: Actor, *, kind: str, rule_id: EntityId, is_active: bool, **options: Unpack[RuleRouting]
 ) -> Rule:
     """Turning a rule on or off is a change like any other: versioned, audited, invalidating."""
     rule = entities.load(actor, kind, rule_id, branch_id=options.get("branch_id"), minimum=WRITE)
@@ -465,18 +482,23 @@ def toggle_active(
     active = f.boolean(is_active, "isActive")
     return _changed(
         entities.update(
-            actor, rule, {"is_active": active}, expected_version=options.get("expected_version")
+            actor,
+            instance=rule,
+            changes={"is_active": active},
+            expected_version=options.get("expected_version"),
         ),
         before,
     )
 
 
-def delete_rule(actor: Actor, kind: str, rule_id: EntityId, **options: Unpack[RuleRouting]) -> Rule:
+def delete_rule(
+    actor: Actor, *, kind: str, rule_id: EntityId, **options: Unpack[RuleRouting]
+) -> Rule:
     rule = entities.load(actor, kind, rule_id, branch_id=options.get("branch_id"), minimum=MANAGE)
     before = _dependents(rule)
     return _changed(
         entities.delete_with_descendants(
-            actor, rule, expected_version=options.get("expected_version")
+            actor, instance=rule, expected_version=options.get("expected_version")
         ),
         before,
     )

@@ -122,7 +122,7 @@ class RuleActions:
         return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
 
     def delete_entity(self, actor: Actor, obj: Any) -> None:
-        rules.delete_rule(actor, self.kind_name, obj.uid, branch_id=obj.branch_id)  # type: ignore[attr-defined]
+        rules.delete_rule(actor, kind=self.kind_name, rule_id=obj.uid, branch_id=obj.branch_id)  # type: ignore[attr-defined]
 
     def _toggle(self, request: HttpRequest, queryset: QuerySet, active: bool) -> None:
         actor = actor_for(request)
@@ -134,9 +134,9 @@ class RuleActions:
                 with transaction.atomic():
                     rules.toggle_active(
                         actor,
-                        self.kind_name,  # type: ignore[attr-defined]
-                        obj.uid,
-                        active,
+                        kind=self.kind_name,  # type: ignore[attr-defined]
+                        rule_id=obj.uid,
+                        is_active=active,
                         branch_id=obj.branch_id,
                     )
                 done += 1
@@ -156,7 +156,7 @@ class RuleActions:
 
 
 class RuleAdmin(RuleActions, BranchScopedAdmin):
-    """A rule on a campaign branch, created by ``create_action(actor, data)`` with the branch
+    """A rule on a campaign branch, created by ``create_action(actor, data=…)`` with the branch
     (and, for type-wide rules, the campaign) in the data."""
 
     with_campaign: ClassVar[bool] = False
@@ -166,7 +166,7 @@ class RuleAdmin(RuleActions, BranchScopedAdmin):
         data["branch_id"] = str(branch.pk)
         if self.with_campaign:
             data["campaign_id"] = str(branch.campaign_id)
-        return self.create_action(actor, data)
+        return self.create_action(actor, data=data)
 
 
 POINTER_ERRORS = {"entity_type": "target_type", "entity_id": "target_uid", "campaign_id": "branch"}
@@ -205,6 +205,7 @@ class FieldConditionAdmin(RuleAdmin):
     with_campaign = True
     create_action = staticmethod(rules.create_field_condition)
     update_action = staticmethod(rules.update_field_condition)
+    update_id = "condition_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         names = name_of("target_type", "target_uid", RuleTarget.values)
@@ -234,6 +235,7 @@ class ConditionAdmin(RuleAdmin):
     error_aliases: ClassVar[dict[str, str]] = POINTER_ERRORS
     create_action = staticmethod(rules.create_condition)
     update_action = staticmethod(rules.update_condition)
+    update_id = "condition_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         names = name_of("target_type", "target_uid", Occurrence.values)
@@ -300,6 +302,7 @@ class EffectAdmin(RuleAdmin):
     }
     create_action = staticmethod(rules.create_effect)
     update_action = staticmethod(rules.update_effect)
+    update_id = "effect_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         targets = [t for t in EffectTarget.values if t != EffectTarget.SELF]
@@ -458,13 +461,17 @@ class StateVariableAdmin(RuleActions, EntityAdmin):
         if branch is not None:
             data["branch_id"] = str(branch.pk)
             data["campaign_id"] = str(branch.campaign_id)
-        return rules.create_state_variable(actor, data)
+        return rules.create_state_variable(actor, data=data)
 
     def update_entity(
         self, actor: Actor, obj: Any, data: dict[str, Any], expected_version: int | None
     ) -> Any:
         return rules.update_state_variable(
-            actor, obj.uid, data, branch_id=obj.branch_id, expected_version=expected_version
+            actor,
+            variable_id=obj.uid,
+            data=data,
+            branch_id=obj.branch_id,
+            expected_version=expected_version,
         )
 
 

@@ -55,14 +55,19 @@ def point(
     """A point location in the campaign's world."""
     return locations.create_location(
         actor,
-        campaign.world_id,
-        {"type": "point", "name": f"Place {next(_counter)}", "geometry": geo_point(x, y), **data},
+        world_id=campaign.world_id,
+        data={
+            "type": "point",
+            "name": f"Place {next(_counter)}",
+            "geometry": geo_point(x, y),
+            **data,
+        },
     )
 
 
 def kingdom(actor: Actor, campaign: Campaign, **data: Any) -> Kingdom:
     return kingdoms.create_kingdom(
-        actor, campaign.pk, {"name": f"Kingdom {next(_counter)}", **data}
+        actor, campaign_id=campaign.pk, data={"name": f"Kingdom {next(_counter)}", **data}
     )
 
 
@@ -72,8 +77,8 @@ def settlement(actor: Actor, in_kingdom: Kingdom, **data: Any) -> Settlement:
     location = data.pop("location", None) or point(actor, campaign)
     return settlements.create_settlement(
         actor,
-        in_kingdom.uid,
-        {"name": f"Settlement {next(_counter)}", "location_id": str(location.pk), **data},
+        kingdom_id=in_kingdom.uid,
+        data={"name": f"Settlement {next(_counter)}", "location_id": str(location.pk), **data},
         branch_id=in_kingdom.branch_id,
     )
 
@@ -81,31 +86,35 @@ def settlement(actor: Actor, in_kingdom: Kingdom, **data: Any) -> Settlement:
 def structure(actor: Actor, in_settlement: Settlement, **data: Any) -> Structure:
     return structures.create_structure(
         actor,
-        in_settlement.uid,
-        {"name": f"Structure {next(_counter)}", "type": "temple", **data},
+        settlement_id=in_settlement.uid,
+        data={"name": f"Structure {next(_counter)}", "type": "temple", **data},
         branch_id=in_settlement.branch_id,
     )
 
 
 def party(actor: Actor, campaign: Campaign, **data: Any) -> Party:
-    return parties.create_party(actor, campaign.pk, {"name": f"Party {next(_counter)}", **data})
+    return parties.create_party(
+        actor, campaign_id=campaign.pk, data={"name": f"Party {next(_counter)}", **data}
+    )
 
 
 def character(actor: Actor, campaign: Campaign, **data: Any) -> Character:
     return characters.create_character(
-        actor, campaign.pk, {"name": f"Character {next(_counter)}", **data}
+        actor, campaign_id=campaign.pk, data={"name": f"Character {next(_counter)}", **data}
     )
 
 
 def event(actor: Actor, campaign: Campaign, **data: Any) -> Event:
     return events.create_event(
-        actor, campaign.pk, {"name": f"Event {next(_counter)}", "event_type": "story", **data}
+        actor,
+        campaign_id=campaign.pk,
+        data={"name": f"Event {next(_counter)}", "event_type": "story", **data},
     )
 
 
 def encounter(actor: Actor, campaign: Campaign, **data: Any) -> Encounter:
     return events.create_encounter(
-        actor, campaign.pk, {"name": f"Encounter {next(_counter)}", **data}
+        actor, campaign_id=campaign.pk, data={"name": f"Encounter {next(_counter)}", **data}
     )
 
 
@@ -117,7 +126,9 @@ def link(actor: Actor, campaign: Campaign, source: Any, target: Any, **data: Any
         "target_type": type(target).__name__.lower(),
         "target_id": str(target.uid),
     }
-    return links.create_link(actor, campaign.pk, {**ends, "link_type": "related", **data})
+    return links.create_link(
+        actor, campaign_id=campaign.pk, data={**ends, "link_type": "related", **data}
+    )
 
 
 # --- the rules suite's scene ----------------------------------------------------------------
@@ -172,7 +183,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     bandits = encounter(owner, campaign, name="Bandits")
     condition = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "Settlement",
             "entity_id": str(restov.uid),
             "field": "is_trade_hub",
@@ -183,7 +194,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     )
     type_condition = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": str(campaign.pk),
             "field": "is_trade_hub",
@@ -193,7 +204,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     )
     gold = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(campaign.pk),
             "key": "gold",
@@ -203,7 +214,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     )
     wealth = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "settlement",
             "scope_id": str(restov.uid),
             "key": "wealth",
@@ -213,7 +224,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     )
     era = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "world",
             "scope_id": str(campaign.world_id),
             "key": "era",
@@ -223,7 +234,7 @@ def build_scene(owner: Actor, campaign: Campaign) -> Scene:
     )
     effect = rules.create_effect(
         owner,
-        {
+        data={
             "entity_type": "event",
             "entity_id": str(festival.uid),
             "name": "Festival joy",
@@ -310,16 +321,20 @@ def build_dataset() -> Dataset:
         for name in (*PERSONAS, "newbie")
     }
     owner = Actor(users["owner"])
-    world = worlds.create_world(owner, {"name": "Golarion", "calendars": []})
+    world = worlds.create_world(owner, data={"name": "Golarion", "calendars": []})
     region = locations.create_location(
-        owner, world.pk, {"type": "region", "name": "Stolen Lands", "geometry": SQUARE}
+        owner,
+        world_id=world.pk,
+        data={"type": "region", "name": "Stolen Lands", "geometry": SQUARE},
     )
     campaign = campaigns.create_campaign(
-        owner, world.pk, {"name": "Kingmaker"}, current_world_time=WORLD_TIME
+        owner, world_id=world.pk, data={"name": "Kingmaker"}, current_world_time=WORLD_TIME
     )
     for name, role in (("gm", Role.GM), ("player", Role.PLAYER), ("viewer", Role.VIEWER)):
-        campaigns.add_member(owner, campaign.pk, users[name].pk, role)
-    side = branches.create_branch(owner, campaign.pk, None, {"name": "What if"})
+        campaigns.add_member(owner, campaign_id=campaign.pk, user_id=users[name].pk, role=role)
+    side = branches.create_branch(
+        owner, campaign_id=campaign.pk, parent_id=None, data={"name": "What if"}
+    )
 
     def place(name: str, x: float, y: float) -> Location:
         return point(owner, campaign, x, y, name=name, parent_id=region.pk)
@@ -331,7 +346,7 @@ def build_dataset() -> Dataset:
         variable_schemas=number("treasury"),
         variables={"treasury": 100},
     )
-    kingdoms.update_kingdom(owner, brevoy.uid, {"name": "New Brevoy"})
+    kingdoms.update_kingdom(owner, kingdom_id=brevoy.uid, data={"name": "New Brevoy"})
     restov = settlement(
         owner,
         brevoy,

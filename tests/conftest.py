@@ -75,14 +75,16 @@ def owner(personas: Personas) -> Actor:
 
 @pytest.fixture
 def world(owner: Actor) -> World:
-    return worlds.create_world(owner, {"name": "Golarion", "calendars": []})
+    return worlds.create_world(owner, data={"name": "Golarion", "calendars": []})
 
 
 @pytest.fixture
 def campaign(owner: Actor, world: World, personas: Personas) -> Campaign:
-    created = campaigns.create_campaign(owner, world.pk, {"name": "Kingmaker"})
+    created = campaigns.create_campaign(owner, world_id=world.pk, data={"name": "Kingmaker"})
     for name, role in (("gm", Role.GM), ("player", Role.PLAYER), ("viewer", Role.VIEWER)):
-        campaigns.add_member(owner, created.pk, getattr(personas, name).pk, role)
+        campaigns.add_member(
+            owner, campaign_id=created.pk, user_id=getattr(personas, name).pk, role=role
+        )
     return created
 
 

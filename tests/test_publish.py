@@ -28,7 +28,9 @@ def test_a_committed_change_reaches_the_campaign_and_settlement_rooms(
     _, settlement_channel = listen(room("settlement", settlement.uid))
 
     with django_capture_on_commit_callbacks(execute=True):
-        settlements.update_settlement(owner, settlement.uid, {"name": "Tuskwater"})
+        settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"name": "Tuskwater"}
+        )
 
     for channel in (campaign_channel, settlement_channel):
         message = async_to_sync(layer.receive)(channel)
@@ -51,7 +53,9 @@ def test_nothing_is_announced_before_the_commit(
     settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
 
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        settlements.update_settlement(owner, settlement.uid, {"name": "Tuskwater"})
+        settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"name": "Tuskwater"}
+        )
 
     # the announcement and the cache-generation bump wait for the commit
     assert len(pending) >= 2

@@ -74,7 +74,7 @@ def _write(actor: Actor, branch: Branch, operation: str, previous: dict[str, Any
 
 
 def create_branch(
-    actor: Actor, campaign_id: EntityId, parent_id: EntityId | None, data: Mapping[str, object]
+    actor: Actor, *, campaign_id: EntityId, parent_id: EntityId | None, data: Mapping[str, object]
 ) -> Branch:
     """A child of ``parent_id`` (the main branch by default) diverging at ``diverged_at``, by
     default the parent's current world time; the child's clock starts there."""
@@ -106,9 +106,9 @@ def create_branch(
 
 def update_branch(
     actor: Actor,
+    *,
     branch_id: EntityId,
     data: Mapping[str, object],
-    *,
     expected_version: int | None = None,
 ) -> Branch:
     branch = load_branch(actor, branch_id, WRITE)
@@ -135,7 +135,7 @@ def update_branch(
     return updated
 
 
-def delete_branch(actor: Actor, branch_id: EntityId) -> Branch:
+def delete_branch(actor: Actor, *, branch_id: EntityId) -> Branch:
     """Refused for the main branch and for a branch with live children."""
     branch = load_branch(actor, branch_id, MANAGE)
     if branch.is_main:

@@ -34,9 +34,9 @@ FIELDS: dict[str, f.Cleaner] = {
 
 def create_campaign(
     actor: Actor,
+    *,
     world_id: EntityId,
     data: Mapping[str, object],
-    *,
     current_world_time: datetime.datetime | None = None,
 ) -> Campaign:
     """A campaign and its main branch, whose clock starts at ``current_world_time``.
@@ -51,38 +51,40 @@ def create_campaign(
         world = entities.load(actor, "world", world_id, minimum=MANAGE, field="worldId", lock=True)
         cleaned = f.clean_fields(data, FIELDS, required=("name",))
         start = f.moment(current_world_time, "currentWorldTime")
-        campaign = entities.save_new(actor, Campaign(world=world, owner=owner, **cleaned))
+        campaign = entities.save_new(actor, instance=Campaign(world=world, owner=owner, **cleaned))
         Branch.objects.create(campaign=campaign, name=MAIN_BRANCH_NAME, current_world_time=start)
     return campaign
 
 
 def update_campaign(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
-    *,
     expected_version: int | None = None,
 ) -> Campaign:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)
-    return entities.update(actor, campaign, cleaned, expected_version=expected_version)
+    return entities.update(
+        actor, instance=campaign, changes=cleaned, expected_version=expected_version
+    )
 
 
 def delete_campaign(
-    actor: Actor, campaign_id: EntityId, *, expected_version: int | None = None
+    actor: Actor, *, campaign_id: EntityId, expected_version: int | None = None
 ) -> Campaign:
     """Soft-delete the campaign with everything on every one of its branches, atomically (the
     owner's decision: deleting the campaign deletes its content)."""
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE)
     with transaction.atomic():
         campaign = entities.delete_with_descendants(
-            actor, campaign, expected_version=expected_version
+            actor, instance=campaign, expected_version=expected_version
         )
         # Everything on every branch, each cascading further: kingdoms take their settlements
         # and structures, events and encounters their links.
         for model in kinds.campaign_content():
             for row in model.objects.filter(branch__campaign=campaign).select_related("branch"):
-                entities.delete_with_descendants(actor, row)
+                entities.delete_with_descendants(actor, instance=row)
         for branch in Branch.objects.filter(campaign=campaign):
             previous = snapshot(branch)
             branch.deleted_at = campaign.deleted_at
@@ -146,7 +148,7 @@ def _member_state(membership: CampaignMembership) -> dict[str, Any]:
 
 
 def add_member(
-    actor: Actor, campaign_id: EntityId, user_id: EntityId, role: object
+    actor: Actor, *, campaign_id: EntityId, user_id: EntityId, role: object
 ) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     role = _clean_role(role)
@@ -173,7 +175,7 @@ def add_member(
 
 
 def update_member(
-    actor: Actor, campaign_id: EntityId, user_id: EntityId, role: object
+    actor: Actor, *, campaign_id: EntityId, user_id: EntityId, role: object
 ) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     role = _clean_role(role)
@@ -188,7 +190,7 @@ def update_member(
     return membership
 
 
-def remove_member(actor: Actor, campaign_id: EntityId, user_id: EntityId) -> CampaignMembership:
+def remove_member(actor: Actor, *, campaign_id: EntityId, user_id: EntityId) -> CampaignMembership:
     campaign = entities.load(actor, "campaign", campaign_id, minimum=MANAGE, field="campaignId")
     with transaction.atomic():
         membership = _membership(campaign, user_id)
@@ -212,9 +214,9 @@ def _membership(campaign: Campaign, user_id: EntityId) -> CampaignMembership:
 
 def advance_world_time(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     to: InstantInput | None,
-    *,
     branch_id: EntityId | None = None,
     expected_version: int | None = None,
 ) -> Branch:

@@ -33,17 +33,23 @@ def clean(data: dict[str, Any], branch: Branch, character: Character | None) -> 
 
 def create_character(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Character:
-    return entities.create_in_campaign(actor, Character, campaign_id, data, clean, **options)
+    return entities.create_in_campaign(
+        actor, model=Character, campaign_id=campaign_id, data=data, clean=clean, **options
+    )
 
 
 def update_character(
     actor: Actor,
+    *,
     character_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Character:
-    return entities.edit(actor, Character, character_id, data, clean, **options)
+    return entities.edit(
+        actor, model=Character, entity_id=character_id, data=data, clean=clean, **options
+    )

@@ -234,7 +234,7 @@ def _record(
     )
 
 
-def save_new(actor: Actor, instance: M, *, world_time: datetime.datetime | None = None) -> M:
+def save_new(actor: Actor, *, instance: M, world_time: datetime.datetime | None = None) -> M:
     """Insert a cleaned, authorized entity with its history and audit, atomically."""
     with transaction.atomic():
         instance.save(force_insert=True)
@@ -287,9 +287,9 @@ def compare_and_set(
 
 def update(
     actor: Actor,
+    *,
     instance: M,
     changes: Changes[VersionedModel],
-    *,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
     operation: str = Operation.UPDATE,
@@ -320,23 +320,23 @@ def stale(label: str, instance: models.Model, expected: int, actual: int | None)
     )
 
 
-def archive(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+def archive(actor: Actor, *, instance: M, expected_version: int | None = None) -> M:
     authorize_change(actor, instance, Operation.ARCHIVE)
     return update(
         actor,
-        instance,
-        {"archived_at": timezone.now()},
+        instance=instance,
+        changes={"archived_at": timezone.now()},
         expected_version=expected_version,
         operation=Operation.ARCHIVE,
     )
 
 
-def restore(actor: Actor, instance: M, *, expected_version: int | None = None) -> M:
+def restore(actor: Actor, *, instance: M, expected_version: int | None = None) -> M:
     authorize_change(actor, instance, Operation.RESTORE)
     return update(
         actor,
-        instance,
-        {"archived_at": None},
+        instance=instance,
+        changes={"archived_at": None},
         expected_version=expected_version,
         operation=Operation.RESTORE,
     )
@@ -344,8 +344,8 @@ def restore(actor: Actor, instance: M, *, expected_version: int | None = None) -
 
 def soft_delete(
     actor: Actor,
-    instance: M,
     *,
+    instance: M,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
 ) -> M:
@@ -353,14 +353,14 @@ def soft_delete(
     owner, see ``Kind.required_role``)."""
     authorize_change(actor, instance, Operation.DELETE)
     return delete_with_descendants(
-        actor, instance, expected_version=expected_version, world_time=world_time
+        actor, instance=instance, expected_version=expected_version, world_time=world_time
     )
 
 
 def delete_with_descendants(
     actor: Actor,
-    instance: M,
     *,
+    instance: M,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
 ) -> M:
@@ -374,8 +374,8 @@ def delete_with_descendants(
         _lock(*_root(instance))
         deleted = update(
             actor,
-            instance,
-            {"deleted_at": timezone.now()},
+            instance=instance,
+            changes={"deleted_at": timezone.now()},
             expected_version=expected_version,
             world_time=world_time,
             operation=Operation.DELETE,
@@ -384,7 +384,7 @@ def delete_with_descendants(
         _cascade(actor, kind_of(deleted), [deleted], deleted, world_time)
         for child_kind_name, pointer in kind_of(deleted).detach:
             for row in KINDS[child_kind_name].model.objects.filter(**{pointer: deleted}):
-                update(actor, row, {pointer: None}, world_time=world_time)
+                update(actor, instance=row, changes={pointer: None}, world_time=world_time)
     return deleted
 
 
@@ -440,9 +440,9 @@ def children_of(instance: models.Model) -> list[models.Model]:
 
 def set_level(
     actor: Actor,
+    *,
     instance: M,
     level: object,
-    *,
     expected_version: int | None = None,
     world_time: datetime.datetime | None = None,
 ) -> M:
@@ -462,15 +462,15 @@ def set_level(
         )
     return update(
         actor,
-        instance,
-        {kind.level_field: level},
+        instance=instance,
+        changes={kind.level_field: level},
         expected_version=expected_version,
         world_time=world_time,
     )
 
 
 def define_variable_schema(
-    actor: Actor, instance: M, definition: object, *, expected_version: int | None = None
+    actor: Actor, *, instance: M, definition: object, expected_version: int | None = None
 ) -> M:
     """Add a variable definition, or replace the one with the same name; existing values must
     still fit (a value that no longer does is an error naming it)."""
@@ -483,11 +483,11 @@ def define_variable_schema(
         values = typed_variables.clean_variables(schemas, current.variables)
         return {"variable_schemas": schemas, "variables": values}
 
-    return update(actor, instance, changes, expected_version=expected_version)
+    return update(actor, instance=instance, changes=changes, expected_version=expected_version)
 
 
 def delete_variable_schema(
-    actor: Actor, instance: M, name: str, *, expected_version: int | None = None
+    actor: Actor, *, instance: M, name: str, expected_version: int | None = None
 ) -> M:
     authorize_change(actor, instance, Operation.UPDATE)
 
@@ -498,11 +498,11 @@ def delete_variable_schema(
         values = {k: v for k, v in current.variables.items() if k != name}
         return {"variable_schemas": [d for d in schemas if d["name"] != name], "variables": values}
 
-    return update(actor, instance, changes, expected_version=expected_version)
+    return update(actor, instance=instance, changes=changes, expected_version=expected_version)
 
 
 def set_variable(
-    actor: Actor, instance: M, name: str, value: object, *, expected_version: int | None = None
+    actor: Actor, *, instance: M, name: str, value: object, expected_version: int | None = None
 ) -> M:
     authorize_change(actor, instance, Operation.UPDATE)
 
@@ -513,7 +513,7 @@ def set_variable(
         values = {**current.variables, name: value}
         return {"variables": typed_variables.clean_variables(schemas, values)}
 
-    return update(actor, instance, changes, expected_version=expected_version)
+    return update(actor, instance=instance, changes=changes, expected_version=expected_version)
 
 
 def with_typed_variables(
@@ -550,27 +550,27 @@ class Routing(Placement, total=False):
 
 def create_in_branch(
     actor: Actor,
+    *,
     model: type[M],
     branch: Branch,
     data: Mapping[str, object],
     clean: Clean[M],
-    *,
     world_time: InstantInput | None = None,
 ) -> M:
     """Clean ``data`` for a new ``model`` row on ``branch`` (already authorized) and save it."""
     cleaned = with_typed_variables(clean(dict(data), branch, None))
     return save_new(
-        actor, model(branch=branch, **cleaned), world_time=moment(world_time, "worldTime")
+        actor, instance=model(branch=branch, **cleaned), world_time=moment(world_time, "worldTime")
     )
 
 
 def create_in_campaign(
     actor: Actor,
+    *,
     model: type[M],
     campaign_id: EntityId,
     data: Mapping[str, object],
     clean: Clean[M],
-    *,
     branch_id: EntityId | None = None,
     world_time: InstantInput | None = None,
 ) -> M:
@@ -579,17 +579,19 @@ def create_in_campaign(
             actor, "campaign", campaign_id, minimum=WRITE, field="campaignId", lock=True
         )
         branch = resolve_branch(actor, campaign, branch_id, WRITE)
-        return create_in_branch(actor, model, branch, data, clean, world_time=world_time)
+        return create_in_branch(
+            actor, model=model, branch=branch, data=data, clean=clean, world_time=world_time
+        )
 
 
 def create_under(
     actor: Actor,
+    *,
     model: type[M],
     parent_kind: str,
     parent_id: EntityId,
     data: Mapping[str, object],
     clean: Clean[M],
-    *,
     field: str,
     branch_id: EntityId | None = None,
     world_time: InstantInput | None = None,
@@ -611,16 +613,23 @@ def create_under(
         def clean_new(data: dict[str, Any], branch: Branch, _: M | None) -> dict[str, Any]:
             return {**clean(data, branch, None), parent_kind: parent}
 
-        return create_in_branch(actor, model, parent.branch, data, clean_new, world_time=world_time)
+        return create_in_branch(
+            actor,
+            model=model,
+            branch=parent.branch,
+            data=data,
+            clean=clean_new,
+            world_time=world_time,
+        )
 
 
 def edit(
     actor: Actor,
+    *,
     model: type[Scoped],
     entity_id: EntityId,
     data: Mapping[str, object],
     clean: Clean[Scoped],
-    *,
     branch_id: EntityId | None = None,
     expected_version: int | None = None,
     world_time: InstantInput | None = None,
@@ -632,9 +641,9 @@ def edit(
         cleaned = clean(dict(data), instance.branch, instance)
         return update(
             actor,
-            instance,
+            instance=instance,
             # Variables are checked against the schemas of the row as locked, not as read.
-            lambda current: with_typed_variables(dict(cleaned), current),
+            changes=lambda current: with_typed_variables(dict(cleaned), current),
             expected_version=expected_version,
             world_time=moment(world_time, "worldTime"),
         )

@@ -66,37 +66,47 @@ def clean_encounter(
 
 def create_event(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Event:
-    return entities.create_in_campaign(actor, Event, campaign_id, data, clean_event, **options)
+    return entities.create_in_campaign(
+        actor, model=Event, campaign_id=campaign_id, data=data, clean=clean_event, **options
+    )
 
 
 def update_event(
     actor: Actor,
+    *,
     event_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Event:
-    return entities.edit(actor, Event, event_id, data, clean_event, **options)
+    return entities.edit(
+        actor, model=Event, entity_id=event_id, data=data, clean=clean_event, **options
+    )
 
 
 def create_encounter(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Encounter:
     return entities.create_in_campaign(
-        actor, Encounter, campaign_id, data, clean_encounter, **options
+        actor, model=Encounter, campaign_id=campaign_id, data=data, clean=clean_encounter, **options
     )
 
 
 def update_encounter(
     actor: Actor,
+    *,
     encounter_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Encounter:
-    return entities.edit(actor, Encounter, encounter_id, data, clean_encounter, **options)
+    return entities.edit(
+        actor, model=Encounter, entity_id=encounter_id, data=data, clean=clean_encounter, **options
+    )

@@ -21,17 +21,23 @@ def clean(data: dict[str, Any], branch: Branch, kingdom: Kingdom | None) -> dict
 
 def create_kingdom(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Kingdom:
-    return entities.create_in_campaign(actor, Kingdom, campaign_id, data, clean, **options)
+    return entities.create_in_campaign(
+        actor, model=Kingdom, campaign_id=campaign_id, data=data, clean=clean, **options
+    )
 
 
 def update_kingdom(
     actor: Actor,
+    *,
     kingdom_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Kingdom:
-    return entities.edit(actor, Kingdom, kingdom_id, data, clean, **options)
+    return entities.edit(
+        actor, model=Kingdom, entity_id=kingdom_id, data=data, clean=clean, **options
+    )

@@ -89,19 +89,32 @@ def _saved(save: Callable[[entities.Clean[Link]], Link], data: Mapping[str, obje
 
 def create_link(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Link:
     return _saved(
-        lambda c: entities.create_in_campaign(actor, Link, campaign_id, data, c, **options), data
+        lambda c: entities.create_in_campaign(
+            actor, model=Link, campaign_id=campaign_id, data=data, clean=c, **options
+        ),
+        data,
     )
 
 
 def update_link(
-    actor: Actor, link_id: EntityId, data: Mapping[str, object], **options: Unpack[entities.Routing]
+    actor: Actor,
+    *,
+    link_id: EntityId,
+    data: Mapping[str, object],
+    **options: Unpack[entities.Routing],
 ) -> Link:
-    return _saved(lambda c: entities.edit(actor, Link, link_id, data, c, **options), data)
+    return _saved(
+        lambda c: entities.edit(
+            actor, model=Link, entity_id=link_id, data=data, clean=c, **options
+        ),
+        data,
+    )
 
 
 def campaign_of_endpoint(

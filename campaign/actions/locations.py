@@ -64,7 +64,7 @@ def _with_parent(
     return cleaned
 
 
-def create_location(actor: Actor, world_id: EntityId, data: Mapping[str, object]) -> Location:
+def create_location(actor: Actor, *, world_id: EntityId, data: Mapping[str, object]) -> Location:
     # The map is edited by the world's owner and the GMs of its campaigns.
     world = entities.load(actor, "world", world_id, field="worldId")
     require_world(actor, world, WRITE)
@@ -72,14 +72,14 @@ def create_location(actor: Actor, world_id: EntityId, data: Mapping[str, object]
     with transaction.atomic():
         entities.hold(world, NotFound.entity("world", world_id, "worldId"))
         cleaned = _with_parent(_with_geometry(cleaned), world.pk, None)
-        return entities.save_new(actor, Location(world=world, **cleaned))
+        return entities.save_new(actor, instance=Location(world=world, **cleaned))
 
 
 def update_location(
     actor: Actor,
+    *,
     location_id: EntityId,
     data: Mapping[str, object],
-    *,
     expected_version: int | None = None,
     world_time: InstantInput | None = None,
 ) -> Location:
@@ -89,8 +89,8 @@ def update_location(
         cleaned = _with_parent(_with_geometry(cleaned), location.world_id, location)
         return entities.update(
             actor,
-            location,
-            cleaned,
+            instance=location,
+            changes=cleaned,
             expected_version=expected_version,
             world_time=f.moment(world_time, "worldTime"),
         )

@@ -26,20 +26,24 @@ def clean(data: dict[str, Any], branch: Branch, party: Party | None) -> dict[str
 
 def create_party(
     actor: Actor,
+    *,
     campaign_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Placement],
 ) -> Party:
-    return entities.create_in_campaign(actor, Party, campaign_id, data, clean, **options)
+    return entities.create_in_campaign(
+        actor, model=Party, campaign_id=campaign_id, data=data, clean=clean, **options
+    )
 
 
 def update_party(
     actor: Actor,
+    *,
     party_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Party:
-    return entities.edit(actor, Party, party_id, data, clean, **options)
+    return entities.edit(actor, model=Party, entity_id=party_id, data=data, clean=clean, **options)
 
 
 def _set_party(
@@ -56,17 +60,17 @@ def _set_party(
             raise ValidationError(
                 "This character is not a member of the party", field="characterId"
             )
-        entities.update(actor, character, {"party": party if join else None})
+        entities.update(actor, instance=character, changes={"party": party if join else None})
     return party
 
 
 def add_member(
-    actor: Actor, party_id: EntityId, character_id: EntityId, *, branch_id: EntityId | None = None
+    actor: Actor, *, party_id: EntityId, character_id: EntityId, branch_id: EntityId | None = None
 ) -> Party:
     return _set_party(actor, party_id, character_id, True, branch_id)
 
 
 def remove_member(
-    actor: Actor, party_id: EntityId, character_id: EntityId, *, branch_id: EntityId | None = None
+    actor: Actor, *, party_id: EntityId, character_id: EntityId, branch_id: EntityId | None = None
 ) -> Party:
     return _set_party(actor, party_id, character_id, False, branch_id)

@@ -46,9 +46,9 @@ def clean(data: dict[str, Any], branch: Branch, settlement: Settlement | None) -
 
 def create_settlement(
     actor: Actor,
+    *,
     kingdom_id: EntityId,
     data: Mapping[str, object],
-    *,
     branch_id: EntityId | None = None,
     world_time: InstantInput | None = None,
 ) -> Settlement:
@@ -56,11 +56,11 @@ def create_settlement(
         with transaction.atomic():
             return entities.create_under(
                 actor,
-                Settlement,
-                "kingdom",
-                kingdom_id,
-                data,
-                clean,
+                model=Settlement,
+                parent_kind="kingdom",
+                parent_id=kingdom_id,
+                data=data,
+                clean=clean,
                 field="kingdomId",
                 branch_id=branch_id,
                 world_time=world_time,
@@ -78,8 +78,11 @@ def create_settlement(
 
 def update_settlement(
     actor: Actor,
+    *,
     settlement_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Settlement:
-    return entities.edit(actor, Settlement, settlement_id, data, clean, **options)
+    return entities.edit(
+        actor, model=Settlement, entity_id=settlement_id, data=data, clean=clean, **options
+    )

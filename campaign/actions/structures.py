@@ -26,19 +26,19 @@ def clean(data: dict[str, Any], branch: Branch, structure: Structure | None) -> 
 
 def create_structure(
     actor: Actor,
+    *,
     settlement_id: EntityId,
     data: Mapping[str, object],
-    *,
     branch_id: EntityId | None = None,
     world_time: InstantInput | None = None,
 ) -> Structure:
     return entities.create_under(
         actor,
-        Structure,
-        "settlement",
-        settlement_id,
-        data,
-        clean,
+        model=Structure,
+        parent_kind="settlement",
+        parent_id=settlement_id,
+        data=data,
+        clean=clean,
         field="settlementId",
         branch_id=branch_id,
         world_time=world_time,
@@ -47,8 +47,11 @@ def create_structure(
 
 def update_structure(
     actor: Actor,
+    *,
     structure_id: EntityId,
     data: Mapping[str, object],
     **options: Unpack[entities.Routing],
 ) -> Structure:
-    return entities.edit(actor, Structure, structure_id, data, clean, **options)
+    return entities.edit(
+        actor, model=Structure, entity_id=structure_id, data=data, clean=clean, **options
+    )

@@ -17,26 +17,28 @@ FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def create_world(actor: Actor, data: Mapping[str, object]) -> World:
+def create_world(actor: Actor, *, data: Mapping[str, object]) -> World:
     """A new world owned by the actor's user (a user session or an unrestricted admin key)."""
     owner = require_creator(actor)
     cleaned = f.clean_fields(data, FIELDS, required=("name",))
-    return entities.save_new(actor, World(owner=owner, **cleaned))
+    return entities.save_new(actor, instance=World(owner=owner, **cleaned))
 
 
 def update_world(
     actor: Actor,
+    *,
     world_id: EntityId,
     data: Mapping[str, object],
-    *,
     expected_version: int | None = None,
 ) -> World:
     world = entities.load(actor, "world", world_id, minimum=WRITE)
     cleaned = f.clean_fields(data, FIELDS)
-    return entities.update(actor, world, cleaned, expected_version=expected_version)
+    return entities.update(
+        actor, instance=world, changes=cleaned, expected_version=expected_version
+    )
 
 
-def delete_world(actor: Actor, world_id: EntityId, *, expected_version: int | None = None) -> World:
+def delete_world(actor: Actor, *, world_id: EntityId, expected_version: int | None = None) -> World:
     """Refused while live campaigns use the world (deleting it must not orphan them); takes the
     world's map with it: every location, through the location tree's own cascade."""
     with transaction.atomic():
@@ -46,7 +48,9 @@ def delete_world(actor: Actor, world_id: EntityId, *, expected_version: int | No
             raise ValidationError(
                 "Delete or move this world's campaigns before deleting the world", field="id"
             )
-        deleted = entities.delete_with_descendants(actor, world, expected_version=expected_version)
+        deleted = entities.delete_with_descendants(
+            actor, instance=world, expected_version=expected_version
+        )
         for root in Location.objects.filter(world=world, parent__isnull=True):
-            entities.delete_with_descendants(actor, root)
+            entities.delete_with_descendants(actor, instance=root)
     return deleted

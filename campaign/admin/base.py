@@ -337,7 +337,7 @@ class EntityAdmin(HistoryMixin, admin.ModelAdmin):
             branch_id=getattr(obj, "branch_id", None),
             minimum=MANAGE,
         )
-        entities.soft_delete(actor, instance)
+        entities.soft_delete(actor, instance=instance)
 
     def form_field_for_error(self, form: ActionForm, field: str | None) -> str | None:
         """The form field a domain error names (``variables.population`` → ``variables``,
@@ -440,7 +440,7 @@ class EntityAdmin(HistoryMixin, admin.ModelAdmin):
             try:
                 with transaction.atomic():
                     instance = self.load_for_write(actor, obj)
-                    (entities.archive if archive else entities.restore)(actor, instance)
+                    (entities.archive if archive else entities.restore)(actor, instance=instance)
                 done += 1
             except DomainError as exc:
                 self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
@@ -490,20 +490,28 @@ class BranchScopedAdmin(EntityAdmin):
     def branch_name(self, obj: Any) -> str:
         return obj.branch.name  # type: ignore[no-any-return]
 
-    # The entity module's create_*(actor, campaign_id, data, branch_id=…) and
-    # update_*(actor, uid, data, branch_id=…, expected_version=…), for the common case.
+    # The entity module's create_*(actor, *, campaign_id, data, branch_id=…) and
+    # update_*(actor, *, <update_id>, data, branch_id=…, expected_version=…), for the common
+    # case; ``update_id`` names the update's id argument (``kingdom_id``, …).
     create_action: ClassVar[Any] = None
     update_action: ClassVar[Any] = None
+    update_id: ClassVar[str] = ""
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Any:
         branch: Branch = form.cleaned_data["branch"]
-        return self.create_action(actor, branch.campaign_id, data, branch_id=branch.pk)
+        return self.create_action(
+            actor, campaign_id=branch.campaign_id, data=data, branch_id=branch.pk
+        )
 
     def update_entity(
         self, actor: Actor, obj: Any, data: dict[str, Any], expected_version: int | None
     ) -> Any:
         return self.update_action(
-            actor, obj.uid, data, branch_id=obj.branch_id, expected_version=expected_version
+            actor,
+            **{self.update_id: obj.uid},
+            data=data,
+            branch_id=obj.branch_id,
+            expected_version=expected_version,
         )
 
 

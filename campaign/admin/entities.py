@@ -50,6 +50,7 @@ class PartyAdmin(BranchScopedAdmin):
     record_fields = ("members", *BranchScopedAdmin.record_fields)
     create_action = staticmethod(parties.create_party)
     update_action = staticmethod(parties.update_party)
+    update_id = "party_id"
 
     @admin.display(description="members")
     def members(self, obj: Party) -> str:
@@ -68,6 +69,7 @@ class KingdomAdmin(BranchScopedAdmin):
     fields = ("name", "level", *VARIABLE_FIELDS)
     create_action = staticmethod(kingdoms.create_kingdom)
     update_action = staticmethod(kingdoms.update_kingdom)
+    update_id = "kingdom_id"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         live = Q(settlements__deleted_at__isnull=True)
@@ -92,9 +94,12 @@ class SettlementAdmin(BranchScopedAdmin):
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Settlement:
         kingdom: Kingdom = form.cleaned_data["kingdom"]
-        return settlements.create_settlement(actor, kingdom.uid, data, branch_id=kingdom.branch_id)
+        return settlements.create_settlement(
+            actor, kingdom_id=kingdom.uid, data=data, branch_id=kingdom.branch_id
+        )
 
     update_action = staticmethod(settlements.update_settlement)
+    update_id = "settlement_id"
 
 
 @admin.register(Structure)
@@ -112,10 +117,11 @@ class StructureAdmin(BranchScopedAdmin):
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Structure:
         settlement: Settlement = form.cleaned_data["settlement"]
         return structures.create_structure(
-            actor, settlement.uid, data, branch_id=settlement.branch_id
+            actor, settlement_id=settlement.uid, data=data, branch_id=settlement.branch_id
         )
 
     update_action = staticmethod(structures.update_structure)
+    update_id = "structure_id"
 
 
 @admin.register(Character)
@@ -128,6 +134,7 @@ class CharacterAdmin(BranchScopedAdmin):
     fields = ("name", "is_npc", "race", "character_class", "level", "party", *VARIABLE_FIELDS)
     create_action = staticmethod(characters.create_character)
     update_action = staticmethod(characters.update_character)
+    update_id = "character_id"
 
 
 @admin.display(description="scheduled at (world time)", ordering="scheduled_at")
@@ -155,6 +162,7 @@ class EventAdmin(BranchScopedAdmin):
     )
     create_action = staticmethod(events.create_event)
     update_action = staticmethod(events.update_event)
+    update_id = "event_id"
 
 
 @admin.register(Encounter)
@@ -177,6 +185,7 @@ class EncounterAdmin(BranchScopedAdmin):
     )
     create_action = staticmethod(events.create_encounter)
     update_action = staticmethod(events.update_encounter)
+    update_id = "encounter_id"
 
 
 ENDS = ("source_event", "source_encounter", "target_event", "target_encounter")
@@ -195,6 +204,7 @@ class LinkAdmin(BranchScopedAdmin):
     create_only_fields = ENDS
     context_fields: ClassVar[tuple[str, ...]] = ("branch", *ENDS)
     update_action = staticmethod(links.update_link)
+    update_id = "link_id"
 
     @admin.display(description="source")
     def source_label(self, obj: Link) -> Any:
@@ -221,7 +231,9 @@ class LinkAdmin(BranchScopedAdmin):
             data[f"{end}_type"] = kind
             data[f"{end}_id"] = related_id(cleaned[f"{end}_{kind}"])
         branch = cleaned["branch"]
-        return links.create_link(actor, branch.campaign_id, data, branch_id=branch.pk)
+        return links.create_link(
+            actor, campaign_id=branch.campaign_id, data=data, branch_id=branch.pk
+        )
 
     def form_field_for_error(self, form: ActionForm, field: str | None) -> str | None:
         end = (field or "").removesuffix("Id").removesuffix("Type")

@@ -34,15 +34,17 @@ class WorldAdmin(EntityAdmin):
     record_fields = ("id", "owner", *RECORD_FIELDS)
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> World:
-        return worlds.create_world(actor, data)
+        return worlds.create_world(actor, data=data)
 
     def update_entity(
         self, actor: Actor, obj: World, data: dict[str, Any], expected_version: int | None
     ) -> World:
-        return worlds.update_world(actor, obj.pk, data, expected_version=expected_version)
+        return worlds.update_world(
+            actor, world_id=obj.pk, data=data, expected_version=expected_version
+        )
 
     def delete_entity(self, actor: Actor, obj: World) -> None:
-        worlds.delete_world(actor, obj.pk)
+        worlds.delete_world(actor, world_id=obj.pk)
 
 
 class CampaignForm(ActionForm):
@@ -78,18 +80,20 @@ class CampaignAdmin(EntityAdmin):
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Campaign:
         return campaigns.create_campaign(
             actor,
-            form.cleaned_data["world"].pk,
-            data,
+            world_id=form.cleaned_data["world"].pk,
+            data=data,
             current_world_time=form.cleaned_data.get("current_world_time"),
         )
 
     def update_entity(
         self, actor: Actor, obj: Campaign, data: dict[str, Any], expected_version: int | None
     ) -> Campaign:
-        return campaigns.update_campaign(actor, obj.pk, data, expected_version=expected_version)
+        return campaigns.update_campaign(
+            actor, campaign_id=obj.pk, data=data, expected_version=expected_version
+        )
 
     def delete_entity(self, actor: Actor, obj: Campaign) -> None:
-        campaigns.delete_campaign(actor, obj.pk)
+        campaigns.delete_campaign(actor, campaign_id=obj.pk)
 
     def cascade_children(self, obj: models.Model) -> list[models.Model]:
         children: list[models.Model] = []
@@ -112,12 +116,14 @@ class LocationAdmin(EntityAdmin):
     error_aliases: ClassVar[dict[str, str]] = {"parent_location": "parent"}
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Location:
-        return locations.create_location(actor, form.cleaned_data["world"].pk, data)
+        return locations.create_location(actor, world_id=form.cleaned_data["world"].pk, data=data)
 
     def update_entity(
         self, actor: Actor, obj: Location, data: dict[str, Any], expected_version: int | None
     ) -> Location:
-        return locations.update_location(actor, obj.pk, data, expected_version=expected_version)
+        return locations.update_location(
+            actor, location_id=obj.pk, data=data, expected_version=expected_version
+        )
 
 
 @admin.register(Branch)
@@ -158,15 +164,19 @@ class BranchAdmin(EntityAdmin):
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Branch:
         parent: Branch = form.cleaned_data["parent"]
-        return branches.create_branch(actor, parent.campaign_id, parent.pk, data)
+        return branches.create_branch(
+            actor, campaign_id=parent.campaign_id, parent_id=parent.pk, data=data
+        )
 
     def update_entity(
         self, actor: Actor, obj: Branch, data: dict[str, Any], expected_version: int | None
     ) -> Branch:
-        return branches.update_branch(actor, obj.pk, data, expected_version=expected_version)
+        return branches.update_branch(
+            actor, branch_id=obj.pk, data=data, expected_version=expected_version
+        )
 
     def delete_entity(self, actor: Actor, obj: Branch) -> None:
-        branches.delete_branch(actor, obj.pk)
+        branches.delete_branch(actor, branch_id=obj.pk)
 
     def cascade_children(self, obj: models.Model) -> list[models.Model]:
         return []
@@ -207,7 +217,9 @@ class CampaignMembershipAdmin(EntityAdmin):
         self, actor: Actor, form: ActionForm, data: dict[str, Any]
     ) -> CampaignMembership:
         cleaned = form.cleaned_data
-        return campaigns.add_member(actor, cleaned["campaign"].pk, cleaned["user"].pk, data["role"])
+        return campaigns.add_member(
+            actor, campaign_id=cleaned["campaign"].pk, user_id=cleaned["user"].pk, role=data["role"]
+        )
 
     def update_entity(
         self,
@@ -216,10 +228,12 @@ class CampaignMembershipAdmin(EntityAdmin):
         data: dict[str, Any],
         expected_version: int | None,
     ) -> CampaignMembership:
-        return campaigns.update_member(actor, obj.campaign_id, obj.user_id, data["role"])
+        return campaigns.update_member(
+            actor, campaign_id=obj.campaign_id, user_id=obj.user_id, role=data["role"]
+        )
 
     def delete_entity(self, actor: Actor, obj: CampaignMembership) -> None:
-        campaigns.remove_member(actor, obj.campaign_id, obj.user_id)
+        campaigns.remove_member(actor, campaign_id=obj.campaign_id, user_id=obj.user_id)
 
     def cascade_children(self, obj: models.Model) -> list[models.Model]:
         return []

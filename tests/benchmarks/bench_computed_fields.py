@@ -64,9 +64,11 @@ def seed() -> tuple[Any, list[Any]]:
 
     owner = User.objects.create_user("bench@example.com", "bench-password-123")
     actor = Actor(owner)
-    world = worlds.create_world(actor, {"name": "Bench world"})
-    campaign = campaigns.create_campaign(actor, world.pk, {"name": "Bench campaign"})
-    kingdom = kingdoms.create_kingdom(actor, campaign.pk, {"name": "Bench kingdom", "level": 3})
+    world = worlds.create_world(actor, data={"name": "Bench world"})
+    campaign = campaigns.create_campaign(actor, world_id=world.pk, data={"name": "Bench campaign"})
+    kingdom = kingdoms.create_kingdom(
+        actor, campaign_id=campaign.pk, data={"name": "Bench kingdom", "level": 3}
+    )
     branch = kingdom.branch
     locations = Location.objects.bulk_create(
         Location(

@@ -199,7 +199,9 @@ def test_a_stale_edit_is_a_conflict_and_changes_nothing(
     form = staff_client.get(url(Kingdom, "change", kingdom.pk))
     assert form_data(form)["expected_version"] == 1
     # and a concurrent edit by the owner
-    kingdoms.update_kingdom(Actor(demo.owner), kingdom.uid, {"name": "Brevoy United"})
+    kingdoms.update_kingdom(
+        Actor(demo.owner), kingdom_id=kingdom.uid, data={"name": "Brevoy United"}
+    )
     versions = Version.objects.count()
 
     # when the stale form is posted

@@ -47,7 +47,7 @@ def condition(demo: Campaign) -> Condition:
     event = Event.objects.get(name="Harvest festival in New Stetven")
     return rules.create_condition(
         Actor(demo.owner),
-        {
+        data={
             "entity_type": "event",
             "entity_id": str(event.uid),
             "name": "Harvest was good",
@@ -94,7 +94,7 @@ def test_a_changelist_makes_as_many_queries_for_many_rules_as_for_few(
     for index in range(5):
         rules.create_field_condition(
             Actor(demo.owner),
-            {
+            data={
                 "entity_type": "settlement",
                 "entity_id": str(settlement.uid),
                 "field": f"extra_{index}",
@@ -282,7 +282,7 @@ def test_a_derived_formula_closing_a_cycle_is_a_form_error(
     # given war_chest reads base_treasury, and a variable that reads war_chest
     rules.create_state_variable(
         Actor(demo.owner),
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(demo.pk),
             "key": "ransom",

@@ -30,11 +30,11 @@ def raw_key(user: User, scopes: list[str], campaign: Campaign | None = None) -> 
 def elsewhere(personas: Personas) -> Campaign:
     """A second world and campaign of the same owner, with a world variable and a kingdom."""
     owner = Actor(personas.owner)
-    world = worlds.create_world(owner, {"name": "Secret world"})
-    other = campaigns.create_campaign(owner, world.pk, {"name": "Secret campaign"})
+    world = worlds.create_world(owner, data={"name": "Secret world"})
+    other = campaigns.create_campaign(owner, world_id=world.pk, data={"name": "Secret campaign"})
     rule_actions.create_state_variable(
         owner,
-        {
+        data={
             "scope": "world",
             "scope_id": str(world.pk),
             "key": "secret",
@@ -72,7 +72,7 @@ def test_creating_worlds_and_campaigns_needs_a_session_or_an_unrestricted_admin_
     assert created["data"]["createCampaign"]["id"]
     with pytest.raises(PermissionDenied, match="This API key"):
         worlds.create_world(
-            api_keys.authenticate_api_key(refusals["restricted read"]), {"name": "x"}
+            api_keys.authenticate_api_key(refusals["restricted read"]), data={"name": "x"}
         )
 
 

@@ -98,7 +98,7 @@ def test_read_key_can_load_but_not_write(owner: Actor, campaign: Campaign) -> No
 
     assert entities.load(reader, "kingdom", kingdom.uid).pk == kingdom.pk
     with pytest.raises(PermissionDenied, match="'write' scope"):
-        kingdoms.update_kingdom(reader, kingdom.uid, {"name": "Renamed"})
+        kingdoms.update_kingdom(reader, kingdom_id=kingdom.uid, data={"name": "Renamed"})
     with pytest.raises(PermissionDenied):
         require_role(reader, campaign, Role.GM)
 
@@ -107,7 +107,10 @@ def test_write_key_can_write_but_not_administer(owner: Actor, campaign: Campaign
     kingdom = builders.kingdom(owner, campaign)
     writer = api_keys.authenticate_api_key(key_for(owner, ["write"])[1])
 
-    assert kingdoms.update_kingdom(writer, kingdom.uid, {"name": "Renamed"}).name == "Renamed"
+    assert (
+        kingdoms.update_kingdom(writer, kingdom_id=kingdom.uid, data={"name": "Renamed"}).name
+        == "Renamed"
+    )
     with pytest.raises(PermissionDenied, match="'admin' scope"):
         require_role(writer, campaign, Role.OWNER)
 
@@ -123,7 +126,9 @@ def test_scope_never_exceeds_the_users_role(personas: Personas, campaign: Campai
 def test_campaign_restricted_key_does_not_see_other_campaigns(
     owner: Actor, world: World, campaign: Campaign
 ) -> None:
-    other = campaigns.create_campaign(owner, world.pk, {"name": "Rise of the Runelords"})
+    other = campaigns.create_campaign(
+        owner, world_id=world.pk, data={"name": "Rise of the Runelords"}
+    )
     hidden = builders.kingdom(owner, other)
     restricted = api_keys.authenticate_api_key(
         key_for(owner, ["admin"], campaign_id=str(campaign.pk))[1]

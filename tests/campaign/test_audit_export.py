@@ -64,7 +64,7 @@ def test_json_export_filters_by_operation_and_type(
     client: Client, personas: Personas, owner: Actor, campaign: Campaign
 ) -> None:
     kingdom = builders.kingdom(owner, campaign)
-    kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Renamed"})
+    kingdoms.update_kingdom(owner, kingdom_id=kingdom.uid, data={"name": "Renamed"})
 
     response = export(
         client,

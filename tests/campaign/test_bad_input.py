@@ -54,7 +54,7 @@ def test_undeclared_variable_is_refused(owner: Actor, campaign: Campaign) -> Non
     )
 
     with pytest.raises(ValidationError) as error:
-        entities.set_variable(owner, kingdom, "gold", 5)
+        entities.set_variable(owner, instance=kingdom, name="gold", value=5)
 
     assert error.value.field == "name"
 
@@ -75,7 +75,9 @@ def test_bad_schema_definition_names_the_key(owner: Actor, campaign: Campaign) -
     kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
-        entities.define_variable_schema(owner, kingdom, {"name": "x", "type": "date"})
+        entities.define_variable_schema(
+            owner, instance=kingdom, definition={"name": "x", "type": "date"}
+        )
 
     assert error.value.field == "schema.type"
 
@@ -84,14 +86,16 @@ def test_unknown_parent_kingdom_is_not_found(owner: Actor, campaign: Campaign) -
     with pytest.raises(NotFound):
         settlements.create_settlement(
             owner,
-            "7b0f1d0e-0000-4000-8000-000000000000",
-            {"name": "Nowhere", "location_id": str(builders.point(owner, campaign).pk)},
+            kingdom_id="7b0f1d0e-0000-4000-8000-000000000000",
+            data={"name": "Nowhere", "location_id": str(builders.point(owner, campaign).pk)},
         )
 
 
 def test_malformed_id_names_the_field(owner: Actor, campaign: Campaign) -> None:
     with pytest.raises(ValidationError) as error:
-        structures.create_structure(owner, "not-an-id", {"name": "Hut", "type": "hut"})
+        structures.create_structure(
+            owner, settlement_id="not-an-id", data={"name": "Hut", "type": "hut"}
+        )
 
     assert error.value.field == "settlementId"
 
@@ -100,8 +104,8 @@ def test_unknown_party_is_a_bad_field(owner: Actor, campaign: Campaign) -> None:
     with pytest.raises(ValidationError) as error:
         characters.create_character(
             owner,
-            campaign.pk,
-            {"name": "Amiri", "party_id": "7b0f1d0e-0000-4000-8000-000000000000"},
+            campaign_id=campaign.pk,
+            data={"name": "Amiri", "party_id": "7b0f1d0e-0000-4000-8000-000000000000"},
         )
 
     assert error.value.field == "partyId"
@@ -110,9 +114,11 @@ def test_unknown_party_is_a_bad_field(owner: Actor, campaign: Campaign) -> None:
 def test_location_of_another_world_is_refused(owner: Actor, campaign: Campaign, world: Any) -> None:
     from campaign.actions import worlds
 
-    elsewhere = worlds.create_world(owner, {"name": "Elsewhere"})
+    elsewhere = worlds.create_world(owner, data={"name": "Elsewhere"})
     foreign = locations.create_location(
-        owner, elsewhere.pk, {"type": "point", "geometry": {"type": "Point", "coordinates": [0, 0]}}
+        owner,
+        world_id=elsewhere.pk,
+        data={"type": "point", "geometry": {"type": "Point", "coordinates": [0, 0]}},
     )
     kingdom = builders.kingdom(owner, campaign)
 
@@ -138,7 +144,7 @@ def test_level_out_of_range_is_refused(
     before = counts()
 
     with pytest.raises(ValidationError) as error:
-        entities.set_level(owner, settlement, level)
+        entities.set_level(owner, instance=settlement, level=level)
 
     assert error.value.message == message
     assert error.value.field == "level"
@@ -149,7 +155,7 @@ def test_level_out_of_range_on_update_names_the_field(owner: Actor, campaign: Ca
     kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
-        kingdoms.update_kingdom(owner, kingdom.uid, {"level": 42})
+        kingdoms.update_kingdom(owner, kingdom_id=kingdom.uid, data={"level": 42})
 
     assert error.value.field == "level"
 
@@ -173,7 +179,7 @@ def test_invalid_geometry_is_refused(
 
     with pytest.raises(ValidationError) as error:
         locations.create_location(
-            owner, campaign.world_id, {"type": "region", "geometry": geometry}
+            owner, world_id=campaign.world_id, data={"type": "region", "geometry": geometry}
         )
 
     assert error.value.field is not None
@@ -184,20 +190,20 @@ def test_invalid_geometry_is_refused(
 def test_location_cannot_be_its_own_ancestor(owner: Actor, campaign: Campaign) -> None:
     outer = builders.point(owner, campaign)
     inner = locations.create_location(
-        owner, campaign.world_id, {"type": "point", "parent_id": str(outer.pk)}
+        owner, world_id=campaign.world_id, data={"type": "point", "parent_id": str(outer.pk)}
     )
 
     with pytest.raises(ValidationError) as error:
-        locations.update_location(owner, outer.pk, {"parent_id": str(inner.pk)})
+        locations.update_location(owner, location_id=outer.pk, data={"parent_id": str(inner.pk)})
 
     assert error.value.field == "parentLocationId"
 
 
 def test_blank_name_and_unknown_field_are_named(owner: Actor, campaign: Campaign) -> None:
     with pytest.raises(ValidationError) as blank:
-        kingdoms.create_kingdom(owner, campaign.pk, {"name": "   "})
+        kingdoms.create_kingdom(owner, campaign_id=campaign.pk, data={"name": "   "})
     with pytest.raises(ValidationError) as unknown:
-        kingdoms.create_kingdom(owner, campaign.pk, {"name": "A", "crown": "gold"})
+        kingdoms.create_kingdom(owner, campaign_id=campaign.pk, data={"name": "A", "crown": "gold"})
 
     assert blank.value.field == "name"
     assert unknown.value.field == "crown"
@@ -208,8 +214,10 @@ def test_duplicate_link_is_refused_until_the_first_is_deleted(
 ) -> None:
     from campaign.actions import events
 
-    event = events.create_event(owner, campaign.pk, {"name": "Feast", "event_type": "story"})
-    encounter = events.create_encounter(owner, campaign.pk, {"name": "Bandits"})
+    event = events.create_event(
+        owner, campaign_id=campaign.pk, data={"name": "Feast", "event_type": "story"}
+    )
+    encounter = events.create_encounter(owner, campaign_id=campaign.pk, data={"name": "Bandits"})
     data = {
         "source_type": "event",
         "source_id": str(event.uid),
@@ -217,12 +225,12 @@ def test_duplicate_link_is_refused_until_the_first_is_deleted(
         "target_id": str(encounter.uid),
         "link_type": "triggers",
     }
-    first = links.create_link(owner, campaign.pk, data)
+    first = links.create_link(owner, campaign_id=campaign.pk, data=data)
 
     with pytest.raises(ValidationError):
-        links.create_link(owner, campaign.pk, data)
-    entities.soft_delete(owner, first)
-    again = links.create_link(owner, campaign.pk, data)
+        links.create_link(owner, campaign_id=campaign.pk, data=data)
+    entities.soft_delete(owner, instance=first)
+    again = links.create_link(owner, campaign_id=campaign.pk, data=data)
 
     assert again.uid != first.uid
 
@@ -251,7 +259,7 @@ def test_setting_a_variable_refuses_what_the_database_cannot_store(
     kingdom = builders.kingdom(owner, campaign)
 
     with pytest.raises(ValidationError) as error:
-        entities.set_variable(owner, kingdom, "motto", "for\x00ever")
+        entities.set_variable(owner, instance=kingdom, name="motto", value="for\x00ever")
 
     assert error.value.field == "variables"
     assert Kingdom.objects.get(pk=kingdom.pk).variables == {}

@@ -18,7 +18,7 @@ def test_deleting_an_event_takes_its_rules_with_it(owner: Actor, campaign: Campa
     event = builders.event(owner, campaign, name="Feast", event_type="story")
     effect = rules.create_effect(
         owner,
-        {
+        data={
             "entity_type": "event",
             "entity_id": str(event.uid),
             "name": "Cheer",
@@ -27,7 +27,7 @@ def test_deleting_an_event_takes_its_rules_with_it(owner: Actor, campaign: Campa
     )
     condition = rules.create_condition(
         owner,
-        {
+        data={
             "entity_type": "event",
             "entity_id": str(event.uid),
             "name": "Only in spring",
@@ -35,7 +35,7 @@ def test_deleting_an_event_takes_its_rules_with_it(owner: Actor, campaign: Campa
         },
     )
 
-    entities.soft_delete(owner, event)
+    entities.soft_delete(owner, instance=event)
 
     assert not Effect.objects.filter(pk=effect.pk).exists()
     assert not Condition.objects.filter(pk=condition.pk).exists()
@@ -47,7 +47,7 @@ def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
     settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     own = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "entity_id": str(settlement.uid),
             "field": "x",
@@ -56,7 +56,7 @@ def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
     )
     shared = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": str(campaign.pk),
             "field": "y",
@@ -65,7 +65,7 @@ def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
     )
     variable = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "settlement",
             "scope_id": str(settlement.uid),
             "key": "grain",
@@ -74,7 +74,7 @@ def test_deleting_a_settlement_takes_its_own_rules_but_not_type_wide_ones(
         },
     )
 
-    entities.soft_delete(owner, settlement)
+    entities.soft_delete(owner, instance=settlement)
 
     assert not FieldCondition.objects.filter(pk=own.pk).exists()
     assert FieldCondition.objects.filter(pk=shared.pk).exists()
@@ -86,10 +86,10 @@ def test_deleting_a_party_lets_its_members_go(owner: Actor, campaign: Campaign) 
     from campaign.actions import characters
 
     hero = characters.create_character(
-        owner, campaign.pk, {"name": "Valeros", "party_id": str(party.uid)}
+        owner, campaign_id=campaign.pk, data={"name": "Valeros", "party_id": str(party.uid)}
     )
 
-    entities.soft_delete(owner, party)
+    entities.soft_delete(owner, instance=party)
 
     survivor = Character.objects.get(pk=hero.pk)
     assert survivor.party is None
@@ -97,17 +97,21 @@ def test_deleting_a_party_lets_its_members_go(owner: Actor, campaign: Campaign) 
 
 
 def test_a_deleted_branch_takes_its_rows_out_of_reach(owner: Actor, campaign: Campaign) -> None:
-    branch = branches.create_branch(owner, campaign.pk, None, {"name": "what-if"})
+    branch = branches.create_branch(
+        owner, campaign_id=campaign.pk, parent_id=None, data={"name": "what-if"}
+    )
     kingdom = kingdoms.create_kingdom(
-        owner, campaign.pk, {"name": "Pitax"}, branch_id=str(branch.pk)
+        owner, campaign_id=campaign.pk, data={"name": "Pitax"}, branch_id=str(branch.pk)
     )
 
-    branches.delete_branch(owner, branch.pk)
+    branches.delete_branch(owner, branch_id=branch.pk)
 
     with pytest.raises(NotFound):
         entities.load(owner, "kingdom", kingdom.uid, branch_id=branch.pk)
     with pytest.raises(NotFound):
-        kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Gone"}, branch_id=str(branch.pk))
+        kingdoms.update_kingdom(
+            owner, kingdom_id=kingdom.uid, data={"name": "Gone"}, branch_id=str(branch.pk)
+        )
     assert Kingdom.objects.get(pk=kingdom.pk).name == "Pitax"
 
 
@@ -117,7 +121,7 @@ def test_renaming_the_campaign_refreshes_computed_fields(
     settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
     rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": str(campaign.pk),
             "field": "realm",
@@ -127,6 +131,6 @@ def test_renaming_the_campaign_refreshes_computed_fields(
     assert computed_fields.for_entity(settlement).values == {"realm": "Realm of Kingmaker"}
 
     with django_capture_on_commit_callbacks(execute=True):
-        campaigns.update_campaign(owner, campaign.pk, {"name": "Stolen Lands"})
+        campaigns.update_campaign(owner, campaign_id=campaign.pk, data={"name": "Stolen Lands"})
 
     assert computed_fields.for_entity(settlement).values == {"realm": "Realm of Stolen Lands"}

@@ -27,7 +27,9 @@ def test_ten_concurrent_updates_at_one_version_give_one_winner(
     def write(n: int) -> None:
         try:
             start.wait()
-            kingdoms.update_kingdom(owner, kingdom.uid, {"name": f"Writer {n}"}, expected_version=1)
+            kingdoms.update_kingdom(
+                owner, kingdom_id=kingdom.uid, data={"name": f"Writer {n}"}, expected_version=1
+            )
             result = f"won:{n}"
         except Conflict as conflict:
             result = f"conflict:{conflict.expected_version}->{conflict.actual_version}"
@@ -63,7 +65,7 @@ def test_concurrent_updates_without_expected_version_all_land(
     def write(n: int) -> None:
         try:
             start.wait()
-            kingdoms.update_kingdom(owner, kingdom.uid, {"name": f"Writer {n}"})
+            kingdoms.update_kingdom(owner, kingdom_id=kingdom.uid, data={"name": f"Writer {n}"})
         except BaseException as error:  # collected and asserted below
             errors.append(error)
         finally:
@@ -95,7 +97,7 @@ def test_concurrent_variable_writes_keep_every_value(owner: Actor, campaign: Cam
         try:
             stale = Kingdom.objects.get(pk=kingdom.pk)  # everyone reads the same version
             start.wait()
-            entities.set_variable(owner, stale, f"resource_{n}", n)
+            entities.set_variable(owner, instance=stale, name=f"resource_{n}", value=n)
         except BaseException as error:  # collected and asserted below
             errors.append(error)
         finally:
@@ -129,7 +131,9 @@ def test_two_settlements_founded_on_one_location_at_once_give_one_and_a_clear_re
         try:
             start.wait()
             result: object = settlements.create_settlement(
-                owner, realm.uid, {"name": f"Town of {realm.name}", "location_id": str(place.pk)}
+                owner,
+                kingdom_id=realm.uid,
+                data={"name": f"Town of {realm.name}", "location_id": str(place.pk)},
             )
         except ValidationError as refusal:
             result = (refusal.field, refusal.message)

@@ -74,7 +74,11 @@ def test_a_member_added_twice_at_once_is_added_once(
 ) -> None:
     users = [make_user(f"joiner{n}@example.com") for n in range(rounds)]
     quiet = make_user("quiet@example.com")
-    one = cost(lambda: campaigns.add_member(owner, campaign.pk, quiet.pk, "PLAYER"))
+    one = cost(
+        lambda: campaigns.add_member(
+            owner, campaign_id=campaign.pk, user_id=quiet.pk, role="PLAYER"
+        )
+    )
     before, members = history(), CampaignMembership.objects.count()
 
     plans = [[as_owner(ADD_MEMBER, {"c": str(campaign.pk), "u": str(u.pk)})] * 2 for u in users]
@@ -97,7 +101,11 @@ RENAME_BRANCH = (
 def test_one_branch_name_taken_twice_at_once_is_taken_once(
     shared_database: None, owner: Actor, campaign: Campaign, rounds: int
 ) -> None:
-    one = cost(lambda: branches.create_branch(owner, campaign.pk, None, {"name": "quiet"}))
+    one = cost(
+        lambda: branches.create_branch(
+            owner, campaign_id=campaign.pk, parent_id=None, data={"name": "quiet"}
+        )
+    )
     before, count = history(), Branch.objects.count()
 
     created = race(
@@ -113,13 +121,19 @@ def test_one_branch_name_taken_twice_at_once_is_taken_once(
 
     olds = [
         (
-            branches.create_branch(owner, campaign.pk, None, {"name": f"a {n}"}),
-            branches.create_branch(owner, campaign.pk, None, {"name": f"b {n}"}),
+            branches.create_branch(
+                owner, campaign_id=campaign.pk, parent_id=None, data={"name": f"a {n}"}
+            ),
+            branches.create_branch(
+                owner, campaign_id=campaign.pk, parent_id=None, data={"name": f"b {n}"}
+            ),
         )
         for n in range(rounds)
     ]
-    quiet = branches.create_branch(owner, campaign.pk, None, {"name": "quiet 2"})
-    one = cost(lambda: branches.update_branch(owner, quiet.pk, {"name": "calm"}))
+    quiet = branches.create_branch(
+        owner, campaign_id=campaign.pk, parent_id=None, data={"name": "quiet 2"}
+    )
+    one = cost(lambda: branches.update_branch(owner, branch_id=quiet.pk, data={"name": "calm"}))
     before, count = history(), Branch.objects.count()
 
     renamed = race(
@@ -185,8 +199,8 @@ def test_one_link_made_twice_at_once_is_made_once(
     one = cost(
         lambda: links.create_link(
             owner,
-            campaign.pk,
-            {
+            campaign_id=campaign.pk,
+            data={
                 "source_type": "event",
                 "source_id": str(quiet_source.uid),
                 "target_type": "event",
@@ -216,13 +230,17 @@ def test_one_link_made_twice_at_once_is_made_once(
         pairs.append(
             [
                 links.create_link(
-                    owner, campaign.pk, {**between, "target_id": str(b.uid), "link_type": kind}
+                    owner,
+                    campaign_id=campaign.pk,
+                    data={**between, "target_id": str(b.uid), "link_type": kind},
                 )
                 for kind in ("related", "triggers")
             ]
         )
     quiet_pair = pairs.pop()
-    one = cost(lambda: links.update_link(owner, quiet_pair[0].uid, {"link_type": "blocks"}))
+    one = cost(
+        lambda: links.update_link(owner, link_id=quiet_pair[0].uid, data={"link_type": "blocks"})
+    )
     before, count = history(), Link.objects.count()
 
     retyped = race(

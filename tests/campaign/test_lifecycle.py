@@ -36,7 +36,9 @@ def test_create_writes_a_version_and_an_audit_row(owner: Actor, campaign: Campai
 def test_update_bumps_version_and_records_diff(owner: Actor, campaign: Campaign) -> None:
     kingdom = builders.kingdom(owner, campaign, name="Brevoy")
 
-    updated = kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"}, expected_version=1)
+    updated = kingdoms.update_kingdom(
+        owner, kingdom_id=kingdom.uid, data={"name": "Restov"}, expected_version=1
+    )
 
     assert updated.version == 2
     assert Kingdom.objects.get(pk=kingdom.pk).name == "Restov"
@@ -51,10 +53,14 @@ def test_stale_expected_version_is_a_conflict_and_writes_nothing(
     owner: Actor, campaign: Campaign
 ) -> None:
     kingdom = builders.kingdom(owner, campaign, name="Brevoy")
-    kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"}, expected_version=1)
+    kingdoms.update_kingdom(
+        owner, kingdom_id=kingdom.uid, data={"name": "Restov"}, expected_version=1
+    )
 
     with pytest.raises(Conflict) as error:
-        kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Lost"}, expected_version=1)
+        kingdoms.update_kingdom(
+            owner, kingdom_id=kingdom.uid, data={"name": "Lost"}, expected_version=1
+        )
 
     assert error.value.extensions == {"expectedVersion": 1, "actualVersion": 2}
     assert Kingdom.objects.get(pk=kingdom.pk).name == "Restov"
@@ -69,7 +75,7 @@ def test_failure_after_the_row_write_rolls_back_version_and_audit(
 
     def update_then_fail() -> None:
         with transaction.atomic():
-            kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"})
+            kingdoms.update_kingdom(owner, kingdom_id=kingdom.uid, data={"name": "Restov"})
             raise RuntimeError("the caller fails after the action wrote")
 
     with pytest.raises(RuntimeError):
@@ -91,7 +97,7 @@ def test_a_failing_history_write_rolls_back_the_row(
 
     monkeypatch.setattr(AuditLog.objects, "create", broken_audit)
     with pytest.raises(RuntimeError):
-        kingdoms.update_kingdom(owner, kingdom.uid, {"name": "Restov"})
+        kingdoms.update_kingdom(owner, kingdom_id=kingdom.uid, data={"name": "Restov"})
 
     assert Kingdom.objects.get(pk=kingdom.pk).name == "Brevoy"
     assert history_of(kingdom) == ["CREATE"]
@@ -104,10 +110,10 @@ def test_deleting_a_kingdom_cascades_to_settlements_and_structures(
     settlement = builders.settlement(owner, kingdom)
     live = builders.structure(owner, settlement)
     already_deleted = builders.structure(owner, settlement)
-    entities.soft_delete(owner, already_deleted)
+    entities.soft_delete(owner, instance=already_deleted)
     first_stamp = Structure.all_objects.get(pk=already_deleted.pk).deleted_at
 
-    deleted = entities.soft_delete(owner, kingdom)
+    deleted = entities.soft_delete(owner, instance=kingdom)
 
     stamps = {
         Settlement.all_objects.get(pk=settlement.pk).deleted_at,
@@ -139,7 +145,7 @@ def test_a_cascade_is_one_transaction(
 
     monkeypatch.setattr(Structure, "save", failing_save)
     with pytest.raises(RuntimeError):
-        entities.soft_delete(owner, kingdom)
+        entities.soft_delete(owner, instance=kingdom)
     monkeypatch.setattr(Structure, "save", real_save)
 
     assert Kingdom.objects.filter(pk=kingdom.pk).exists()
@@ -152,7 +158,7 @@ def test_recreating_a_settlement_on_the_location_of_a_deleted_one_works(
     kingdom = builders.kingdom(owner, campaign)
     place = builders.point(owner, campaign)
     first = builders.settlement(owner, kingdom, location=place)
-    entities.soft_delete(owner, first)
+    entities.soft_delete(owner, instance=first)
 
     second = builders.settlement(owner, kingdom, location=place)
 
@@ -163,9 +169,9 @@ def test_recreating_a_settlement_on_the_location_of_a_deleted_one_works(
 def test_archive_and_restore_are_versioned(owner: Actor, campaign: Campaign) -> None:
     kingdom = builders.kingdom(owner, campaign)
 
-    archived = entities.archive(owner, kingdom)
+    archived = entities.archive(owner, instance=kingdom)
     assert archived.archived_at is not None
-    restored = entities.restore(owner, archived)
+    restored = entities.restore(owner, instance=archived)
 
     assert restored.archived_at is None
     assert restored.version == 3
@@ -178,7 +184,7 @@ def test_set_level_validates_range_and_records_level_history(
     kingdom = builders.kingdom(owner, campaign)
     settlement = builders.settlement(owner, kingdom)
 
-    entities.set_level(owner, settlement, 4)
+    entities.set_level(owner, instance=settlement, level=4)
 
     change = LevelChange.objects.get(entity_uid=settlement.uid, new_level=4)
     assert change.old_level == 1
@@ -190,12 +196,14 @@ def test_typed_variables_define_set_and_delete(owner: Actor, campaign: Campaign)
     settlement = builders.settlement(owner, kingdom)
 
     settlement = entities.define_variable_schema(
-        owner, settlement, {"name": "population", "type": "number", "defaultValue": 100}
+        owner,
+        instance=settlement,
+        definition={"name": "population", "type": "number", "defaultValue": 100},
     )
     assert settlement.variables == {"population": 100}
-    settlement = entities.set_variable(owner, settlement, "population", 2500)
+    settlement = entities.set_variable(owner, instance=settlement, name="population", value=2500)
     assert Settlement.objects.get(pk=settlement.pk).variables == {"population": 2500}
-    settlement = entities.delete_variable_schema(owner, settlement, "population")
+    settlement = entities.delete_variable_schema(owner, instance=settlement, name="population")
 
     assert settlement.variable_schemas == []
     assert settlement.variables == {}
@@ -212,6 +220,8 @@ def test_update_with_variables_checks_them_against_the_schemas(
         variables={"mood": "calm"},
     )
 
-    updated = settlements.update_settlement(owner, settlement.uid, {"variables": {"mood": "angry"}})
+    updated = settlements.update_settlement(
+        owner, settlement_id=settlement.uid, data={"variables": {"mood": "angry"}}
+    )
 
     assert updated.variables == {"mood": "angry"}

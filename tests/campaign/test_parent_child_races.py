@@ -56,20 +56,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def delete(actor: Actor, kind: str, row: Any) -> Callable[[], Any]:
     """The delete mutation: load as the owner, then the cascading soft delete."""
     return lambda: entities.soft_delete(
-        actor, entities.load(actor, kind, public_id(row), minimum=MANAGE)
+        actor, instance=entities.load(actor, kind, public_id(row), minimum=MANAGE)
     )
 
 
 def restore(actor: Actor, kind: str, row: Any) -> Callable[[], Any]:
     """The restore mutation (un-archive)."""
     return lambda: entities.restore(
-        actor, entities.load(actor, kind, public_id(row), minimum=WRITE)
+        actor, instance=entities.load(actor, kind, public_id(row), minimum=WRITE)
     )
 
 
 def join(actor: Actor, party: Party, character: Character) -> Character:
     """The addPartyMember mutation, answering with the character that joined."""
-    parties.add_member(actor, party.uid, character.uid)
+    parties.add_member(actor, party_id=party.uid, character_id=character.uid)
     return character
 
 
@@ -115,20 +115,20 @@ def test_a_kingdom_deleted_while_things_are_made_in_it_takes_them_along(
     for _ in range(rounds):
         kingdom = builders.kingdom(owner, campaign)
         place = builders.point(owner, campaign)
-        archived = entities.archive(owner, builders.settlement(owner, kingdom))
+        archived = entities.archive(owner, instance=builders.settlement(owner, kingdom))
         plans.append(
             [
                 delete(owner, "kingdom", kingdom),
                 partial(
                     settlements.create_settlement,
                     owner,
-                    kingdom.uid,
-                    {"name": "Tuskwater", "location_id": str(place.pk)},
+                    kingdom_id=kingdom.uid,
+                    data={"name": "Tuskwater", "location_id": str(place.pk)},
                 ),
                 partial(
                     rules.create_field_condition,
                     owner,
-                    {
+                    data={
                         "entity_type": "kingdom",
                         "entity_id": str(kingdom.uid),
                         "field": "x",
@@ -138,7 +138,7 @@ def test_a_kingdom_deleted_while_things_are_made_in_it_takes_them_along(
                 partial(
                     rules.create_state_variable,
                     owner,
-                    {
+                    data={
                         "scope": "kingdom",
                         "scope_id": str(kingdom.uid),
                         "type": "integer",
@@ -178,8 +178,8 @@ def test_a_settlement_deleted_while_a_structure_is_built_in_it_takes_the_structu
                 partial(
                     structures.create_structure,
                     owner,
-                    settlement.uid,
-                    {"name": "Shrine", "type": "temple"},
+                    settlement_id=settlement.uid,
+                    data={"name": "Shrine", "type": "temple"},
                 ),
             ]
         )
@@ -196,7 +196,9 @@ def campaign_children(owner: Actor, campaign: Campaign) -> list[tuple[str, Calla
     """A create of each kind of row that lives directly in a campaign, with the input field
     that names the campaign."""
     first, second = (
-        events.create_event(owner, campaign.pk, {"name": name, "event_type": "story"})
+        events.create_event(
+            owner, campaign_id=campaign.pk, data={"name": name, "event_type": "story"}
+        )
         for name in ("Coronation", "Feast")
     )
     named = {"name": "Oleg"}
@@ -221,18 +223,41 @@ def campaign_children(owner: Actor, campaign: Campaign) -> list[tuple[str, Calla
         "value": 1,
     }
     return [
-        ("campaignId", partial(parties.create_party, owner, campaign.pk, named)),
-        ("campaignId", partial(kingdoms.create_kingdom, owner, campaign.pk, named)),
-        ("campaignId", partial(characters.create_character, owner, campaign.pk, named)),
+        ("campaignId", partial(parties.create_party, owner, campaign_id=campaign.pk, data=named)),
         (
             "campaignId",
-            partial(events.create_event, owner, campaign.pk, {**named, "event_type": "story"}),
+            partial(kingdoms.create_kingdom, owner, campaign_id=campaign.pk, data=named),
         ),
-        ("campaignId", partial(events.create_encounter, owner, campaign.pk, named)),
-        ("campaignId", partial(links.create_link, owner, campaign.pk, link)),
-        ("campaignId", partial(rules.create_field_condition, owner, type_wide)),
-        ("scopeId", partial(rules.create_state_variable, owner, variable)),
-        ("campaignId", partial(branches.create_branch, owner, campaign.pk, None, {"name": "If"})),
+        (
+            "campaignId",
+            partial(characters.create_character, owner, campaign_id=campaign.pk, data=named),
+        ),
+        (
+            "campaignId",
+            partial(
+                events.create_event,
+                owner,
+                campaign_id=campaign.pk,
+                data={**named, "event_type": "story"},
+            ),
+        ),
+        (
+            "campaignId",
+            partial(events.create_encounter, owner, campaign_id=campaign.pk, data=named),
+        ),
+        ("campaignId", partial(links.create_link, owner, campaign_id=campaign.pk, data=link)),
+        ("campaignId", partial(rules.create_field_condition, owner, data=type_wide)),
+        ("scopeId", partial(rules.create_state_variable, owner, data=variable)),
+        (
+            "campaignId",
+            partial(
+                branches.create_branch,
+                owner,
+                campaign_id=campaign.pk,
+                parent_id=None,
+                data={"name": "If"},
+            ),
+        ),
     ]
 
 
@@ -243,11 +268,16 @@ def test_a_campaign_deleted_while_every_kind_of_row_is_made_in_it_takes_them_all
     plans: list[Round] = []
     fields: list[str] = []
     for number in range(rounds):
-        doomed = campaigns.create_campaign(owner, world.pk, {"name": f"Doomed {number}"})
+        doomed = campaigns.create_campaign(
+            owner, world_id=world.pk, data={"name": f"Doomed {number}"}
+        )
         children = campaign_children(owner, doomed)
         fields = [field for field, _ in children]
         plans.append(
-            [partial(campaigns.delete_campaign, owner, doomed.pk), *(make for _, make in children)]
+            [
+                partial(campaigns.delete_campaign, owner, campaign_id=doomed.pk),
+                *(make for _, make in children),
+            ]
         )
 
     results = race(plans)
@@ -271,9 +301,11 @@ def test_a_party_deleted_while_characters_join_it_lets_them_all_go(
 ) -> None:
     plans: list[Round] = []
     for _ in range(rounds):
-        party = parties.create_party(owner, campaign.pk, {"name": "Stag Lord hunters"})
+        party = parties.create_party(
+            owner, campaign_id=campaign.pk, data={"name": "Stag Lord hunters"}
+        )
         joining, moving = (
-            characters.create_character(owner, campaign.pk, {"name": name})
+            characters.create_character(owner, campaign_id=campaign.pk, data={"name": name})
             for name in ("Amiri", "Valerie")
         )
 
@@ -284,11 +316,14 @@ def test_a_party_deleted_while_characters_join_it_lets_them_all_go(
                 partial(
                     characters.create_character,
                     owner,
-                    campaign.pk,
-                    {"name": "Harrim", "party_id": str(party.uid)},
+                    campaign_id=campaign.pk,
+                    data={"name": "Harrim", "party_id": str(party.uid)},
                 ),
                 partial(
-                    characters.update_character, owner, moving.uid, {"party_id": str(party.uid)}
+                    characters.update_character,
+                    owner,
+                    character_id=moving.uid,
+                    data={"party_id": str(party.uid)},
                 ),
             ]
         )
@@ -311,10 +346,14 @@ def test_a_party_deleted_while_characters_join_it_lets_them_all_go(
 def test_an_event_deleted_while_links_and_rules_are_attached_to_it_takes_them_along(
     shared_database: None, owner: Actor, campaign: Campaign, rounds: int
 ) -> None:
-    other = events.create_event(owner, campaign.pk, {"name": "Feast", "event_type": "story"})
+    other = events.create_event(
+        owner, campaign_id=campaign.pk, data={"name": "Feast", "event_type": "story"}
+    )
     plans: list[Round] = []
     for _ in range(rounds):
-        event = events.create_event(owner, campaign.pk, {"name": "Duel", "event_type": "story"})
+        event = events.create_event(
+            owner, campaign_id=campaign.pk, data={"name": "Duel", "event_type": "story"}
+        )
         on_event = {"entity_type": "event", "entity_id": str(event.uid)}
         plans.append(
             [
@@ -322,8 +361,8 @@ def test_an_event_deleted_while_links_and_rules_are_attached_to_it_takes_them_al
                 partial(
                     links.create_link,
                     owner,
-                    campaign.pk,
-                    {
+                    campaign_id=campaign.pk,
+                    data={
                         "source_type": "event",
                         "source_id": str(other.uid),
                         "target_type": "event",
@@ -334,7 +373,7 @@ def test_an_event_deleted_while_links_and_rules_are_attached_to_it_takes_them_al
                 partial(
                     rules.create_effect,
                     owner,
-                    {
+                    data={
                         **on_event,
                         "name": "Cheer",
                         "payload": [{"op": "add", "path": "/variables/cheer", "value": 1}],
@@ -343,7 +382,7 @@ def test_an_event_deleted_while_links_and_rules_are_attached_to_it_takes_them_al
                 partial(
                     rules.create_condition,
                     owner,
-                    {**on_event, "name": "Only at noon", "expression": True},
+                    data={**on_event, "name": "Only at noon", "expression": True},
                 ),
             ]
         )
@@ -374,10 +413,15 @@ def test_a_location_deleted_while_places_are_put_inside_it_takes_them_along(
                 partial(
                     locations.create_location,
                     owner,
-                    campaign.world_id,
-                    {"type": "point", "parent_id": str(region.pk)},
+                    world_id=campaign.world_id,
+                    data={"type": "point", "parent_id": str(region.pk)},
                 ),
-                partial(locations.update_location, owner, moving.pk, {"parent_id": str(region.pk)}),
+                partial(
+                    locations.update_location,
+                    owner,
+                    location_id=moving.pk,
+                    data={"parent_id": str(region.pk)},
+                ),
             ]
         )
 
@@ -396,16 +440,18 @@ def test_a_branch_deleted_while_a_branch_is_forked_from_it_is_refused_or_never_o
 ) -> None:
     plans: list[Round] = []
     for number in range(rounds):
-        parent = branches.create_branch(owner, campaign.pk, None, {"name": f"Fork {number}"})
+        parent = branches.create_branch(
+            owner, campaign_id=campaign.pk, parent_id=None, data={"name": f"Fork {number}"}
+        )
         plans.append(
             [
-                partial(branches.delete_branch, owner, parent.pk),
+                partial(branches.delete_branch, owner, branch_id=parent.pk),
                 partial(
                     branches.create_branch,
                     owner,
-                    campaign.pk,
-                    parent.pk,
-                    {"name": f"Fork {number} of a fork"},
+                    campaign_id=campaign.pk,
+                    parent_id=parent.pk,
+                    data={"name": f"Fork {number} of a fork"},
                 ),
             ]
         )
@@ -430,11 +476,13 @@ def test_a_world_deleted_while_a_campaign_is_started_in_it_is_refused_or_never_o
 ) -> None:
     plans: list[Round] = []
     for number in range(rounds):
-        world = worlds.create_world(owner, {"name": f"Golarion {number}", "calendars": []})
+        world = worlds.create_world(owner, data={"name": f"Golarion {number}", "calendars": []})
         plans.append(
             [
-                partial(worlds.delete_world, owner, world.pk),
-                partial(campaigns.create_campaign, owner, world.pk, {"name": "Kingmaker"}),
+                partial(worlds.delete_world, owner, world_id=world.pk),
+                partial(
+                    campaigns.create_campaign, owner, world_id=world.pk, data={"name": "Kingmaker"}
+                ),
             ]
         )
 
@@ -459,16 +507,22 @@ def test_a_campaign_deleted_while_its_rows_are_edited_never_deadlocks(
     # (FOR UPDATE rather than FOR NO KEY UPDATE) would make the two wait on each other.
     plans: list[Round] = []
     for number in range(rounds):
-        doomed = campaigns.create_campaign(owner, world.pk, {"name": f"Doomed {number}"})
+        doomed = campaigns.create_campaign(
+            owner, world_id=world.pk, data={"name": f"Doomed {number}"}
+        )
         kingdom, party = (
             builders.kingdom(owner, doomed),
-            parties.create_party(owner, doomed.pk, {"name": "Stag Lord hunters"}),
+            parties.create_party(owner, campaign_id=doomed.pk, data={"name": "Stag Lord hunters"}),
         )
         plans.append(
             [
-                partial(campaigns.delete_campaign, owner, doomed.pk),
-                partial(kingdoms.update_kingdom, owner, kingdom.uid, {"name": "Brevoy"}),
-                partial(parties.update_party, owner, party.uid, {"name": "Swordlords"}),
+                partial(campaigns.delete_campaign, owner, campaign_id=doomed.pk),
+                partial(
+                    kingdoms.update_kingdom, owner, kingdom_id=kingdom.uid, data={"name": "Brevoy"}
+                ),
+                partial(
+                    parties.update_party, owner, party_id=party.uid, data={"name": "Swordlords"}
+                ),
             ]
         )
 

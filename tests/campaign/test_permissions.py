@@ -36,12 +36,17 @@ def test_role_matrix_for_a_kingdom(
     actor = personas.actor(persona)
 
     attempt(read, lambda: entities.load(actor, "kingdom", kingdom.uid, minimum=READ))
-    attempt(write, lambda: kingdoms.update_kingdom(actor, kingdom.uid, {"name": "Renamed"}))
-    attempt(write, lambda: kingdoms.create_kingdom(actor, campaign.pk, {"name": "New"}))
+    attempt(
+        write,
+        lambda: kingdoms.update_kingdom(actor, kingdom_id=kingdom.uid, data={"name": "Renamed"}),
+    )
+    attempt(
+        write, lambda: kingdoms.create_kingdom(actor, campaign_id=campaign.pk, data={"name": "New"})
+    )
     attempt(
         delete,
         lambda: entities.soft_delete(
-            actor, entities.load(actor, "kingdom", kingdom.uid, minimum=Role.OWNER)
+            actor, instance=entities.load(actor, "kingdom", kingdom.uid, minimum=Role.OWNER)
         ),
     )
 
@@ -73,17 +78,25 @@ def test_only_the_owner_manages_members(
 ) -> None:
     newcomer = personas.outsider if persona != "outsider" else personas.viewer
     with pytest.raises((PermissionDenied, NotFound)):
-        campaigns.add_member(personas.actor(persona), campaign.pk, newcomer.pk, Role.VIEWER)
+        campaigns.add_member(
+            personas.actor(persona), campaign_id=campaign.pk, user_id=newcomer.pk, role=Role.VIEWER
+        )
 
 
 def test_owner_adds_updates_and_removes_members(personas: Personas, campaign: Campaign) -> None:
     owner = personas.actor("owner")
 
-    campaigns.add_member(owner, campaign.pk, personas.outsider.pk, Role.PLAYER)
+    campaigns.add_member(
+        owner, campaign_id=campaign.pk, user_id=personas.outsider.pk, role=Role.PLAYER
+    )
     assert entities.load(personas.actor("outsider"), "campaign", campaign.pk)
-    campaigns.update_member(owner, campaign.pk, personas.outsider.pk, Role.GM)
-    kingdoms.create_kingdom(personas.actor("outsider"), campaign.pk, {"name": "Theirs"})
-    campaigns.remove_member(owner, campaign.pk, personas.outsider.pk)
+    campaigns.update_member(
+        owner, campaign_id=campaign.pk, user_id=personas.outsider.pk, role=Role.GM
+    )
+    kingdoms.create_kingdom(
+        personas.actor("outsider"), campaign_id=campaign.pk, data={"name": "Theirs"}
+    )
+    campaigns.remove_member(owner, campaign_id=campaign.pk, user_id=personas.outsider.pk)
 
     with pytest.raises(NotFound):
         entities.load(personas.actor("outsider"), "campaign", campaign.pk)
@@ -98,7 +111,7 @@ def test_a_gm_cannot_archive_the_campaign_out_of_its_members_lists(
 
     # When they archive it
     with pytest.raises(PermissionDenied) as refused:
-        entities.archive(gm, loaded)
+        entities.archive(gm, instance=loaded)
 
     # Then it is the owner's decision, and nothing was written
     assert refused.value.message == "This needs the OWNER role in the campaign; you are GM"
@@ -109,11 +122,11 @@ def test_a_gm_cannot_archive_the_campaign_out_of_its_members_lists(
 
 
 def test_a_gm_cannot_restore_an_archived_campaign(personas: Personas, campaign: Campaign) -> None:
-    archived = entities.archive(personas.actor("owner"), campaign)
+    archived = entities.archive(personas.actor("owner"), instance=campaign)
     gm = personas.actor("gm")
 
     with pytest.raises(PermissionDenied):
-        entities.restore(gm, entities.load(gm, "campaign", campaign.pk, minimum=WRITE))
+        entities.restore(gm, instance=entities.load(gm, "campaign", campaign.pk, minimum=WRITE))
 
     assert Campaign.objects.get(pk=campaign.pk).archived_at == archived.archived_at
 
@@ -123,8 +136,8 @@ def test_the_owner_archives_and_restores_the_campaign(
 ) -> None:
     owner = personas.actor("owner")
 
-    archived = entities.archive(owner, campaign)
-    restored = entities.restore(owner, archived)
+    archived = entities.archive(owner, instance=campaign)
+    restored = entities.restore(owner, instance=archived)
 
     assert archived.archived_at is not None
     assert restored.archived_at is None
@@ -139,7 +152,7 @@ def test_a_gm_still_archives_and_restores_the_campaigns_entities(
     settlement = builders.settlement(owner, kingdom)
 
     for row, kind in ((kingdom, "kingdom"), (settlement, "settlement")):
-        archived = entities.archive(gm, entities.load(gm, kind, row.uid, minimum=WRITE))
+        archived = entities.archive(gm, instance=entities.load(gm, kind, row.uid, minimum=WRITE))
         assert archived.archived_at is not None
-        restored = entities.restore(gm, entities.load(gm, kind, row.uid, minimum=WRITE))
+        restored = entities.restore(gm, instance=entities.load(gm, kind, row.uid, minimum=WRITE))
         assert restored.archived_at is None

@@ -219,7 +219,9 @@ def test_expressions_refuse_nan_and_infinity() -> None:
 
 def test_kingdoms_with_clean_input_are_unaffected(owner: Actor, campaign: Campaign) -> None:
     kingdom = kingdoms.create_kingdom(
-        owner, campaign.pk, {"name": "Brevoy", "variables": {"motto": "ünïcode ✓", "n": 1.5}}
+        owner,
+        campaign_id=campaign.pk,
+        data={"name": "Brevoy", "variables": {"motto": "ünïcode ✓", "n": 1.5}},
     )
 
     assert Kingdom.objects.get(pk=kingdom.pk).variables == {"motto": "ünïcode ✓", "n": 1.5}

@@ -286,10 +286,12 @@ def test_audit_history_reads_a_null_limit_and_skip_as_their_defaults(
 
 def test_entity_audit_history_outlives_the_entity(gql: GraphQLClient, data: Dataset) -> None:
     # Given a settlement that was deleted
-    settlements.update_settlement(owner(data), data.settlement, {"level": 2})
+    settlements.update_settlement(owner(data), settlement_id=data.settlement, data={"level": 2})
     from campaign.actions import entities
 
-    entities.soft_delete(owner(data), entities.load(owner(data), "settlement", data.settlement))
+    entities.soft_delete(
+        owner(data), instance=entities.load(owner(data), "settlement", data.settlement)
+    )
 
     # When the GM reads its trail
     body = gql(ENTITY_AUDIT, {"type": "Settlement", "id": data.settlement}, "gm")
@@ -317,8 +319,8 @@ def test_user_audit_history_of_another_user_is_forbidden(gql: GraphQLClient, dat
 def test_user_audit_history_lists_the_users_own_changes(gql: GraphQLClient, data: Dataset) -> None:
     # Given changes by the GM and many more by the owner
     gm = Actor(User.objects.get(pk=data.users["gm"]))
-    kingdoms.update_kingdom(gm, data.kingdom, {"name": "GM's realm"})
-    kingdoms.update_kingdom(gm, data.kingdom, {"level": 2})
+    kingdoms.update_kingdom(gm, kingdom_id=data.kingdom, data={"name": "GM's realm"})
+    kingdoms.update_kingdom(gm, kingdom_id=data.kingdom, data={"level": 2})
 
     # When the GM reads their own history
     rows = ok(gql(USER_AUDIT, {"user": data.users["gm"]}, "gm"))["userAuditHistory"]

@@ -51,7 +51,13 @@ def test_entity_audit_history_fails_alike_for_missing_and_hidden_entities(
     kingdom = builders.kingdom(Actor(personas.owner), campaign, name="K")
     variable = rule_actions.create_state_variable(
         Actor(personas.owner),
-        {"scope": "world", "scope_id": str(world.pk), "key": "w", "type": "integer", "value": 1},
+        data={
+            "scope": "world",
+            "scope_id": str(world.pk),
+            "key": "w",
+            "type": "integer",
+            "value": 1,
+        },
     )
     unknown = "00000000-0000-4000-8000-000000000000"
     for kind, hidden in (("kingdom", kingdom.uid), ("state_variable", variable.uid)):
@@ -70,7 +76,13 @@ def test_entity_audit_history_of_a_world_variable_is_read_through_its_world(
 ) -> None:
     variable = rule_actions.create_state_variable(
         Actor(personas.owner),
-        {"scope": "world", "scope_id": str(world.pk), "key": "w", "type": "integer", "value": 1},
+        data={
+            "scope": "world",
+            "scope_id": str(world.pk),
+            "key": "w",
+            "type": "integer",
+            "value": 1,
+        },
     )
     query = AUDIT % ("state_variable", variable.uid)
 

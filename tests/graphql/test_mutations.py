@@ -29,14 +29,14 @@ def archived(kind: str, attr: str) -> Callable[[Dataset], dict[str, Any]]:
 
     def setup(data: Dataset) -> dict[str, Any]:
         instance = entities.load(actor(data), kind, getattr(data, attr))
-        entities.archive(actor(data), instance)
+        entities.archive(actor(data), instance=instance)
         return {}
 
     return setup
 
 
 def empty_world(data: Dataset) -> dict[str, Any]:
-    world = worlds.create_world(actor(data), {"name": "Empty", "calendars": []})
+    world = worlds.create_world(actor(data), data={"name": "Empty", "calendars": []})
     return {"empty_world": str(world.pk)}
 
 
@@ -449,10 +449,12 @@ def test_branch_id_targets_a_non_main_branch(gql: GraphQLClient, data: Dataset) 
 
 def test_branch_id_of_another_campaign_is_refused(gql: GraphQLClient, data: Dataset) -> None:
     # Given the outsider's own campaign and its main branch
-    world = worlds.create_world(actor(data, "outsider"), {"name": "Mine", "calendars": []})
+    world = worlds.create_world(actor(data, "outsider"), data={"name": "Mine", "calendars": []})
     from campaign.actions import campaigns
 
-    theirs = campaigns.create_campaign(actor(data, "outsider"), world.pk, {"name": "Theirs"})
+    theirs = campaigns.create_campaign(
+        actor(data, "outsider"), world_id=world.pk, data={"name": "Theirs"}
+    )
     their_branch = str(Branch.objects.get(campaign=theirs).pk)
 
     # When the GM creates a kingdom in the fixture campaign naming that branch

@@ -90,7 +90,9 @@ def add_character(scene: Scene, variables: dict[str, Any], i: int) -> None:
     # Each character in its own party, so the party ids must be batched, not cached.
     party = builders.party(scene.owner, scene.campaign, name=f"Party {i}")
     characters.create_character(
-        scene.owner, scene.campaign.pk, {"name": f"Hero {i}", "party_id": str(party.uid)}
+        scene.owner,
+        campaign_id=scene.campaign.pk,
+        data={"name": f"Hero {i}", "party_id": str(party.uid)},
     )
 
 
@@ -98,7 +100,9 @@ def add_party(scene: Scene, variables: dict[str, Any], i: int) -> None:
     party = builders.party(scene.owner, scene.campaign, name=f"Party {i}")
     for j in range(2):
         characters.create_character(
-            scene.owner, scene.campaign.pk, {"name": f"Hero {i}.{j}", "party_id": str(party.uid)}
+            scene.owner,
+            campaign_id=scene.campaign.pk,
+            data={"name": f"Hero {i}.{j}", "party_id": str(party.uid)},
         )
 
 
@@ -108,7 +112,7 @@ def party_vars(scene: Scene) -> dict[str, Any]:
 
 def add_party_member(scene: Scene, variables: dict[str, Any], i: int) -> None:
     data = {"name": f"Hero {i}", "party_id": variables["partyId"]}
-    characters.create_character(scene.owner, scene.campaign.pk, data)
+    characters.create_character(scene.owner, campaign_id=scene.campaign.pk, data=data)
 
 
 def location_vars(scene: Scene) -> dict[str, Any]:
@@ -117,12 +121,12 @@ def location_vars(scene: Scene) -> dict[str, Any]:
 
 def add_event(scene: Scene, variables: dict[str, Any], i: int) -> None:
     data = {"name": f"Event {i}", "event_type": "story", "location_id": variables.get("locationId")}
-    events.create_event(scene.owner, scene.campaign.pk, data)
+    events.create_event(scene.owner, campaign_id=scene.campaign.pk, data=data)
 
 
 def add_encounter(scene: Scene, variables: dict[str, Any], i: int) -> None:
     data = {"name": f"Encounter {i}", "location_id": variables.get("locationId")}
-    events.create_encounter(scene.owner, scene.campaign.pk, data)
+    events.create_encounter(scene.owner, campaign_id=scene.campaign.pk, data=data)
 
 
 def add_location(scene: Scene, variables: dict[str, Any], i: int) -> None:
@@ -132,23 +136,23 @@ def add_location(scene: Scene, variables: dict[str, Any], i: int) -> None:
         "geometry": {"type": "Point", "coordinates": [i, i]},
         "parent_id": variables.get("parentLocationId"),
     }
-    locations.create_location(scene.owner, scene.world_id, data)
+    locations.create_location(scene.owner, world_id=scene.world_id, data=data)
 
 
 def region_vars(scene: Scene) -> dict[str, Any]:
     square = {"type": "Polygon", "coordinates": [[[0, 0], [99, 0], [99, 99], [0, 99], [0, 0]]]}
     region = locations.create_location(
-        scene.owner, scene.world_id, {"type": "region", "geometry": square}
+        scene.owner, world_id=scene.world_id, data={"type": "region", "geometry": square}
     )
     return {"parentLocationId": str(region.pk)}
 
 
 def add_campaign(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    campaigns.create_campaign(scene.owner, scene.world_id, {"name": f"Campaign {i}"})
+    campaigns.create_campaign(scene.owner, world_id=scene.world_id, data={"name": f"Campaign {i}"})
 
 
 def add_world(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    worlds.create_world(scene.owner, {"name": f"World {i}", "calendars": []})
+    worlds.create_world(scene.owner, data={"name": f"World {i}", "calendars": []})
 
 
 def event_vars(scene: Scene) -> dict[str, Any]:
@@ -171,8 +175,8 @@ def add_link(end: str) -> Add:
         source, target = (hub_event, spoke) if end == "source" else (spoke, hub_event)
         links.create_link(
             scene.owner,
-            scene.campaign.pk,
-            {
+            campaign_id=scene.campaign.pk,
+            data={
                 "source_type": source["type"],
                 "source_id": source["id"],
                 "target_type": target["type"],
@@ -188,7 +192,12 @@ def add_branch(scene: Scene, variables: dict[str, Any], i: int) -> None:
     # Every other branch forks from the previous one, so parents and children vary.
     parent = Branch.objects.filter(campaign=scene.campaign).order_by("-created_at").first()
     parent_id = parent.pk if parent is not None and i % 2 else None
-    branches.create_branch(scene.owner, scene.campaign.pk, parent_id, {"name": f"Branch {i}"})
+    branches.create_branch(
+        scene.owner,
+        campaign_id=scene.campaign.pk,
+        parent_id=parent_id,
+        data={"name": f"Branch {i}"},
+    )
 
 
 def audited_kingdom_vars(scene: Scene) -> dict[str, Any]:
@@ -197,7 +206,9 @@ def audited_kingdom_vars(scene: Scene) -> dict[str, Any]:
 
 
 def add_kingdom_update(scene: Scene, variables: dict[str, Any], i: int) -> None:
-    kingdoms.update_kingdom(scene.owner, variables["entityId"], {"name": f"Renamed {i}"})
+    kingdoms.update_kingdom(
+        scene.owner, kingdom_id=variables["entityId"], data={"name": f"Renamed {i}"}
+    )
 
 
 def versioned_kingdom_vars(scene: Scene) -> dict[str, Any]:
@@ -208,7 +219,9 @@ def versioned_kingdom_vars(scene: Scene) -> dict[str, Any]:
 
 def add_member(scene: Scene, variables: dict[str, Any], i: int) -> None:
     user = User.objects.create_user(f"member{i}@example.com", "correct horse battery staple")
-    campaigns.add_member(scene.owner, scene.campaign.pk, user.pk, Role.PLAYER)
+    campaigns.add_member(
+        scene.owner, campaign_id=scene.campaign.pk, user_id=user.pk, role=Role.PLAYER
+    )
 
 
 def owner_vars(scene: Scene) -> dict[str, Any]:

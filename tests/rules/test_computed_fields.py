@@ -18,7 +18,7 @@ def condition(actor: Actor, campaign: Campaign, field: str, expression: Any, **d
     target = data.pop("entity", None)
     return rules.create_field_condition(
         actor,
-        {
+        data={
             "entity_type": data.pop("entity_type", "settlement"),
             **({"entity_id": str(target.uid)} if target else {"campaign_id": str(campaign.pk)}),
             "field": field,
@@ -97,7 +97,7 @@ def test_the_context_has_parents_structures_world_time_and_variables(
     builders.structure(owner, settlement, type="temple")
     rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(campaign.pk),
             "key": "tax",
@@ -107,7 +107,7 @@ def test_the_context_has_parents_structures_world_time_and_variables(
     )
     rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "settlement",
             "scope_id": str(settlement.uid),
             "key": "income",
@@ -181,7 +181,7 @@ def test_a_cached_result_is_not_served_after_a_change(
     assert computed_fields.for_entity(settlement).values == {"big": False}  # from the cache
 
     with django_capture_on_commit_callbacks(execute=True):
-        settlement = entities.set_level(owner, settlement, 3)
+        settlement = entities.set_level(owner, instance=settlement, level=3)
 
     assert computed_fields.for_entity(settlement).values == {"big": True}
 
@@ -202,7 +202,9 @@ def test_two_processes_sharing_redis_agree_after_a_write(
     other_process_cache = caches.create_connection("default")
 
     with django_capture_on_commit_callbacks(execute=True):
-        settlements.update_settlement(owner, settlement.uid, {"name": "New Restov"})
+        settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"name": "New Restov"}
+        )
 
     generation_seen_elsewhere = other_process_cache.get(f"gen:{campaign.pk}:{settlement.branch_id}")
     assert generation_seen_elsewhere is not None

@@ -197,7 +197,7 @@ def test_conditions_for_an_entity_come_in_precedence_order(
     owner = Actor(persona_user("owner"))
     tie = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": scene.ids["campaign"],
             "field": "is_trade_hub",
@@ -207,7 +207,7 @@ def test_conditions_for_an_entity_come_in_precedence_order(
     )
     other = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": scene.ids["campaign"],
             "field": "size",
@@ -243,7 +243,7 @@ def test_list_field_conditions_filters_orders_and_pages(gql: GraphQLClient, scen
     owner = Actor(persona_user("owner"))
     kingdom_condition = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "kingdom",
             "entity_id": scene.ids["kingdom"],
             "field": "might",
@@ -253,14 +253,14 @@ def test_list_field_conditions_filters_orders_and_pages(gql: GraphQLClient, scen
     )
     gone = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "kingdom",
             "entity_id": scene.ids["kingdom"],
             "field": "old",
             "expression": 1,
         },
     )
-    rules.delete_rule(owner, "field_condition", gone.uid)
+    rules.delete_rule(owner, kind="field_condition", rule_id=gone.uid)
     query = (
         "query($w: FieldConditionWhereInput, $o: FieldConditionOrderByInput, $s: Int, $t: Int) {"
         " listFieldConditions(where: $w, orderBy: $o, skip: $s, take: $t) { id } }"
@@ -320,11 +320,11 @@ def test_list_field_conditions_shows_only_readable_campaigns_in_full_pages(
     from campaign.actions import campaigns, worlds
 
     outsider = Actor(persona_user("outsider"))
-    own_world = worlds.create_world(outsider, {"name": "Elsewhere", "calendars": []})
-    own = campaigns.create_campaign(outsider, own_world.pk, {"name": "Mine"})
+    own_world = worlds.create_world(outsider, data={"name": "Elsewhere", "calendars": []})
+    own = campaigns.create_campaign(outsider, world_id=own_world.pk, data={"name": "Mine"})
     mine = rules.create_field_condition(
         outsider,
-        {"entity_type": "kingdom", "campaign_id": str(own.pk), "field": "x", "expression": 1},
+        data={"entity_type": "kingdom", "campaign_id": str(own.pk), "field": "x", "expression": 1},
     )
 
     # When the outsider lists one condition at a time
@@ -366,7 +366,7 @@ def test_a_failing_evaluation_is_a_result_not_an_error(gql: GraphQLClient, scene
     # Given a condition that fails at evaluation time (clamp with low > high)
     failing = rules.create_field_condition(
         Actor(persona_user("owner")),
-        {
+        data={
             "entity_type": "settlement",
             "entity_id": scene.ids["settlement"],
             "field": "odd",
@@ -567,7 +567,7 @@ def test_a_failing_derived_variable_is_an_unsuccessful_result(
 ) -> None:
     failing = rules.create_state_variable(
         Actor(persona_user("owner")),
-        {
+        data={
             "scope": "campaign",
             "scope_id": scene.ids["campaign"],
             "key": "broken",
@@ -757,7 +757,7 @@ def test_effects_for_an_entity_and_the_effect_list(gql: GraphQLClient, scene: Sc
     owner = Actor(persona_user("owner"))
     rules.create_effect(
         owner,
-        {
+        data={
             "entity_type": "event",
             "entity_id": scene.ids["event"],
             "name": "Early",
@@ -768,7 +768,7 @@ def test_effects_for_an_entity_and_the_effect_list(gql: GraphQLClient, scene: Sc
     )
     rules.create_effect(
         owner,
-        {
+        data={
             "entity_type": "event",
             "entity_id": scene.ids["event"],
             "name": "Before",
@@ -901,7 +901,7 @@ def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
     """
     tax = rules.create_state_variable(
         Actor(persona_user("owner")),
-        {
+        data={
             "scope": "settlement",
             "scope_id": scene.ids["settlement"],
             "key": "tax",
@@ -936,14 +936,17 @@ def test_a_cycle_empties_the_evaluation_order_once_the_graph_is_invalidated(
 def test_the_graph_of_another_branch(gql: GraphQLClient, scene: Scene, owner: Actor) -> None:
     # Given a branch with a rule of its own
     branch = branches.create_branch(
-        owner, scene.campaign.pk, scene.settlement.branch_id, {"name": "What if"}
+        owner,
+        campaign_id=scene.campaign.pk,
+        parent_id=scene.settlement.branch_id,
+        data={"name": "What if"},
     )
     kingdom = kingdoms.create_kingdom(
-        owner, scene.campaign.pk, {"name": "Alt"}, branch_id=branch.pk
+        owner, campaign_id=scene.campaign.pk, data={"name": "Alt"}, branch_id=branch.pk
     )
     rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "kingdom",
             "entity_id": str(kingdom.uid),
             "branch_id": str(branch.pk),
@@ -985,7 +988,7 @@ def test_computed_fields_of_every_entity_type(gql: GraphQLClient, scene: Scene) 
     for kind in ("kingdom", "party", "character", "structure"):
         rules.create_field_condition(
             owner,
-            {
+            data={
                 "entity_type": kind,
                 "campaign_id": scene.ids["campaign"],
                 "field": "tag",
@@ -994,7 +997,7 @@ def test_computed_fields_of_every_entity_type(gql: GraphQLClient, scene: Scene) 
         )
     rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "entity_id": scene.ids["settlement"],
             "field": "is_trade_hub",
@@ -1040,7 +1043,7 @@ def test_computed_fields_follow_an_update_of_the_settlement(
     before = ok(gql(query, variables, "owner"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        settlements.update_settlement(owner, scene.settlement.uid, {"level": 2})
+        settlements.update_settlement(owner, settlement_id=scene.settlement.uid, data={"level": 2})
     after = ok(gql(query, variables, "owner"))
 
     assert before["settlement"]["computedFields"] == {"is_trade_hub": True}
@@ -1084,7 +1087,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     builders.structure(owner, first)
     rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": str(campaign.pk),
             "field": "big",
@@ -1093,7 +1096,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     )
     rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(campaign.pk),
             "key": "threshold",
@@ -1116,7 +1119,7 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
         builders.structure(owner, settlement)
         rules.create_field_condition(
             owner,
-            {
+            data={
                 "entity_type": "settlement",
                 "entity_id": str(settlement.uid),
                 "field": "own",
@@ -1156,7 +1159,7 @@ def test_rule_lists_cost_the_same_for_one_or_many(
         if field == "listFieldConditions":
             rules.create_field_condition(
                 owner,
-                {
+                data={
                     "entity_type": "settlement",
                     "entity_id": str(settlement.uid),
                     "field": "f",
@@ -1166,7 +1169,7 @@ def test_rule_lists_cost_the_same_for_one_or_many(
         elif field == "listStateVariables":
             rules.create_state_variable(
                 owner,
-                {
+                data={
                     "scope": "settlement",
                     "scope_id": str(settlement.uid),
                     "key": "v",
@@ -1177,7 +1180,7 @@ def test_rule_lists_cost_the_same_for_one_or_many(
         else:
             effect = rules.create_effect(
                 owner,
-                {
+                data={
                     "entity_type": "event",
                     "entity_id": str(event.uid),
                     "name": f"e{i}",
@@ -1208,7 +1211,7 @@ def test_computed_fields_follow_a_world_variable(
     # Given a settlement field computed from a world variable
     rules.create_field_condition(
         Actor(persona_user("owner")),
-        {
+        data={
             "entity_type": "settlement",
             "entity_id": scene.ids["settlement"],
             "field": "era",
@@ -1272,7 +1275,7 @@ def test_a_deleted_entity_still_has_computed_fields(owner: Actor, scene: Scene) 
     # Given a settlement soft-deleted (and so hidden from the default manager)
     from rules import computed_fields
 
-    deleted = entities.soft_delete(owner, scene.settlement)
+    deleted = entities.soft_delete(owner, instance=scene.settlement)
 
     # When its computed fields are asked for through a reference to it
     result = computed_fields.for_entity(deleted)
@@ -1290,12 +1293,14 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
     from campaign.actions import campaigns as campaign_actions
 
     def add_campaign(n: int) -> None:
-        other = campaign_actions.create_campaign(owner, world.pk, {"name": f"Side story {n}"})
+        other = campaign_actions.create_campaign(
+            owner, world_id=world.pk, data={"name": f"Side story {n}"}
+        )
         kingdom = builders.kingdom(owner, other)
         for scope, scope_id in (("campaign", str(other.pk)), ("kingdom", str(kingdom.uid))):
             rules.create_state_variable(
                 owner,
-                {
+                data={
                     "scope": scope,
                     "scope_id": scope_id,
                     "key": "base",
@@ -1305,7 +1310,7 @@ def test_state_variables_across_campaigns_cost_the_same_for_one_or_many(
             )
             rules.create_state_variable(
                 owner,
-                {
+                data={
                     "scope": scope,
                     "scope_id": scope_id,
                     "key": "double",

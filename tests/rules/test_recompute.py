@@ -31,7 +31,7 @@ def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
     hut = builders.structure(owner, first, type="hut")
     tax = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(campaign.pk),
             "key": "tax",
@@ -41,7 +41,7 @@ def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
     )
     double_tax = rules.create_state_variable(
         owner,
-        {
+        data={
             "scope": "campaign",
             "scope_id": str(campaign.pk),
             "key": "double_tax",
@@ -51,7 +51,7 @@ def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
     )
     levy = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "settlement",
             "campaign_id": str(campaign.pk),
             "field": "levy",
@@ -60,7 +60,7 @@ def world_of_rules(owner: Actor, campaign: Campaign) -> dict[str, Any]:
     )
     rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "structure",
             "campaign_id": str(campaign.pk),
             "field": "size",
@@ -102,7 +102,9 @@ def test_a_variable_change_warms_only_its_dependents(
     hut = world_of_rules["hut"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        rules.update_state_variable(owner, world_of_rules["tax"].uid, {"value": 0.25})
+        rules.update_state_variable(
+            owner, variable_id=world_of_rules["tax"].uid, data={"value": 0.25}
+        )
 
     generation = generations.current(campaign.pk, campaign.main_branch.pk)
     assert cache.get(computed_fields.cache_key(first, generation)) is not None
@@ -121,7 +123,7 @@ def test_deleting_a_variable_recomputes_its_former_dependents(
     first, _ = world_of_rules["settlements"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        rules.delete_rule(owner, "state_variable", world_of_rules["double_tax"].uid)
+        rules.delete_rule(owner, kind="state_variable", rule_id=world_of_rules["double_tax"].uid)
 
     result = computed_fields.for_entity(first)
     assert result.values == {"levy": None}

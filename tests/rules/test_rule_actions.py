@@ -15,7 +15,7 @@ from tests.conftest import Personas
 
 def variable(actor: Actor, campaign: Campaign, key: str, **data: Any) -> StateVariable:
     return rules.create_state_variable(
-        actor, {"scope": "CAMPAIGN", "scope_id": str(campaign.pk), "key": key, **data}
+        actor, data={"scope": "CAMPAIGN", "scope_id": str(campaign.pk), "key": key, **data}
     )
 
 
@@ -24,7 +24,7 @@ def test_a_field_condition_is_versioned_and_audited(owner: Actor, campaign: Camp
 
     condition = rules.create_field_condition(
         owner,
-        {
+        data={
             "entity_type": "Settlement",
             "entity_id": str(settlement.uid),
             "field": "is_trade_hub",
@@ -43,8 +43,8 @@ def test_a_type_wide_condition_needs_a_campaign(owner: Actor, campaign: Campaign
     data = {"entity_type": "structure", "field": "upkeep", "expression": {"*": [2, 3]}}
 
     with pytest.raises(ValidationError) as error:
-        rules.create_field_condition(owner, data)
-    condition = rules.create_field_condition(owner, {**data, "campaign_id": str(campaign.pk)})
+        rules.create_field_condition(owner, data=data)
+    condition = rules.create_field_condition(owner, data={**data, "campaign_id": str(campaign.pk)})
 
     assert error.value.field == "campaignId"
     assert condition.target_uid is None
@@ -64,7 +64,7 @@ def test_bad_expressions_are_refused_naming_the_node(
     with pytest.raises(ValidationError) as error:
         rules.create_field_condition(
             owner,
-            {
+            data={
                 "entity_type": "kingdom",
                 "campaign_id": str(campaign.pk),
                 "field": "x",
@@ -84,7 +84,7 @@ def test_too_deep_an_expression_is_refused(owner: Actor, campaign: Campaign) -> 
     with pytest.raises(ValidationError) as error:
         rules.create_field_condition(
             owner,
-            {
+            data={
                 "entity_type": "kingdom",
                 "campaign_id": str(campaign.pk),
                 "field": "x",
@@ -122,7 +122,7 @@ def test_a_key_is_unique_per_scope_until_deleted(owner: Actor, campaign: Campaig
 
     with pytest.raises(ValidationError) as error:
         variable(owner, campaign, "treasury", type="integer", value=20)
-    rules.delete_rule(owner, "state_variable", first.uid)
+    rules.delete_rule(owner, kind="state_variable", rule_id=first.uid)
     again = variable(owner, campaign, "treasury", type="integer", value=20)
 
     assert error.value.field == "key"
@@ -137,7 +137,9 @@ def test_a_formula_that_would_close_a_cycle_is_refused_naming_it(
     variable(owner, campaign, "c", type="integer", value=1)
 
     with pytest.raises(ValidationError) as error:
-        rules.update_state_variable(owner, b.uid, {"formula": {"+": [{"var": "var.a"}, 1]}})
+        rules.update_state_variable(
+            owner, variable_id=b.uid, data={"formula": {"+": [{"var": "var.a"}, 1]}}
+        )
 
     assert error.value.field == "formula"
     assert "campaign:b -> campaign:a -> campaign:b" in error.value.message
@@ -162,9 +164,9 @@ def test_world_variables_belong_to_the_world_owner(
         "value": "Age of Lost Omens",
     }
 
-    world_var = rules.create_state_variable(owner, data)
+    world_var = rules.create_state_variable(owner, data=data)
     with pytest.raises(PermissionDenied):
-        rules.create_state_variable(personas.actor("player"), {**data, "key": "other"})
+        rules.create_state_variable(personas.actor("player"), data={**data, "key": "other"})
 
     assert world_var.branch is None
 
@@ -188,10 +190,10 @@ def test_writing_rules_needs_gm_or_owner(
         "expression": True,
     }
     if error is None:
-        rules.create_field_condition(personas.actor(persona), data)
+        rules.create_field_condition(personas.actor(persona), data=data)
     else:
         with pytest.raises(error):
-            rules.create_field_condition(personas.actor(persona), data)
+            rules.create_field_condition(personas.actor(persona), data=data)
 
 
 def test_deleting_a_rule_needs_the_owner(
@@ -200,8 +202,8 @@ def test_deleting_a_rule_needs_the_owner(
     made = variable(owner, campaign, "treasury", type="integer", value=1)
 
     with pytest.raises(PermissionDenied):
-        rules.delete_rule(personas.actor("gm"), "state_variable", made.uid)
-    rules.delete_rule(owner, "state_variable", made.uid)
+        rules.delete_rule(personas.actor("gm"), kind="state_variable", rule_id=made.uid)
+    rules.delete_rule(owner, kind="state_variable", rule_id=made.uid)
 
     assert not StateVariable.objects.filter(pk=made.pk).exists()
 
@@ -209,7 +211,7 @@ def test_deleting_a_rule_needs_the_owner(
 def test_toggling_a_rule_bumps_its_version(owner: Actor, campaign: Campaign) -> None:
     made = variable(owner, campaign, "treasury", type="integer", value=1)
 
-    toggled = rules.toggle_active(owner, "state_variable", made.uid, False)
+    toggled = rules.toggle_active(owner, kind="state_variable", rule_id=made.uid, is_active=False)
 
     assert toggled.is_active is False
     assert toggled.version == 2
@@ -228,11 +230,11 @@ def test_effects_patch_only_allowed_paths(owner: Actor, campaign: Campaign) -> N
     }
 
     effect = rules.create_effect(
-        owner, {**base, "payload": [{"op": "replace", "path": "/level", "value": 2}]}
+        owner, data={**base, "payload": [{"op": "replace", "path": "/level", "value": 2}]}
     )
     with pytest.raises(ValidationError) as error:
         rules.create_effect(
-            owner, {**base, "payload": [{"op": "replace", "path": "/version", "value": 9}]}
+            owner, data={**base, "payload": [{"op": "replace", "path": "/version", "value": 9}]}
         )
 
     assert effect.source_type == "event"
@@ -248,7 +250,7 @@ def test_a_cycle_across_scopes_is_refused(owner: Actor, campaign: Campaign) -> N
     with pytest.raises(ValidationError) as error:
         rules.create_state_variable(
             owner,
-            {
+            data={
                 "scope": "kingdom",
                 "scope_id": str(kingdom.uid),
                 "key": "b",

@@ -173,7 +173,10 @@ class RulesMutations(graphene.ObjectType):
         FieldCondition, field_conditions.CreateFieldConditionInput, rules.create_field_condition
     )
     update_field_condition = update_rule(
-        FieldCondition, field_conditions.UpdateFieldConditionInput, rules.update_field_condition
+        FieldCondition,
+        field_conditions.UpdateFieldConditionInput,
+        "condition_id",
+        rules.update_field_condition,
     )
     delete_field_condition = delete_rule("field_condition")
     toggle_field_condition_active = toggle_rule("field_condition", FieldCondition)
@@ -181,12 +184,15 @@ class RulesMutations(graphene.ObjectType):
         StateVariable, state_variables.CreateStateVariableInput, rules.create_state_variable
     )
     update_state_variable = update_rule(
-        StateVariable, state_variables.UpdateStateVariableInput, rules.update_state_variable
+        StateVariable,
+        state_variables.UpdateStateVariableInput,
+        "variable_id",
+        rules.update_state_variable,
     )
     delete_state_variable = delete_rule("state_variable")
     toggle_state_variable_active = toggle_rule("state_variable", StateVariable)
     create_effect = create_rule(Effect, effects.CreateEffectInput, rules.create_effect)
-    update_effect = update_rule(Effect, effects.UpdateEffectInput, rules.update_effect)
+    update_effect = update_rule(Effect, effects.UpdateEffectInput, "effect_id", rules.update_effect)
     delete_effect = delete_rule("effect")
     toggle_effect_active = toggle_rule("effect", Effect)
     invalidate_dependency_graph = graphene.Field(

@@ -319,7 +319,7 @@ class Seeder:
     def run(self, members: list[tuple[User, Role]]) -> Campaign:
         self.world = worlds.create_world(
             self.actor,
-            {
+            data={
                 "name": DEMO_WORLD_NAME,
                 "calendars": CALENDARS,
                 "settings": {"defaultCalendar": "absalom-reckoning", "mapUnits": "miles"},
@@ -328,8 +328,8 @@ class Seeder:
         self.step(f"World {self.world.name!r} with the Absalom Reckoning and Imperial calendars")
         self.campaign = campaigns.create_campaign(
             self.actor,
-            self.world.pk,
-            {
+            world_id=self.world.pk,
+            data={
                 "name": DEMO_CAMPAIGN_NAME,
                 "settings": {"calendar": "absalom-reckoning", "tone": "sandbox exploration"},
             },
@@ -337,7 +337,9 @@ class Seeder:
         )
         self.step(f"Campaign {self.campaign.name!r}, world time 15 Pharast 4710 AR")
         for user, role in members:
-            campaigns.add_member(self.actor, self.campaign.pk, user.pk, role)
+            campaigns.add_member(
+                self.actor, campaign_id=self.campaign.pk, user_id=user.pk, role=role
+            )
             self.step(f"Member {user.email} as {role}")
         self._places()
         for spec in KINGDOMS:
@@ -353,8 +355,8 @@ class Seeder:
         assert self.world is not None
         location = locations.create_location(
             self.actor,
-            self.world.pk,
-            {"name": name, "type": type_, "geometry": geometry, **data},
+            world_id=self.world.pk,
+            data={"name": name, "type": type_, "geometry": geometry, **data},
         )
         self.places[name] = location
         return location
@@ -383,8 +385,8 @@ class Seeder:
         assert self.campaign is not None
         kingdom = kingdoms.create_kingdom(
             self.actor,
-            self.campaign.pk,
-            {
+            campaign_id=self.campaign.pk,
+            data={
                 "name": spec.name,
                 "level": spec.level,
                 "variable_schemas": KINGDOM_SCHEMAS,
@@ -402,8 +404,8 @@ class Seeder:
             )
             settlement = settlements.create_settlement(
                 self.actor,
-                kingdom.uid,
-                {
+                kingdom_id=kingdom.uid,
+                data={
                     "name": item.name,
                     "level": item.level,
                     "location_id": str(point.pk),
@@ -416,8 +418,8 @@ class Seeder:
             for index, (type_, name, level, variables) in enumerate(item.structures):
                 structures.create_structure(
                     self.actor,
-                    settlement.uid,
-                    {
+                    settlement_id=settlement.uid,
+                    data={
                         "type": type_,
                         "name": name,
                         "level": level,
@@ -435,8 +437,8 @@ class Seeder:
         assert self.campaign is not None
         party = parties.create_party(
             self.actor,
-            self.campaign.pk,
-            {
+            campaign_id=self.campaign.pk,
+            data={
                 "name": "The Swordlord's Charter",
                 "average_level": 3,
                 "variable_schemas": PARTY_SCHEMAS,
@@ -446,8 +448,8 @@ class Seeder:
         for name, race, class_, level, is_npc, variables in CHARACTERS:
             character = characters.create_character(
                 self.actor,
-                self.campaign.pk,
-                {
+                campaign_id=self.campaign.pk,
+                data={
                     "name": name,
                     "race": race,
                     "character_class": class_,
@@ -459,7 +461,7 @@ class Seeder:
             )
             self.characters[name] = character
             if not is_npc:
-                parties.add_member(self.actor, party.uid, character.uid)
+                parties.add_member(self.actor, party_id=party.uid, character_id=character.uid)
         pcs = sum(1 for c in CHARACTERS if not c[4])
         self.step(
             f"Party {party.name!r} with {pcs} player characters;"
@@ -490,8 +492,8 @@ class Seeder:
         ):
             self.events[name] = events.create_event(
                 self.actor,
-                self.campaign.pk,
-                {
+                campaign_id=self.campaign.pk,
+                data={
                     "name": name,
                     "event_type": event_type,
                     "scheduled_at": when,
@@ -507,8 +509,8 @@ class Seeder:
         ):
             self.encounters[name] = events.create_encounter(
                 self.actor,
-                self.campaign.pk,
-                {
+                campaign_id=self.campaign.pk,
+                data={
                     "name": name,
                     "difficulty": difficulty,
                     "scheduled_at": when,
@@ -536,8 +538,8 @@ class Seeder:
             target_type, target_id = end(target)
             links.create_link(
                 self.actor,
-                self.campaign.pk,
-                {
+                campaign_id=self.campaign.pk,
+                data={
                     "source_type": source_type,
                     "source_id": source_id,
                     "target_type": target_type,
@@ -550,7 +552,7 @@ class Seeder:
     def _growth(self) -> None:
         """A little history: Tatzlford grows a level, with a version and a level change."""
         tatzlford = self.settlements["Tatzlford"]
-        entities.set_level(self.actor, tatzlford, tatzlford.level + 1)
+        entities.set_level(self.actor, instance=tatzlford, level=tatzlford.level + 1)
         self.step("History: Tatzlford grew to level 3")
 
     def _rules(self) -> None:
@@ -564,7 +566,7 @@ class Seeder:
         ):
             rules.create_state_variable(
                 self.actor,
-                {
+                data={
                     "scope": "campaign",
                     "scope_id": campaign_id,
                     "key": key,
@@ -576,7 +578,7 @@ class Seeder:
         for entity_type, field_name, expression, priority in SETTLEMENT_RULES:
             rules.create_field_condition(
                 self.actor,
-                {
+                data={
                     "entity_type": entity_type,
                     "campaign_id": campaign_id,
                     "field": field_name,
@@ -586,7 +588,7 @@ class Seeder:
             )
         rules.create_field_condition(
             self.actor,
-            {
+            data={
                 "entity_type": "settlement",
                 "entity_id": str(self.settlements["Restov"].uid),
                 "field": "title",
@@ -597,7 +599,7 @@ class Seeder:
         festival = self.events["Harvest festival in New Stetven"]
         rules.create_effect(
             self.actor,
-            {
+            data={
                 "entity_type": "event",
                 "entity_id": str(festival.uid),
                 "name": "Festival boom",
@@ -622,8 +624,8 @@ def demo_world(owner: User | None) -> World | None:
 def remove_demo(actor: Actor, world: World) -> None:
     """Soft-delete the demo (its campaigns, then the world with its map) through the actions."""
     for campaign in Campaign.objects.filter(world=world):
-        campaigns.delete_campaign(actor, campaign.pk)
-    worlds.delete_world(actor, world.pk)
+        campaigns.delete_campaign(actor, campaign_id=campaign.pk)
+    worlds.delete_world(actor, world_id=world.pk)
 
 
 class Command(BaseCommand):

@@ -33,16 +33,19 @@ class UpdateBranchInput(graphene.InputObjectType):
 def create_branch(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
     data = dict(input)
     return branches.create_branch(
-        actor(info), data.pop("campaign_id"), data.pop("parent_id", None), data
+        actor(info),
+        campaign_id=data.pop("campaign_id"),
+        parent_id=data.pop("parent_id", None),
+        data=data,
     )
 
 
 def update_branch(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
     data = dict(input)
     expected = data.pop("expected_version", None)
-    return branches.update_branch(actor(info), id, data, expected_version=expected)
+    return branches.update_branch(actor(info), branch_id=id, data=data, expected_version=expected)
 
 
 def delete_branch(root: None, info: ResolveInfo, id: str) -> bool:
-    branches.delete_branch(actor(info), id)
+    branches.delete_branch(actor(info), branch_id=id)
     return True

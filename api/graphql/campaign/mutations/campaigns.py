@@ -42,30 +42,37 @@ def create_campaign(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any
     data = dict(input)
     return campaigns.create_campaign(
         actor(info),
-        data.pop("world_id"),
-        data,
+        world_id=data.pop("world_id"),
+        data=data,
         current_world_time=data.pop("current_world_time", None),
     )
 
 
-def update_the_campaign(who: Actor, campaign_id: Any, data: dict[str, Any], **options: Any) -> Any:
+def update_the_campaign(
+    who: Actor, *, campaign_id: Any, data: dict[str, Any], **options: Any
+) -> Any:
     """The campaign row is not branch-scoped: ``branchId`` and ``worldTime`` are accepted for
     compatibility and only the version check applies."""
     return campaigns.update_campaign(
-        who, campaign_id, data, expected_version=options.get("expected_version")
+        who, campaign_id=campaign_id, data=data, expected_version=options.get("expected_version")
     )
 
 
-update_campaign = updater(update_the_campaign)
+update_campaign = updater("campaign_id", update_the_campaign)
 
 
-def delete_campaign(who: Actor, campaign: Any) -> Any:
-    return campaigns.delete_campaign(who, campaign.pk)
+def delete_campaign(who: Actor, *, instance: Any) -> Any:
+    return campaigns.delete_campaign(who, campaign_id=instance.pk)
 
 
 def member(change: Any) -> Any:
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
-        return change(actor(info), input["campaign_id"], input["user_id"], input["role"])
+        return change(
+            actor(info),
+            campaign_id=input["campaign_id"],
+            user_id=input["user_id"],
+            role=input["role"],
+        )
 
     return resolve
 
@@ -75,5 +82,5 @@ update_campaign_member = member(campaigns.update_member)
 
 
 def remove_campaign_member(root: None, info: ResolveInfo, input: dict[str, Any]) -> bool:
-    campaigns.remove_member(actor(info), input["campaign_id"], input["user_id"])
+    campaigns.remove_member(actor(info), campaign_id=input["campaign_id"], user_id=input["user_id"])
     return True

@@ -35,4 +35,4 @@ class UpdateCharacterInput(CharacterFields, Versioning, graphene.InputObjectType
 
 
 create_character = created_under("campaign_id", characters.create_character, RENAMES)
-update_character = updater(characters.update_character, RENAMES)
+update_character = updater("character_id", characters.update_character, RENAMES)

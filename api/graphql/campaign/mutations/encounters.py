@@ -33,4 +33,4 @@ class UpdateEncounterInput(TypedVariablesInput, Versioning, graphene.InputObject
 
 
 create_encounter = created_under("campaign_id", events.create_encounter)
-update_encounter = updater(events.update_encounter)
+update_encounter = updater("encounter_id", events.update_encounter)

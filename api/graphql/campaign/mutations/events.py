@@ -32,4 +32,4 @@ class UpdateEventInput(TypedVariablesInput, Versioning, graphene.InputObjectType
 
 
 create_event = created_under("campaign_id", events.create_event)
-update_event = updater(events.update_event)
+update_event = updater("event_id", events.update_event)

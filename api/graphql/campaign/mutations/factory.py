@@ -89,23 +89,25 @@ def created_under(
     parent: str, action: Callable[..., Any], renames: dict[str, str] | None = None
 ) -> Callable[..., Any]:
     """A create resolver: the input's ``parent`` id (``campaign_id``, ``kingdom_id``, …) is the
-    action's first argument, the rest its data and routing options."""
+    action's argument of that name, the rest its data and routing options."""
 
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
         data, options = split(input, renames)
-        return action(actor(info), data.pop(parent), data, **options)
+        parent_id = data.pop(parent)
+        return action(actor(info), **{parent: parent_id}, data=data, **options)
 
     return resolve
 
 
 def updater(
-    action: Callable[..., Any], renames: dict[str, str] | None = None
+    id_name: str, action: Callable[..., Any], renames: dict[str, str] | None = None
 ) -> Callable[..., Any]:
-    """An update resolver: the input split into the action's data and routing options."""
+    """An update resolver: ``id`` is the action's argument named ``id_name`` (``kingdom_id``, …),
+    the input split into the action's data and routing options."""
 
     def resolve(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
         data, options = split(input, renames)
-        return action(actor(info), id, data, **options)
+        return action(actor(info), **{id_name: id}, data=data, **options)
 
     return resolve
 
@@ -115,7 +117,7 @@ def life_cycle_field(
 ) -> graphene.Field:
     def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:
         instance = entities.load(actor(info), kind, id, branch_id=branch_id, minimum=minimum)
-        return operation(actor(info), instance)
+        return operation(actor(info), instance=instance)
 
     args: dict[str, Any] = {"id": graphene.ID(required=True)}
     if with_branch:
@@ -153,7 +155,9 @@ def set_level(kind: str, type_: Any) -> graphene.Field:
         expected_version: int | None = None,
     ) -> Any:
         instance = entities.load(actor(info), kind, id, branch_id=branch_id, minimum=WRITE)
-        return entities.set_level(actor(info), instance, level, expected_version=expected_version)
+        return entities.set_level(
+            actor(info), instance=instance, level=level, expected_version=expected_version
+        )
 
     return graphene.Field(
         type_,
@@ -186,7 +190,9 @@ def define_variable_schema(kind: str) -> graphene.Field:
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
         definition = schema_definition(input)
         target = variable_target(kind, info, kwargs)
-        updated = entities.define_variable_schema(actor(info), target, definition)
+        updated = entities.define_variable_schema(
+            actor(info), instance=target, definition=definition
+        )
         return next(d for d in updated.variable_schemas if d["name"] == definition["name"])
 
     args = target_args(kind)
@@ -202,7 +208,9 @@ def define_variable_schema(kind: str) -> graphene.Field:
 def set_variable(kind: str) -> graphene.Field:
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any], **kwargs: Any) -> Any:
         target = variable_target(kind, info, kwargs)
-        updated = entities.set_variable(actor(info), target, input["name"], input["value"])
+        updated = entities.set_variable(
+            actor(info), instance=target, name=input["name"], value=input["value"]
+        )
         return {"name": input["name"], "value": updated.variables.get(input["name"])}
 
     args = target_args(kind)
@@ -217,7 +225,9 @@ def set_variable(kind: str) -> graphene.Field:
 
 def delete_variable_schema(kind: str) -> graphene.Field:
     def resolve(root: None, info: ResolveInfo, name: str, **kwargs: Any) -> bool:
-        entities.delete_variable_schema(actor(info), variable_target(kind, info, kwargs), name)
+        entities.delete_variable_schema(
+            actor(info), instance=variable_target(kind, info, kwargs), name=name
+        )
         return True
 
     args = target_args(kind)

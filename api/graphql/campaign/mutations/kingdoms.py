@@ -24,4 +24,4 @@ class UpdateKingdomInput(TypedVariablesInput, Versioning, graphene.InputObjectTy
 
 
 create_kingdom = created_under("campaign_id", kingdoms.create_kingdom)
-update_kingdom = updater(kingdoms.update_kingdom)
+update_kingdom = updater("kingdom_id", kingdoms.update_kingdom)

@@ -34,7 +34,7 @@ def create_link(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
     campaign_id = data.pop("campaign_id", None) or links.campaign_of_endpoint(
         actor(info), data["source_type"], data["source_id"], options.get("branch_id")
     )
-    return links.create_link(actor(info), campaign_id, data, **options)
+    return links.create_link(actor(info), campaign_id=campaign_id, data=data, **options)
 
 
-update_link = updater(links.update_link)
+update_link = updater("link_id", links.update_link)

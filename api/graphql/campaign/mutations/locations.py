@@ -41,19 +41,21 @@ class UpdateLocationGeometryInput(graphene.InputObjectType):
 create_location = created_under("world_id", locations.create_location, RENAMES)
 
 
-def update_the_location(who: Actor, location_id: Any, data: dict[str, Any], **options: Any) -> Any:
+def update_the_location(
+    who: Actor, *, location_id: Any, data: dict[str, Any], **options: Any
+) -> Any:
     options.pop("branch_id", None)  # locations belong to the world, not to a branch
-    return locations.update_location(who, location_id, data, **options)
+    return locations.update_location(who, location_id=location_id, data=data, **options)
 
 
-update_location = updater(update_the_location, RENAMES)
+update_location = updater("location_id", update_the_location, RENAMES)
 
 
 def update_location_geometry(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
     return locations.update_location(
         actor(info),
-        id,
-        {"geometry": input["geo_json"]},
+        location_id=id,
+        data={"geometry": input["geo_json"]},
         expected_version=version_of(input.get("expected_version")),
         world_time=input.get("world_time"),
     )

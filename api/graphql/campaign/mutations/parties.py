@@ -45,13 +45,16 @@ class RemovePartyMemberInput(PartyMemberFields, graphene.InputObjectType):
 
 
 create_party = created_under("campaign_id", parties.create_party)
-update_party = updater(parties.update_party)
+update_party = updater("party_id", parties.update_party)
 
 
 def party_member(change: Any) -> Any:
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
         return change(
-            actor(info), input["party_id"], input["character_id"], branch_id=input.get("branch_id")
+            actor(info),
+            party_id=input["party_id"],
+            character_id=input["character_id"],
+            branch_id=input.get("branch_id"),
         )
 
     return resolve

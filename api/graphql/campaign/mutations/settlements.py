@@ -25,4 +25,4 @@ class UpdateSettlementInput(TypedVariablesInput, Versioning, graphene.InputObjec
 
 
 create_settlement = created_under("kingdom_id", settlements.create_settlement)
-update_settlement = updater(settlements.update_settlement)
+update_settlement = updater("settlement_id", settlements.update_settlement)

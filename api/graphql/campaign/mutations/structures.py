@@ -32,4 +32,4 @@ class UpdateStructureInput(TypedVariablesInput, Versioning, graphene.InputObject
 
 
 create_structure = created_under("settlement_id", structures.create_structure)
-update_structure = updater(structures.update_structure)
+update_structure = updater("structure_id", structures.update_structure)

@@ -26,11 +26,11 @@ class UpdateWorldInput(graphene.InputObjectType):
 
 
 def create_world(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
-    return worlds.create_world(actor(info), dict(input))
+    return worlds.create_world(actor(info), data=dict(input))
 
 
-update_world = updater(worlds.update_world)
+update_world = updater("world_id", worlds.update_world)
 
 
-def delete_world(who: Actor, world: Any) -> Any:
-    return worlds.delete_world(who, world.pk)
+def delete_world(who: Actor, *, instance: Any) -> Any:
+    return worlds.delete_world(who, world_id=instance.pk)

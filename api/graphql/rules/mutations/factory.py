@@ -34,17 +34,19 @@ def create_rule(type_: Any, input_: Any, action: Callable[..., Any]) -> graphene
     """create<Kind>(input:)."""
 
     def resolve(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
-        return action(caller(info), plain(dict(input)))
+        return action(caller(info), data=plain(dict(input)))
 
     return graphene.Field(type_, required=True, input=input_(required=True), resolver=resolve)
 
 
-def update_rule(type_: Any, input_: Any, action: Callable[..., Any]) -> graphene.Field:
-    """update<Kind>(id:, input:)."""
+def update_rule(
+    type_: Any, input_: Any, id_name: str, action: Callable[..., Any]
+) -> graphene.Field:
+    """update<Kind>(id:, input:): ``id`` is the action's argument named ``id_name``."""
 
     def resolve(root: None, info: ResolveInfo, id: str, input: dict[str, Any]) -> Any:
         data, options = split(plain(dict(input)))
-        return action(caller(info), id, data, **options)
+        return action(caller(info), **{id_name: id}, data=data, **options)
 
     return graphene.Field(
         type_,
@@ -59,7 +61,7 @@ def delete_rule(kind: str) -> graphene.Field:
     """delete<Kind>(id:, branchId:)."""
 
     def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> bool:
-        rules.delete_rule(caller(info), kind, id, branch_id=branch_id)
+        rules.delete_rule(caller(info), kind=kind, rule_id=id, branch_id=branch_id)
         return True
 
     return graphene.Field(
@@ -78,7 +80,9 @@ def toggle_rule(kind: str, type_: Any) -> graphene.Field:
     def resolve(
         root: None, info: ResolveInfo, id: str, is_active: bool, branch_id: str | None = None
     ) -> Any:
-        return rules.toggle_active(caller(info), kind, id, is_active, branch_id=branch_id)
+        return rules.toggle_active(
+            caller(info), kind=kind, rule_id=id, is_active=is_active, branch_id=branch_id
+        )
 
     id_arg = graphene.ID(required=True)  # made first: the schema lists it before isActive
     return graphene.Field(
