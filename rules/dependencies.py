@@ -1,10 +1,12 @@
 """Builds the dependency graph of one campaign branch from its rules.
 
 Nodes: every live state variable visible on the branch (the campaign's world's, the campaign's
-and its entities'), field condition and effect, plus ``ENTITY:<type>.<field>`` nodes for entity
-fields that rules read or effects write. Edges: a condition or derived variable READS what its
-expression names (``var.<key>`` resolves to the variables of the same scope, then the campaign's,
-then the world's); an effect WRITES its target.
+and its entities'), field condition and effect, plus a virtual variable node
+(``VARIABLE:<type>.<field>``, ``metadata.virtual`` true) for each entity field that rules read or
+effects write — the shape the original's clients read. Edges: a condition or derived variable
+READS what its expression names (``var.<key>`` resolves to the variables of the same scope, then
+the campaign's, then the world's); an effect WRITES its target. Every edge's metadata names the
+variable key or entity path it is about (``variableKey``).
 """
 
 import uuid
@@ -97,13 +99,13 @@ class Visibility:
         return []
 
 
-def _entity_node(graph: DependencyGraph, path: str) -> str:
-    node_id = f"ENTITY:{path}"
+def _entity_field_node(graph: DependencyGraph, path: str) -> str:
+    """The virtual variable node of an entity field (``settlement.level``)."""
+    node_id = f"VARIABLE:{path}"
     if node_id not in graph.nodes:
         entity_type, _, field = path.partition(".")
-        graph.add_node(
-            Node(node_id, "ENTITY", path, path, {"entityType": entity_type, "field": field})
-        )
+        metadata = {"key": path, "virtual": True, "entityType": entity_type, "field": field}
+        graph.add_node(Node(node_id, "VARIABLE", path, path, metadata))
     return node_id
 
 
@@ -117,12 +119,13 @@ def _read_edges(
 ) -> None:
     for key in sorted(variable_keys(expression)):
         for variable in visibility.resolve(scope, scope_uid, key):
-            graph.add_edge(Edge(from_id, variable_node_id(variable), "READS", {"key": key}))
+            graph.add_edge(Edge(from_id, variable_node_id(variable), "READS", {"variableKey": key}))
     for path in sorted(reads(expression)):
         namespace, _, rest = path.partition(".")
         if namespace in ENTITY_NAMESPACES and rest:
-            field = rest.split(".", 1)[0]
-            graph.add_edge(Edge(from_id, _entity_node(graph, f"{namespace}.{field}"), "READS"))
+            field_path = f"{namespace}.{rest.split('.', 1)[0]}"
+            node_id = _entity_field_node(graph, field_path)
+            graph.add_edge(Edge(from_id, node_id, "READS", {"variableKey": field_path}))
 
 
 def variable_graph(
@@ -195,18 +198,27 @@ def build(branch: Branch) -> DependencyGraph:
                 "EFFECT",
                 str(effect.uid),
                 effect.name,
-                {"timing": effect.timing, "targetType": effect.target_type},
+                {
+                    "effectType": effect.effect_type,
+                    "entityType": effect.source_type,
+                    "entityId": str(effect.source_uid),
+                    "timing": effect.timing,
+                    "priority": effect.priority,
+                    "targetType": effect.target_type,
+                    "targetId": str(effect.target_uid) if effect.target_uid else None,
+                },
             )
         )
         if effect.target_type == "state_variable":
             target = by_uid.get(str(effect.target_uid))
             if target is not None:
-                graph.add_edge(Edge(node_id, variable_node_id(target), "WRITES"))
+                metadata = {"variableKey": target.key}
+                graph.add_edge(Edge(node_id, variable_node_id(target), "WRITES", metadata))
         else:
             for root in sorted(written_roots(effect.payload)):
-                graph.add_edge(
-                    Edge(node_id, _entity_node(graph, f"{effect.patched_type}.{root}"), "WRITES")
-                )
+                field_path = f"{effect.patched_type}.{root}"
+                written = _entity_field_node(graph, field_path)
+                graph.add_edge(Edge(node_id, written, "WRITES", {"variableKey": field_path}))
     return graph
 
 

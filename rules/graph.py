@@ -2,7 +2,7 @@
 
 An edge ``a → b`` means "a depends on b" (a READS b, or a WRITES b). Evaluation order therefore
 lists dependencies first. Node ids are ``<TYPE>:<id>`` (``VARIABLE:…``, ``CONDITION:…``,
-``EFFECT:…``, ``ENTITY:settlement.level``).
+``EFFECT:…``, and ``VARIABLE:settlement.level`` for an entity field).
 """
 
 from collections import defaultdict, deque

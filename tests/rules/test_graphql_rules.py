@@ -847,15 +847,55 @@ def test_the_dependency_graph_of_a_campaign(gql: GraphQLClient, scene: Scene) ->
     assert nodes[f"CONDITION:{scene.ids['condition']}"]["metadata"]["field"] == "is_trade_hub"
     assert nodes[f"EFFECT:{scene.ids['effect']}"]["type"] == "EFFECT"
     assert (wealth, gold, "READS") in edges
-    assert (wealth, "ENTITY:settlement.level", "READS") in edges
-    assert (f"EFFECT:{scene.ids['effect']}", "ENTITY:settlement.level", "WRITES") in edges
+    assert (wealth, "VARIABLE:settlement.level", "READS") in edges
+    assert (f"EFFECT:{scene.ids['effect']}", "VARIABLE:settlement.level", "WRITES") in edges
     assert graph["stats"] == {
         "nodeCount": len(nodes),
         "edgeCount": len(graph["edges"]),
-        "variableCount": 3,
+        "variableCount": 4,
         "conditionCount": 2,
         "effectCount": 1,
         "entityCount": 1,
+    }
+
+
+def test_the_dependency_graph_reads_as_the_originals_clients_read_it(
+    gql: GraphQLClient, scene: Scene
+) -> None:
+    """Entity fields are virtual VARIABLE nodes, effects carry the original's metadata, and every
+    edge names its variable key (original-rules.md §9.1)."""
+    graph = ok(gql(GRAPH, {"c": scene.ids["campaign"], "b": "main"}, "viewer"))[
+        "getDependencyGraph"
+    ]
+
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    edges = {(e["fromId"], e["toId"], e["type"]): e["metadata"] for e in graph["edges"]}
+    effect = f"EFFECT:{scene.ids['effect']}"
+    wealth, gold = f"VARIABLE:{scene.ids['wealth']}", f"VARIABLE:{scene.ids['gold']}"
+    assert nodes["VARIABLE:settlement.level"] == {
+        "id": "VARIABLE:settlement.level",
+        "type": "VARIABLE",
+        "entityId": "settlement.level",
+        "label": "settlement.level",
+        "metadata": {
+            "key": "settlement.level",
+            "virtual": True,
+            "entityType": "settlement",
+            "field": "level",
+        },
+    }
+    assert {"ENTITY"}.isdisjoint(n["type"] for n in graph["nodes"])
+    metadata = nodes[effect]["metadata"]
+    assert {k: metadata[k] for k in ("effectType", "entityType", "entityId", "timing")} == {
+        "effectType": "patch",
+        "entityType": "event",
+        "entityId": scene.ids["event"],
+        "timing": "ON_RESOLVE",
+    }
+    assert metadata["priority"] == 2
+    assert edges[(wealth, gold, "READS")] == {"variableKey": "gold"}
+    assert edges[(effect, "VARIABLE:settlement.level", "WRITES")] == {
+        "variableKey": "settlement.level"
     }
 
 
@@ -867,7 +907,7 @@ def test_node_dependencies_dependents_order_and_validation(
     query = """
     query($c: ID!, $n: ID!) {
       deps: getNodeDependencies(campaignId: $c, nodeId: $n) { id }
-      dependents: getNodeDependents(campaignId: $c, nodeId: "ENTITY:settlement.level") { id }
+      dependents: getNodeDependents(campaignId: $c, nodeId: "VARIABLE:settlement.level") { id }
       order: getEvaluationOrder(campaignId: $c)
       check: validateDependencyGraph(campaignId: $c) { hasCycles cycleCount cycles { path } }
     }
@@ -875,7 +915,7 @@ def test_node_dependencies_dependents_order_and_validation(
 
     body = ok(gql(query, {**args, "n": wealth}, "player"))
 
-    assert {n["id"] for n in body["deps"]} == {gold, "ENTITY:settlement.level"}
+    assert {n["id"] for n in body["deps"]} == {gold, "VARIABLE:settlement.level"}
     assert {n["id"] for n in body["dependents"]} == {
         wealth,
         f"CONDITION:{scene.ids['condition']}",

@@ -188,7 +188,7 @@ CASES: dict[str, Case] = {
     ),
     "getNodeDependents": read(
         "query($c: ID!) { getNodeDependents(campaignId: $c,"
-        ' nodeId: "ENTITY:settlement.level") { id } }',
+        ' nodeId: "VARIABLE:settlement.level") { id } }',
         campaign,
     ),
     "validateDependencyGraph": read(

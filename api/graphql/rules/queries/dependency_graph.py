@@ -40,6 +40,8 @@ def resolve_get_dependency_graph(
     def count(kind: str) -> int:
         return sum(1 for node in nodes if node.type == kind)
 
+    entity_fields = sum(1 for node in nodes if node.metadata.get("virtual"))
+
     return {
         "campaign_id": str(campaign_id),
         "branch_id": branch_id,
@@ -51,7 +53,7 @@ def resolve_get_dependency_graph(
             "variable_count": count("VARIABLE"),
             "condition_count": count("CONDITION"),
             "effect_count": count("EFFECT"),
-            "entity_count": count("ENTITY"),
+            "entity_count": entity_fields,
         },
         "built_at": timezone.now(),
     }

@@ -9,6 +9,8 @@ from api.graphql.scalars import JSON, DateTime
 
 
 class DependencyNodeType(graphene.Enum):
+    """ENTITY is the contract's and never produced: an entity field is a virtual VARIABLE node."""
+
     CONDITION = "CONDITION"
     EFFECT = "EFFECT"
     ENTITY = "ENTITY"
@@ -22,7 +24,11 @@ class DependencyEdgeType(graphene.Enum):
 
 
 class DependencyNode(graphene.ObjectType):
-    id = graphene.ID(required=True, description="<TYPE>:<id>, e.g. VARIABLE:<variable id>.")
+    id = graphene.ID(
+        required=True,
+        description="<TYPE>:<id>, e.g. VARIABLE:<variable id>, or VARIABLE:settlement.level for "
+        "an entity field (a virtual node: metadata.virtual is true).",
+    )
     type = graphene.Field(DependencyNodeType, required=True)
     entity_id = graphene.ID(required=True)
     label = graphene.String()
@@ -45,10 +51,12 @@ class DependencyEdge(graphene.ObjectType):
 class DependencyGraphStats(graphene.ObjectType):
     node_count = graphene.Int(required=True)
     edge_count = graphene.Int(required=True)
-    variable_count = graphene.Int(required=True)
     condition_count = graphene.Int(required=True)
     effect_count = graphene.Int(required=True)
-    entity_count = graphene.Int(required=True)
+    variable_count = graphene.Int(
+        required=True, description="VARIABLE nodes, the virtual entity-field nodes included."
+    )
+    entity_count = graphene.Int(required=True, description="Virtual entity-field nodes.")
 
 
 class DependencyGraphResult(graphene.ObjectType):
