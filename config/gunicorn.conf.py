@@ -1,0 +1,40 @@
+"""gunicorn for plain HTTP: ``gunicorn -c config/gunicorn.conf.py config.wsgi:application``.
+
+One process per core, each serving requests on a few threads (the gthread worker): a request runs
+on the thread that accepted it, with no event loop and no hand-off between threads, which under
+daphne cost more CPU than Django itself (issue 15). Threads overlap a request's waits on
+PostgreSQL and Redis; the GIL leaves one core's worth of Python per process, hence a process per
+core. Daphne keeps serving WebSockets; nginx routes by the Upgrade header (docker/nginx.conf).
+
+Database connections come from each process's psycopg pool (config/settings.py: DB_POOL_MAX_SIZE,
+at least ``threads``), so a process holds at most that many PostgreSQL sessions.
+
+Every setting can be overridden on the command line or by the environment variables below.
+"""
+
+import os
+
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# nginx keeps its upstream connections open (keepalive); close idle ones after this long.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "15"))
+# A request taking longer than this is a stuck worker: it is restarted.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Workers import the app themselves: the master holds no database connection or pool to share
+# across fork.
+preload_app = False
+# The heartbeat file on tmpfs, not a disk that may stall (gunicorn's documented advice).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Access lines cost every request; the proxy in front logs requests. GUNICORN_ACCESS_LOG="-" logs
+# them to standard output.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# X-Forwarded-* are trusted only from the proxy's address (nginx on the same host or network).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The body is capped by the application (api/body_limit.py); headers by these.
+limit_request_line = 8190
+limit_request_fields = 100

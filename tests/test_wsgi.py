@@ -1,0 +1,196 @@
+"""Plain HTTP under WSGI (config.wsgi, what gunicorn serves) answers as under ASGI: health, the
+REST auth endpoints, the admin, GraphQL, and the 1 MiB body limit with the same JSON 413, chunked
+or declared."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.graphql.limits import MAX_BODY_BYTES
+from campaign.auth.tokens import issue_access_token
+from campaign.models import Campaign
+from tests.conftest import Personas
+from tests.wsgi import wsgi_request
+
+ROOT = Path(__file__).resolve().parent.parent
+JSON = ("Content-Type", "application/json")
+CAMPAIGNS = json.dumps({"query": "{ campaigns { name } }"}).encode()
+GRAPHQL_REFUSAL = {
+    "errors": [
+        {
+            "message": f"The request body exceeds {MAX_BODY_BYTES} bytes",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
+    ]
+}
+
+
+def padded(total: int) -> bytes:
+    """A GraphQL body of ``total`` bytes."""
+    head, tail = b'{"query": "{ __typename }", "variables": {"p": "', b'"}}'
+    return head + b"x" * (total - len(head) - len(tail)) + tail
+
+
+def test_liveness_over_wsgi() -> None:
+    response = wsgi_request("GET", "/health/live/")
+
+    assert response.status == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_graphql_over_wsgi_answers_a_bearer(personas: Personas, campaign: Campaign) -> None:
+    # Given the owner's access token
+    token = issue_access_token(personas.owner)
+
+    # When they ask for their campaigns over WSGI
+    response = wsgi_request("POST", "/graphql", body=CAMPAIGNS, headers=[JSON], token=token)
+
+    # Then they get them
+    assert response.status == 200
+    assert response.json() == {"data": {"campaigns": [{"name": campaign.name}]}}
+
+
+def test_a_chunked_body_within_the_limit_reaches_django(personas: Personas) -> None:
+    # Given a body sent chunked, with no Content-Length (Django alone would read nothing)
+    body = padded(MAX_BODY_BYTES)
+
+    # When it is posted
+    response = wsgi_request("POST", "/graphql", body=body, chunked=True, headers=[JSON])
+
+    # Then GraphQL answers it whole
+    assert response.status == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_read_no_further() -> None:
+    # Given a 2 MB body sent chunked
+    body = padded(2 * MAX_BODY_BYTES)
+
+    # When it is posted to /graphql
+    response = wsgi_request("POST", "/graphql", body=body, chunked=True, headers=[JSON])
+
+    # Then it is refused with GraphQL's JSON, having read one byte past the limit and no more
+    assert response.status == 413
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == GRAPHQL_REFUSAL
+    assert response.unread == len(body) - MAX_BODY_BYTES - 1
+
+
+def test_a_declared_length_over_the_limit_is_413_before_reading() -> None:
+    # Given a REST body declaring one byte more than the limit
+    body = b"{" + b" " * MAX_BODY_BYTES + b"}"
+
+    # When it is posted to a REST endpoint
+    response = wsgi_request("POST", "/auth/login", body=body, headers=[JSON])
+
+    # Then it is refused with the REST envelope, none of it read
+    assert response.status == 413
+    assert response.json() == {
+        "error": {
+            "code": "BAD_REQUEST",
+            "message": f"The request body exceeds {MAX_BODY_BYTES} bytes",
+        }
+    }
+    assert response.unread == len(body)
+
+
+def test_rest_sign_in_over_wsgi(personas: Personas) -> None:
+    # Given a persona's credentials
+    body = json.dumps(
+        {"email": personas.owner.email, "password": "correct horse battery staple"}
+    ).encode()
+
+    # When they sign in over WSGI
+    response = wsgi_request("POST", "/auth/login", body=body, headers=[JSON])
+
+    # Then they get a token pair
+    assert response.status == 200
+    assert set(response.json()) >= {"accessToken", "refreshToken"}
+
+
+def test_the_admin_login_page_over_wsgi_sets_its_csrf_cookie(db: None) -> None:
+    response = wsgi_request("GET", "/admin/login/")
+
+    assert response.status == 200
+    assert b"csrfmiddlewaretoken" in response.body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def gunicorn() -> Iterator[int]:
+    """gunicorn with the project's config (one worker, two threads) on a free port."""
+    port = free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    env["GUNICORN_THREADS"] = "2"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def exchange(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send raw HTTP/1.1 and read the answer until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def chunked_post(path: str, body: bytes) -> bytes:
+    parts = [
+        b"%x\r\n%s\r\n" % (len(body[i : i + 65536]), body[i : i + 65536])
+        for i in range(0, len(body), 65536)
+    ]
+    return (
+        (
+            f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + b"".join(parts)
+        + b"0\r\n\r\n"
+    )
+
+
+def test_gunicorn_with_the_project_config_serves_and_limits_chunked_bodies(gunicorn: int) -> None:
+    # Given gunicorn running config/gunicorn.conf.py
+    live = b"GET /health/live/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+    # When it is asked for liveness, a small chunked query and a 2 MB chunked one
+    alive = exchange(gunicorn, live)
+    small = exchange(gunicorn, chunked_post("/graphql", padded(1000)))
+    large = exchange(gunicorn, chunked_post("/graphql", padded(2 * MAX_BODY_BYTES)))
+
+    # Then the first two are answered and the last refused with the JSON 413
+    assert alive == (200, b'{"status": "ok"}')
+    assert small == (200, b'{"data":{"__typename":"Query"}}')
+    assert large[0] == 413
+    assert json.loads(large[1]) == GRAPHQL_REFUSAL
