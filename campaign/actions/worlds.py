@@ -2,6 +2,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
+from campaign import calendars
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.models import Campaign, Location, World
@@ -10,9 +11,15 @@ from kernel.actor import Actor
 from kernel.errors import ValidationError
 from kernel.ids import EntityId
 
+
+def clean_calendars(value: object, field: str) -> dict[str, list[dict[str, object]]]:
+    """Any of the accepted shapes, stored in the one canonical form (campaign/calendars.py)."""
+    return calendars.canonical(f.json_value(value, field), field)
+
+
 FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
-    "calendars": f.json_list,
+    "calendars": clean_calendars,
     "settings": f.json_object,
 }
 

@@ -13,6 +13,7 @@ from campaign.actions import entities, worlds
 from campaign.models import AuditLog, Branch, Kingdom, Settlement, Structure, User, Version
 from kernel.actor import Actor
 from tests.builders import SQUARE, Dataset, geo_point
+from tests.calendar_data import GALIFAR
 from tests.graphql.operations import operation
 from tests.graphql_client import GraphQLClient, error_of, ok
 
@@ -205,9 +206,9 @@ CASES: list[Case] = [
     Case("removePartyMember", lambda c: {"input": {"partyId": c.party, "characterId": c.member}},
          {"members": []}, ("character", "UPDATE"), select="{ id members { name } }"),
     # --- worlds, campaigns, locations ---------------------------------------------------------
-    Case("createWorld", lambda c: {"input": {"name": "Eberron", "calendars": [{"name": "G"}],
+    Case("createWorld", lambda c: {"input": {"name": "Eberron", "calendars": [GALIFAR],
                                              "settings": {"units": "km"}}},
-         {"name": "Eberron", "calendars": [{"name": "G"}], "settings": {"units": "km"},
+         {"name": "Eberron", "calendars": {"calendars": [GALIFAR]}, "settings": {"units": "km"},
           "version": 1}, ("world", "CREATE"), select="{ id name calendars settings version }"),
     Case("updateWorld", lambda c: {"id": c.world, "input": {"name": "Golarion II",
                                                            "expectedVersion": 1}},
