@@ -18,6 +18,7 @@ from campaign.models import (
     Location,
     Role,
     Settlement,
+    Structure,
     User,
     Version,
     World,
@@ -73,7 +74,7 @@ def test_the_demo_is_a_realistic_campaign() -> None:
 
     # then the world has a real calendar and the campaign a start world time
     world = World.objects.get(name="Golarion (demo)", owner__email="gm@demo.campaign")
-    calendar = world.calendars[0]
+    calendar = world.calendars["calendars"][0]
     assert calendar["monthNames"][0] == "Abadius"
     assert len(calendar["weekdays"]) == 7
     assert sum(calendar["daysPerMonth"]) == 365
@@ -123,6 +124,21 @@ def test_settlement_points_lie_inside_valid_region_polygons() -> None:
         assert polygon.is_valid
         assert polygon.contains(shape(settlement.location.geometry))
     assert Location.objects.filter(type="region").count() == 3
+
+
+def test_the_demo_map_lies_within_the_longitudes_and_latitudes_a_web_map_shows() -> None:
+    # given / when
+    seed()
+
+    # then every coordinate of every location is a longitude within ±180 and a latitude within
+    # ±85 (web maps clip beyond), and so are the structures' positions
+    for location in Location.objects.all():
+        west, south, east, north = shape(location.geometry).bounds
+        assert -180 <= west <= east <= 180, location.name
+        assert -85 <= south <= north <= 85, location.name
+    for structure in Structure.objects.all():
+        assert -180 <= structure.x <= 180, structure.name
+        assert -85 <= structure.y <= 85, structure.name
 
 
 def test_every_seeded_entity_is_versioned_and_audited_by_the_demo_gm() -> None:

@@ -170,6 +170,16 @@ CHARACTER_SCHEMAS = [
 PARTY_SCHEMAS = [{"name": "gold", "type": "number", "defaultValue": 0}]
 
 
+# The demo's map is drawn in planar map units; it is seeded as longitude/latitude degrees so that
+# a web map shows it (they clip latitudes beyond ±85). The API itself keeps accepting planar units.
+DEGREES_PER_MAP_UNIT = 0.4
+
+
+def lon_lat(x: float, y: float) -> list[float]:
+    """A point of the demo's map in degrees: within ±54° longitude and ±44° latitude."""
+    return [round(x * DEGREES_PER_MAP_UNIT, 6), round(y * DEGREES_PER_MAP_UNIT, 6)]
+
+
 @dataclass(frozen=True)
 class SettlementSpec:
     name: str
@@ -366,7 +376,7 @@ class Seeder:
             self._location(
                 f"{spec.name} (region)",
                 "region",
-                {"type": "Polygon", "coordinates": [spec.region]},
+                {"type": "Polygon", "coordinates": [[lon_lat(x, y) for x, y in spec.region]]},
                 description=f"The lands held by {spec.name}.",
             )
         for name, point, region in (
@@ -376,7 +386,7 @@ class Seeder:
             self._location(
                 name,
                 "point",
-                {"type": "Point", "coordinates": point},
+                {"type": "Point", "coordinates": lon_lat(*point)},
                 parent_id=str(self.places[region].pk),
             )
         self.step("Locations: 3 regions (polygons) and 2 points of interest")
@@ -399,7 +409,7 @@ class Seeder:
             point = self._location(
                 item.name,
                 "point",
-                {"type": "Point", "coordinates": list(item.point)},
+                {"type": "Point", "coordinates": lon_lat(*item.point)},
                 parent_id=str(region.pk),
             )
             settlement = settlements.create_settlement(
@@ -416,6 +426,8 @@ class Seeder:
             self.settlements[item.name] = settlement
             x, y = item.point
             for index, (type_, name, level, variables) in enumerate(item.structures):
+                # Structures stand around their settlement, a map unit or so apart.
+                lon, lat = lon_lat(x + 1.5 * (index % 2) - 0.5, y + 1.0 * (index // 2) - 0.5)
                 structures.create_structure(
                     self.actor,
                     settlement_id=settlement.uid,
@@ -423,8 +435,8 @@ class Seeder:
                         "type": type_,
                         "name": name,
                         "level": level,
-                        "x": x + 1.5 * (index % 2) - 0.5,
-                        "y": y + 1.0 * (index // 2) - 0.5,
+                        "x": lon,
+                        "y": lat,
                         "orientation": 90.0 * index,
                         "variable_schemas": STRUCTURE_SCHEMAS,
                         "variables": variables,
