@@ -18,6 +18,7 @@ from django.db.models import TextChoices
 
 from campaign.actions import entities, follow_up
 from campaign.actions import fields as f
+from campaign.actions.kinds import KINDS
 from campaign.models import Branch, Location
 from campaign.permissions import MANAGE, WRITE, require_world
 from kernel import generations
@@ -30,7 +31,7 @@ from rules.models import Condition, Effect, FieldCondition, StateVariable
 from rules.models.effects import EffectTarget, EffectTiming
 from rules.models.kinds import Occurrence, RuleTarget
 from rules.models.variables import VariableScope, VariableType
-from rules.patches import validate_patch
+from rules.patches import check_against_target, validate_patch
 
 Rule: TypeAlias = FieldCondition | StateVariable | Effect | Condition
 R = TypeVar("R", FieldCondition, StateVariable, Effect, Condition)
@@ -349,24 +350,39 @@ EFFECT_FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def _effect_target(
-    actor: Actor, branch: Branch, target_type: str, target_id: EntityId | None
-) -> uuid.UUID | None:
-    """The uid of the effect's target (None when the effect targets its own source)."""
+def _effect_target(actor: Actor, source: Any, target_type: str, target_id: EntityId | None) -> Any:
+    """The effect's target, held until the effect is saved: its own source, or an entity of the
+    source's branch (another branch's or campaign's is not found)."""
     if target_type == EffectTarget.SELF:
-        return None
+        return source
     if target_id is None:
         raise ValidationError(f"targetId is required for a {target_type} target", field="targetId")
-    target = entities.load(
+    return entities.load(
         actor,
         target_type,
         target_id,
-        branch_id=branch.pk,
+        branch_id=source.branch_id,
         minimum=WRITE,
         field="targetId",
         lock=True,
     )
-    return target.uid
+
+
+def _check_payload(effect: Effect, target: Any) -> None:
+    check_against_target(
+        validate_patch(effect.payload, effect.patched_type), effect.patched_type, target
+    )
+
+
+def _target_of(effect: Effect) -> Any:
+    """The live target of a saved effect, on the effect's branch."""
+    kind = KINDS[effect.patched_type]
+    target = kind.model.objects.filter(
+        branch_id=effect.branch_id, uid=effect.target_uid or effect.source_uid
+    ).first()
+    if target is None:
+        raise ValidationError("The effect's target no longer exists", field="targetId")
+    return target
 
 
 @transaction.atomic  # the entity or campaign the rule hangs from is held until it is saved
@@ -386,17 +402,17 @@ def create_effect(actor: Actor, *, data: Mapping[str, object]) -> Effect:
     target_type = lower_choice(EffectTarget)(
         given.pop("target_type", "self") or "self", "targetType"
     )
-    target_uid = _effect_target(actor, source.branch, target_type, given.pop("target_id", None))
+    target = _effect_target(actor, source, target_type, given.pop("target_id", None))
     cleaned = f.clean_fields(given, EFFECT_FIELDS, required=("name", "payload"))
     effect = Effect(
         branch=source.branch,
         source_type=source_type,
         source_uid=source.uid,
         target_type=target_type,
-        target_uid=target_uid,
+        target_uid=None if target is source else target.uid,
         **cleaned,
     )
-    validate_patch(effect.payload, effect.patched_type)
+    _check_payload(effect, target)
     return _changed(entities.save_new(actor, instance=effect), set())
 
 
@@ -408,7 +424,8 @@ def update_effect(
     )
     cleaned = f.clean_fields(data, EFFECT_FIELDS)
     if "payload" in cleaned:
-        validate_patch(cleaned["payload"], effect.patched_type)
+        effect.payload = cleaned["payload"]
+        _check_payload(effect, _target_of(effect))
     before = _dependents(effect)
     return _changed(
         entities.update(
