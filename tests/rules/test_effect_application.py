@@ -100,7 +100,8 @@ def test_a_dry_run_reports_the_change_and_writes_nothing(
 
     result = execute_effect(owner, effect_id=effect.uid, dry_run=True)
 
-    assert result.success and result.execution_id is None
+    assert result.success
+    assert result.execution_id is None
     assert result.after == {"name": "Restov", "level": 3, "variables": {"population": 7}}
     assert writes() == before
     assert not EffectExecution.objects.exists()
@@ -144,7 +145,9 @@ def test_an_entity_of_another_campaign_or_branch_is_not_a_target(
     # Given a settlement of another campaign and one of another branch of this campaign
     elsewhere = campaigns.create_campaign(owner, world_id=world.pk, data={"name": "Elsewhere"})
     foreign = builders.settlement(owner, builders.kingdom(owner, elsewhere))
-    side = branches.create_branch(owner, campaign_id=campaign.pk, parent_id=None, data={"name": "b"})
+    side = branches.create_branch(
+        owner, campaign_id=campaign.pk, parent_id=None, data={"name": "b"}
+    )
     kingdom = kingdoms.create_kingdom(
         owner, campaign_id=campaign.pk, data={"name": "Side"}, branch_id=side.pk
     )
@@ -189,9 +192,7 @@ def test_a_patch_computed_on_a_stale_version_is_a_conflict(
     assert applied.target.version == 6  # type: ignore[attr-defined]
 
 
-def test_a_patch_of_only_tests_writes_nothing(
-    owner: Actor, town: Settlement, writes: Any
-) -> None:
+def test_a_patch_of_only_tests_writes_nothing(owner: Actor, town: Settlement, writes: Any) -> None:
     before = writes()
 
     applied = apply_patch(
