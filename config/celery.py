@@ -5,6 +5,8 @@ import os
 
 from celery import Celery
 
+import observability.task_signals  # noqa: F401 - connects the request-id and metrics hooks
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("campaign_manager")

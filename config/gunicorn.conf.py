@@ -13,6 +13,7 @@ Every setting can be overridden on the command line or by the environment variab
 """
 
 import os
+from typing import Any
 
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
@@ -38,3 +39,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The body is capped by the application (api/body_limit.py); headers by these.
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """A dead worker's live gauges stop counting in /metrics (prometheus-client multiprocess)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

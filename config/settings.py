@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from observability import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-in-production-0123456789"
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id and /metrics measurements: first, so they see the whole request.
+    "api.observation_middleware.ObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,7 +146,7 @@ REDIS_CACHE_URL = redis_db_url(REDIS_CACHE_DB) if REDIS_URL else None
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "observability.cache.CountingRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cm"),
             "OPTIONS": {
@@ -181,7 +185,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "observability.cache.CountingLocMemCache",
             "LOCATION": "campaign-manager",
             # The default of 300 entries would evict a single list's computed fields.
             "OPTIONS": {"MAX_ENTRIES": 50_000},
@@ -213,6 +217,9 @@ JWT_REFRESH_TOKEN_DAYS = int(os.environ.get("JWT_REFRESH_TOKEN_DAYS", "7"))
 # Sent by monitors in X-Health-Token to see each readiness check of /health/ (api/health.py);
 # empty: only staff users signed in to the admin see them.
 HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+# Sent by Prometheus as `Authorization: Bearer …` to read /metrics (api/metrics.py); empty: only
+# requests straight from the loopback interface may.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Internationalisation and static files ----------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -228,18 +235,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 
-# --- Logging: one structured line per record --------------------------------------------------
+# --- Logging: one structured line per record (observability/logs.py) ------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+logs.configure_structlog()
+LOGGING = logs.logging_config(LOG_LEVEL, LOG_FORMAT)
+# Celery workers log through LOGGING too (JSON, with the task's request id), not their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 GRAPHENE = {
     "SCHEMA": "config.schema.schema",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from api import health
+from api import health, metrics
 from api.graphql.view import CampaignGraphQLView
 from campaign import audit_export
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("health/", health.ReadinessView.as_view(), name="health"),
     path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
     path("health/live/", health.liveness, name="health-live"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -17,6 +17,7 @@ from django.db.models import Model, Q
 
 from campaign.models import Character, Kingdom, Party, Settlement, Structure
 from kernel import generations
+from observability import metrics
 from rules import context as rules_context
 from rules import jsonlogic
 from rules.evaluation import ComputedFields, ConditionRule, compute_fields
@@ -88,6 +89,7 @@ def compiled(uid: Any, version: int, expression: Any) -> jsonlogic.CompiledRule 
     return rule
 
 
+@metrics.RULE_EVALUATION_SECONDS.labels("computed_fields").time()
 def _evaluate(entities: Sequence[Model]) -> dict[int, ComputedFields]:
     first: Any = entities[0]
     model = type(first)

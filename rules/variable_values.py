@@ -24,6 +24,7 @@ from campaign.models import (
     Structure,
 )
 from kernel.errors import ValidationError
+from observability import metrics
 from rules import context as rules_context
 from rules.computed_fields import RELATED
 from rules.context import ScopeKey, scope_key
@@ -106,6 +107,7 @@ def _bases(keys: set[ScopeKey], branches: Mapping[Any, Branch]) -> dict[ScopeKey
     return out
 
 
+@metrics.RULE_EVALUATION_SECONDS.labels("state_variables").time()
 def values(variables: Sequence[StateVariable]) -> list[Result]:
     """Each variable's value (a ``Result``), in the order given."""
     derived = [v for v in variables if v.type == "derived"]

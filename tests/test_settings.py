@@ -61,7 +61,7 @@ def test_database_and_redis_urls_switch_to_production_services() -> None:
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["engine"] == "django.db.backends.postgresql"
-    assert loaded["cache"] == "django_redis.cache.RedisCache"
+    assert loaded["cache"] == "observability.cache.CountingRedisCache"
     assert loaded["cache_location"] == "redis://cache:6379/0"
     assert [host["address"] for host in loaded["layer_hosts"]] == ["redis://cache:6379/1"]
     assert loaded["broker"] == "redis://cache:6379/2"

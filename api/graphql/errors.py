@@ -18,6 +18,7 @@ from graphql import GraphQLError
 
 from api.outages import service_unavailable
 from kernel.errors import DomainError, ErrorCode
+from observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -97,4 +98,5 @@ def format_error(error: Exception) -> dict[str, Any]:
         if field is not None:
             extensions.setdefault("field", field)
     formatted["extensions"] = extensions
+    metrics.graphql_error(str(extensions["code"]))
     return formatted

@@ -9,8 +9,10 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
+    OperationDefinitionNode,
     OperationType,
     execute,
     get_operation_ast,
@@ -23,6 +25,7 @@ from api.graphql.context import GraphQLContext
 from api.graphql.errors import field_name, format_error
 from api.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
 from api.graphql.text_inputs import StorableTextRule, refused_variables
+from api.observation_middleware import name_graphql_operation
 
 VALIDATION_RULES = (*specified_rules, StorableTextRule)
 # Documents up to this size are kept parsed and validated: clients send the same few operations
@@ -50,6 +53,17 @@ def check_document(
 
 
 cached_check_document = lru_cache(maxsize=512)(check_document)
+
+
+def operation_label(operation: OperationDefinitionNode | None) -> str:
+    """``query.settlements``: the operation's type and first root field, which the schema bounds
+    (a metric label must not take whatever ``operationName`` a client sends)."""
+    if operation is None:
+        return "unknown"
+    first = next(
+        (node for node in operation.selection_set.selections if isinstance(node, FieldNode)), None
+    )
+    return f"{operation.operation.value}.{first.name.value if first else 'fragment'}"
 
 
 class OutOfRange:
@@ -178,6 +192,7 @@ class CampaignGraphQLView(GraphQLView):
         if errors or document is None:
             return ExecutionResult(data=None, errors=list(errors))
         operation = get_operation_ast(document, operation_name)
+        name_graphql_operation(request, operation_label(operation))
         if (
             request.method == "GET"
             and operation is not None
