@@ -23,6 +23,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from campaign import history_shapes
 from campaign.actions import entities
 from campaign.actions import fields as f
 from campaign.auth.request_auth import actor_for_request
@@ -93,11 +94,12 @@ def record(entry: AuditLog) -> dict[str, Any]:
         "entityId": entry.entity_id,
         "operation": entry.operation,
         "reason": entry.reason or None,
-        "changes": entry.changes,
+        "changes": history_shapes.changes(entry),
         "metadata": entry.metadata,
-        "previousState": entry.previous_state,
-        "newState": entry.new_state,
-        "diff": entry.diff,
+        "previousState": history_shapes.previous_state(entry),
+        "newState": history_shapes.new_state(entry),
+        "diff": history_shapes.diff(entry),
+        "patch": history_shapes.patch(entry),
     }
 
 

@@ -4,7 +4,6 @@ import datetime
 import uuid
 from typing import Any
 
-import jsonpatch
 from django.db.models import QuerySet
 
 from campaign.actions.kinds import KINDS
@@ -84,18 +83,3 @@ def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
     if row is None or row.branch is None:
         return None
     return row.branch.campaign  # type: ignore[no-any-return]
-
-
-def version_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
-    """Top-level differences between two snapshots, and the same change as a JSON Patch."""
-    before, after = before or {}, after or {}
-    return {
-        "added": {k: after[k] for k in after.keys() - before.keys()},
-        "removed": {k: before[k] for k in before.keys() - after.keys()},
-        "modified": {
-            k: {"old": before[k], "new": after[k]}
-            for k in before.keys() & after.keys()
-            if before[k] != after[k]
-        },
-        "patch": jsonpatch.make_patch(before, after).patch,
-    }

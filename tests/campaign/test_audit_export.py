@@ -9,7 +9,7 @@ from django.db import connections
 from django.test import Client
 
 from campaign import audit_export
-from campaign.actions import kingdoms
+from campaign.actions import kingdoms, settlements
 from campaign.auth.tokens import issue_access_token
 from campaign.models import AuditLog, Campaign, User
 from kernel.actor import Actor
@@ -79,6 +79,32 @@ def test_json_export_filters_by_operation_and_type(
     assert response["Content-Disposition"].endswith('.json"')  # type: ignore[index]
     assert [e["operation"] for e in entries] == ["UPDATE"]
     assert entries[0]["newState"]["name"] == "Renamed"
+
+
+def test_exported_states_and_diffs_read_as_the_api_returns_them(
+    client: Client, personas: Personas, owner: Actor, campaign: Campaign
+) -> None:
+    # Given a settlement renamed and its variables changed
+    restov = builders.settlement(owner, builders.kingdom(owner, campaign), variables={"a_b": 1})
+    settlements.update_settlement(
+        owner, settlement_id=restov.uid, data={"name": "Restov", "variables": {"a_b": 2}}
+    )
+    filters = {"campaignId": str(campaign.pk), "operations": "UPDATE"}
+
+    # When the owner exports the update as JSON and as CSV
+    entry = json.loads(body(export(client, personas.owner, format="json", **filters)))[0]
+    row = list(csv.reader(io.StringIO(body(export(client, personas.owner, **filters)))))[1]
+
+    # Then the states are keyed as the API's (…Id, camelCase) and the variables keep their keys
+    assert entry["previousState"]["kingdomId"] == str(restov.kingdom.uid)
+    assert {"createdAt", "variableSchemas", "locationId"} <= set(entry["newState"])
+    assert entry["newState"]["variables"] == {"a_b": 2}
+    # And the diff is the original's shape, the RFC 6902 patch beside it
+    assert entry["diff"]["modified"]["variables"] == {"old": {"a_b": 1}, "new": {"a_b": 2}}
+    assert {"op": "replace", "path": "/variables/a_b", "value": 2} in entry["patch"]
+    # And the CSV's Diff column (the original's header) holds the same diff
+    assert json.loads(row[audit_export.COLUMNS.index("Diff")]) == entry["diff"]
+    assert json.loads(row[audit_export.COLUMNS.index("New State")]) == entry["newState"]
 
 
 def test_export_pages_through_more_rows_than_one_page(

@@ -18,7 +18,7 @@ ENTITY_AUDIT = """
       entityAuditHistory(entityType: $type, entityId: $id, limit: $limit, operations: $ops,
           startDate: $start, endDate: $end, sortBy: $sortBy, sortOrder: $sortOrder) {
         id entityType entityId operation userId changes timestamp previousState newState diff
-        campaignId branchId
+        patch campaignId branchId
       }
     }"""
 USER_AUDIT = """
@@ -162,7 +162,8 @@ def test_entity_audit_history_matches_the_type_in_any_case(
     assert {r["branchId"] for r in rows} == {data.main_branch}
     assert rows[0]["previousState"]["name"] == "Brevoy"
     assert rows[0]["newState"]["name"] == "New Brevoy"
-    assert {"op": "replace", "path": "/name", "value": "New Brevoy"} in rows[0]["diff"]
+    assert rows[0]["diff"]["modified"]["name"] == {"old": "Brevoy", "new": "New Brevoy"}
+    assert {"op": "replace", "path": "/name", "value": "New Brevoy"} in rows[0]["patch"]
 
 
 @pytest.mark.parametrize(

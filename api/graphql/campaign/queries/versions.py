@@ -11,7 +11,7 @@ from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.entities import require_authenticated
 from campaign.actions.kinds import KINDS
-from campaign.history_queries import version_diff
+from campaign.history_shapes import version_diff
 from campaign.models import Version
 from campaign.permissions import READ, require_role
 from kernel.errors import NotFound, ValidationError
@@ -44,7 +44,7 @@ def resolve_version_diff(root: None, info: ResolveInfo, version_id1: str, versio
         readable_version(info, version_id1, "versionId1"),
         readable_version(info, version_id2, "versionId2"),
     )
-    return version_diff(first.snapshot, second.snapshot)
+    return version_diff(first, second)
 
 
 def readable_version(info: ResolveInfo, version_id: str, field: str) -> Version:

@@ -7,6 +7,7 @@ from graphene import ResolveInfo
 
 from api.graphql.campaign.types.common import ACTOR_DOC, actor_id
 from api.graphql.scalars import JSON, DateTime
+from campaign import history_shapes
 
 
 class Version(graphene.ObjectType):
@@ -17,7 +18,10 @@ class Version(graphene.ObjectType):
     valid_from = DateTime(required=True)
     valid_to = DateTime(description="Always null: a version holds until a later one.")
     version = graphene.Int(required=True, description="Sequence per entity and branch.")
-    payload = JSON(description="The snapshot; null for a deletion tombstone.")
+    payload = JSON(
+        description="The snapshot, keyed as the entity's fields are (kingdomId, createdAt); null "
+        "for a deletion tombstone."
+    )
     operation = graphene.String(required=True)
     comment = graphene.String()
     created_by = graphene.ID(required=True, description=ACTOR_DOC)
@@ -37,7 +41,7 @@ class Version(graphene.ObjectType):
 
     @staticmethod
     def resolve_payload(root: Any, info: ResolveInfo) -> Any:
-        return root.snapshot
+        return history_shapes.payload(root)
 
     @staticmethod
     def resolve_comment(root: Any, info: ResolveInfo) -> str | None:
@@ -49,7 +53,9 @@ class Version(graphene.ObjectType):
 
 
 class VersionDiff(graphene.ObjectType):
-    added = JSON(required=True)
-    modified = JSON(required=True)
-    removed = JSON(required=True)
+    added = JSON(required=True, description="Keys only the second version has, with its values.")
+    modified = JSON(
+        required=True, description="Keys whose values differ, each as {old, new} (whole values)."
+    )
+    removed = JSON(required=True, description="Keys only the first version has, with its values.")
     patch = JSON(required=True, description="The same change as an RFC 6902 JSON Patch.")
