@@ -9,6 +9,7 @@ then, through the target's update action, which checks everything again).
 
 import copy
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -190,6 +191,10 @@ def document(target_type: str, target: models.Model) -> dict[str, Any]:
     }
 
 
+# jsonpatch tells a failed test with Python's type names: "2 (<class 'int'>) is not equal…".
+_PYTHON_TYPES = re.compile(r" \(<class '\w+'>\)")
+
+
 def patched(before: dict[str, Any], payload: list[dict[str, Any]]) -> dict[str, Any]:
     """``before`` with the payload applied (RFC 6902: all operations or none), or a refusal
     naming the operation that cannot apply and why."""
@@ -199,7 +204,8 @@ def patched(before: dict[str, Any], payload: list[dict[str, Any]]) -> dict[str, 
             after = jsonpatch.JsonPatch([operation]).apply(after)
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
             raise ValidationError(
-                f"{operation.get('op')} at {operation.get('path')} cannot be applied: {exc}",
+                f"{operation.get('op')} at {operation.get('path')} cannot be applied:"
+                f" {_PYTHON_TYPES.sub('', str(exc))}",
                 field=f"payload.{index}",
             ) from exc
     return after

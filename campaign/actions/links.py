@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.models import Branch, Link, LinkType
+from campaign.models import Branch, Encounter, Event, Link, LinkType
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 from kernel.ids import EntityId
@@ -34,6 +34,62 @@ def _refuse_duplicate(branch: Branch, link_type: str, ends: dict[str, Any], link
         )
 
 
+# Links that order what they connect (the source happens first): a cycle of them could never
+# be resolved (prerequisites) or would never stop (triggers).
+ORDERING = (LinkType.PREREQUISITE, LinkType.TRIGGERS)
+Node = tuple[str, uuid.UUID]
+
+
+def _refuse_cycle(branch: Branch, link_type: str, ends: dict[str, Any], link: Link | None) -> None:
+    """Refuse a prerequisite or triggers link from source to target when the target already
+    leads back to the source through such links, naming the cycle."""
+    if link_type not in ORDERING:
+        return
+    source, target = (_node(end, ends) for end in ("source", "target"))
+    edges: dict[Node, list[Node]] = {}
+    rows = Link.objects.filter(branch=branch, link_type__in=ORDERING)
+    if link is not None:
+        rows = rows.exclude(pk=link.pk)
+    for row in rows:
+        row_ends = _ends(row)
+        edges.setdefault(_node("source", row_ends), []).append(_node("target", row_ends))
+    path = _path(edges, target, source)
+    if path is not None:
+        names = [_name(node) for node in [source, *path]]
+        raise ValidationError(
+            "This link would close a cycle: " + " -> ".join(names), field="targetId"
+        )
+
+
+def _node(end: str, ends: dict[str, Any]) -> Node:
+    for kind in ENDPOINT_TYPES:
+        value = ends.get(f"{end}_{kind}", ends.get(f"{end}_{kind}_id"))
+        if value is not None:
+            return kind, getattr(value, "pk", value)
+    raise AssertionError(f"a link without a {end}")
+
+
+def _path(edges: dict[Node, list[Node]], start: Node, goal: Node) -> list[Node] | None:
+    """The nodes from ``start`` to ``goal`` along ``edges`` (depth first), if any."""
+    stack, seen = [(start, [start])], {start}
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        for following in edges.get(node, ()):
+            if following not in seen:
+                seen.add(following)
+                stack.append((following, [*path, following]))
+    return None
+
+
+def _name(node: Node) -> str:
+    kind, pk = node
+    model = Event if kind == "event" else Encounter
+    name = model._base_manager.filter(id=str(pk)).values_list("name", flat=True).first()
+    return f"{kind} {name!r}"
+
+
 def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, Any]:
     if link is not None:
         fixed = sorted(set(data) - set(UPDATABLE))
@@ -42,6 +98,7 @@ def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, 
         cleaned = f.clean_fields(data, FIELDS)
         if "link_type" in cleaned:
             _refuse_duplicate(branch, cleaned["link_type"], _ends(link), link)
+            _refuse_cycle(branch, cleaned["link_type"], _ends(link), link)
         return cleaned
     cleaned = f.clean_fields(
         data, FIELDS, required=("source_type", "source_id", "target_type", "target_id", "link_type")
@@ -56,6 +113,7 @@ def clean(data: dict[str, Any], branch: Branch, link: Link | None) -> dict[str, 
     if source == target:
         raise ValidationError("A link cannot connect an entity to itself", field="targetId")
     _refuse_duplicate(branch, cleaned["link_type"], ends, None)
+    _refuse_cycle(branch, cleaned["link_type"], ends, None)
     return {**cleaned, **ends}
 
 
