@@ -6,8 +6,8 @@ daphne cost more CPU than Django itself (issue 15). Threads overlap a request's 
 PostgreSQL and Redis; the GIL leaves one core's worth of Python per process, hence a process per
 core. Daphne keeps serving WebSockets; nginx routes by the Upgrade header (docker/nginx.conf).
 
-Database connections come from each process's psycopg pool (config/settings.py: DB_POOL_MAX_SIZE,
-at least ``threads``), so a process holds at most that many PostgreSQL sessions.
+Database connections come from each process's psycopg pool (config/settings.py), sized to the
+threads, so a process holds at most ``threads`` PostgreSQL sessions.
 
 Every setting can be overridden on the command line or by the environment variables below.
 """
@@ -19,6 +19,8 @@ bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A thread holds at most one connection, so the pool never needs more (workers inherit this).
+os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
 # nginx keeps its upstream connections open (keepalive); close idle ones after this long.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "15"))
 # A request taking longer than this is a stuck worker: it is restarted.

@@ -94,14 +94,24 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL")
+# PostgreSQL connections come from a psycopg pool in each process (DB_POOL, on by default): a
+# request borrows one and gives it back when it ends, whichever thread it ran on, so connections
+# are reused (a new one cost 3.4 ms a request) and a process never holds more than
+# DB_POOL_MAX_SIZE. gunicorn sets that to its thread count (config/gunicorn.conf.py). Budget:
+# the sum of every process's maximum (web, WebSocket and Celery processes) stays below
+# PostgreSQL's max_connections less a reserve for operators (docs/architecture.md#connections).
+# Behind PgBouncer in transaction mode, DB_POOL=0 leaves pooling to PgBouncer: each request
+# then opens a cheap client connection to it (DB_CONN_MAX_AGE=0).
+DB_POOL = env_bool("DB_POOL", True)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            # Under ASGI every request may run on another thread, and a connection kept past the
-            # request would stay open with that thread: persistent connections are opt-in.
-            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-            conn_health_checks=True,
+            # Without the pool, under ASGI every request may run on another thread, and a
+            # connection kept past the request would stay open with that thread: persistent
+            # connections are opt-in. The pool requires 0.
+            conn_max_age=0 if DB_POOL else int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            conn_health_checks=not DB_POOL,
             # PgBouncer in transaction mode cannot keep a server-side cursor across statements.
             disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
         )
@@ -109,9 +119,17 @@ if DATABASE_URL:
     # A database host that drops packets would otherwise hold every request until the kernel
     # gives up; fail fast so the request answers SERVICE_UNAVAILABLE.
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-            os.environ.get("DB_CONNECT_TIMEOUT", "3")
-        )
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+        if DB_POOL:
+            options["pool"] = {
+                # Opened on demand and closed after max_idle (psycopg-pool's 10 minutes), so
+                # an idle process keeps only this many.
+                "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+                "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "16")),
+                # A request waits this long for a connection when all are in use.
+                "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
+            }
 else:
     DATABASES = {
         "default": {

@@ -41,12 +41,19 @@ def database_down() -> Iterator[None]:
     with socket.socket() as closed, tempfile.TemporaryDirectory() as empty:
         # Bound, so nothing else takes the port, but not listening: connecting is refused.
         closed.bind(("127.0.0.1", 0))
+        dead: dict[str, Any]
         if connection.vendor == "postgresql":
             dead = {"HOST": "127.0.0.1", "PORT": closed.getsockname()[1]}
         else:
             dead = {"NAME": str(Path(empty) / "missing" / "db.sqlite3")}
+        pool = shared.get("OPTIONS", {}).get("pool")
+        if pool:
+            # The pool of live connections is set aside too; the dead one gives up quickly.
+            dead["OPTIONS"] = {**shared["OPTIONS"], "pool": {**pool, "timeout": 0.5}}
         saved = {key: shared[key] for key in dead}
         alive = connections["default"]
+        pools = getattr(type(alive), "_connection_pools", {})
+        alive_pool = pools.pop("default", None)
         down = load_backend(shared["ENGINE"]).DatabaseWrapper({**shared, **dead}, "default")
         try:
             shared.update(dead)
@@ -55,6 +62,11 @@ def database_down() -> Iterator[None]:
         finally:
             shared.update(saved)
             down.close()
+            dead_pool = pools.pop("default", None)
+            if dead_pool is not None:
+                dead_pool.close()
+            if alive_pool is not None:
+                pools["default"] = alive_pool
             connections["default"] = alive
 
 

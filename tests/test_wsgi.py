@@ -3,23 +3,18 @@ REST auth endpoints, the admin, GraphQL, and the 1 MiB body limit with the same 
 or declared."""
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from api.graphql.limits import MAX_BODY_BYTES
 from campaign.auth.tokens import issue_access_token
 from campaign.models import Campaign
+from tests import servers
 from tests.conftest import Personas
 from tests.wsgi import wsgi_request
 
-ROOT = Path(__file__).resolve().parent.parent
 JSON = ("Content-Type", "application/json")
 CAMPAIGNS = json.dumps({"query": "{ campaigns { name } }"}).encode()
 GRAPHQL_REFUSAL = {
@@ -122,36 +117,10 @@ def test_the_admin_login_page_over_wsgi_sets_its_csrf_cookie(db: None) -> None:
     assert b"csrfmiddlewaretoken" in response.body
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def gunicorn() -> Iterator[int]:
-    """gunicorn with the project's config (one worker, two threads) on a free port."""
-    port = free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    env["GUNICORN_THREADS"] = "2"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with servers.gunicorn(threads=2) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def exchange(port: int, request: bytes) -> tuple[int, bytes]:
