@@ -92,13 +92,17 @@ def top_level_diff(before: State | None, after: State | None) -> dict[str, State
 def same_json(a: Any, b: Any) -> bool:
     """Equality of JSON values as JavaScript's deep equality sees it: key order is irrelevant,
     array order is not, and ``true`` is not ``1`` (Python's ``==`` says it is)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_json(a[key], b[key]) for key in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(same_json, a, b))
-    return bool(a == b)
+    return bool(a == b) and _no_bool_for_number(a, b)
+
+
+def _no_bool_for_number(a: Any, b: Any) -> bool:
+    """Given ``a == b`` (so containers of one kind, with the same keys and lengths): whether
+    nowhere a boolean faces a number."""
+    if isinstance(a, dict):
+        return all(_no_bool_for_number(value, b[key]) for key, value in a.items())
+    if isinstance(a, list):
+        return all(map(_no_bool_for_number, a, b))
+    return isinstance(a, bool) is isinstance(b, bool)
 
 
 def public_patch(entity_type: str, patch: list[dict[str, Any]] | None) -> Any:
@@ -145,7 +149,9 @@ def diff(entry: AuditLog) -> dict[str, State] | None:
     every field); None when the row records no state at all (a sign-in)."""
     if entry.previous_state is None and entry.new_state is None:
         return None
-    return top_level_diff(previous_state(entry), new_state(entry))
+    # Diffed as stored, then named for the API: renaming keys changes no value.
+    stored = top_level_diff(entry.previous_state, entry.new_state)
+    return {part: public_state(entry.entity_type, keys) or {} for part, keys in stored.items()}
 
 
 def patch(entry: AuditLog) -> Any:
