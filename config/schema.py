@@ -3,6 +3,7 @@
 import graphene
 
 from api.graphql import schema as api_schema
+from api.graphql.subscriptions import Subscription
 
 
 class Query(*api_schema.QUERIES, graphene.ObjectType):  # type: ignore[misc]
@@ -13,4 +14,4 @@ class Mutation(*api_schema.MUTATIONS, graphene.ObjectType):  # type: ignore[misc
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription)

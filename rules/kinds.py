@@ -1,6 +1,7 @@
 """The rules' entity kinds, registered with the campaign domain's generic actions: rules rows are
 deleted, archived and restored like any entity, and go when the entity they are about goes."""
 
+from campaign.actions.announcements import STATE_INVALIDATED
 from campaign.actions.kinds import Child, Kind, cascade_to, register
 from campaign.models import World
 from rules.models import Condition, Effect, FieldCondition, StateVariable
@@ -34,19 +35,31 @@ def variable_world(variable: object) -> World | None:
 
 
 def register_kinds() -> None:
-    register("field_condition", Kind(FieldCondition, "Field condition", campaign_content=True))
+    register(
+        "field_condition",
+        Kind(
+            FieldCondition,
+            "Field condition",
+            campaign_content=True,
+            event_type=STATE_INVALIDATED,
+        ),
+    )
     register(
         "state_variable",
         Kind(
             StateVariable,
             "State variable",
             campaign_content=True,
+            event_type=STATE_INVALIDATED,
             world_owned=world_owned_variable,
             world_of=variable_world,
         ),
     )
-    register("effect", Kind(Effect, "Effect", campaign_content=True))
-    register("condition", Kind(Condition, "Condition", campaign_content=True))
+    register("effect", Kind(Effect, "Effect", campaign_content=True, event_type=STATE_INVALIDATED))
+    register(
+        "condition",
+        Kind(Condition, "Condition", campaign_content=True, event_type=STATE_INVALIDATED),
+    )
     for entity_type in ("party", "kingdom", "settlement", "structure", "character"):
         cascade_to(entity_type, *rules_about(entity_type))
     for entity_type in ("event", "encounter"):

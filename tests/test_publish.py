@@ -36,11 +36,14 @@ def test_a_committed_change_reaches_the_campaign_and_settlement_rooms(
         message = async_to_sync(layer.receive)(channel)
         assert message["type"] == MESSAGE_TYPE
         event = message["event"]
-        assert event["type"] == "entity.update"
+        assert event["type"] == "settlement_updated"
         assert event["payload"] == {
             "entityType": "settlement",
             "entityId": str(settlement.uid),
-            "operation": "UPDATE",
+            "settlementId": str(settlement.uid),
+            "campaignId": str(campaign.pk),
+            "operation": "update",
+            "changedFields": ["name"],
             "version": 2,
             "branchId": str(settlement.branch_id),
         }

@@ -133,7 +133,7 @@ def test_a_write_is_committed_and_answered_while_redis_is_frozen(
     [dropped] = [r for r in caplog.records if r.name == "realtime.publish"]
     assert dropped.levelno == logging.ERROR
     assert dropped.getMessage() == (
-        f"Publishing entity.update to {room('campaign', campaign.pk)}, "
+        f"Publishing settlement_updated to {room('campaign', campaign.pk)}, "
         f"{room('settlement', settlement.uid)} timed out after 1.0 s; the event was dropped"
     )
 

@@ -1,11 +1,10 @@
 import datetime
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from campaign.actions import entities, history, kinds
+from campaign.actions import announcements, entities, history, kinds
 from campaign.actions import fields as f
 from campaign.models import (
     Branch,
@@ -129,18 +128,18 @@ def _audit_membership(
     previous: dict[str, Any] | None,
     new: dict[str, Any] | None,
 ) -> None:
-    history.record(
-        actor,
-        history.Change(
-            entity_type="membership",
-            entity_id=str(membership.user_id),
-            operation=operation,
-            previous=previous,
-            new=new,
-            campaign=campaign,
-            versioned=False,
-        ),
+    change = history.Change(
+        entity_type="membership",
+        entity_id=str(membership.user_id),
+        operation=operation,
+        previous=previous,
+        new=new,
+        campaign=campaign,
+        versioned=False,
     )
+    history.record(actor, change)
+    # Announced so that open sockets re-check who may still hear the campaign's rooms.
+    history.after_commit(actor, change, version=None)
 
 
 def _member_state(membership: CampaignMembership) -> dict[str, Any]:
@@ -265,6 +264,14 @@ def advance_world_time(
         )
         history.record(actor, change)
         history.after_commit(
-            actor, replace(change, operation="WORLD_TIME_ADVANCED"), version=branch.version
+            actor,
+            change,
+            version=branch.version,
+            announcement=announcements.world_time_changed(
+                change,
+                version=branch.version,
+                previous=previous["current_world_time"],
+                new=new["current_world_time"],
+            ),
         )
     return branch

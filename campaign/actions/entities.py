@@ -25,7 +25,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from campaign import variables as typed_variables
-from campaign.actions import history
+from campaign.actions import announcements, history
 from campaign.actions.fields import moment
 from campaign.actions.history import Snapshot
 from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
@@ -229,8 +229,19 @@ def _record(
         changes=metadata_changes,
     )
     history.record(actor, change)
+    version = getattr(instance, "version", None)
     history.after_commit(
-        actor, change, version=getattr(instance, "version", None), extra_rooms=kind.rooms(instance)
+        actor,
+        change,
+        version=version,
+        extra_rooms=kind.rooms(instance),
+        announcement=announcements.entity_changed(
+            change,
+            version=version,
+            changed=history.changed_fields(change),
+            event_type=kind.event_type,
+            ids=kind.event_ids(instance),
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from campaign import world_time
+from campaign.actions import announcements
 from campaign.models import AuditLog, Branch, Campaign, LevelChange, Operation, Version
 from kernel import generations
 from kernel.actor import Actor
@@ -99,6 +100,10 @@ def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any
     return {name: (new or {}).get(name) for name in sorted(touched - BOOKKEEPING) if name}
 
 
+def changed_fields(change: Change) -> list[str]:
+    return list(_changed_fields(diff(change.previous, change.new), change.new))
+
+
 def _record_level_change(actor: Actor, change: Change) -> None:
     def level(state: Snapshot) -> int | None:
         if not state:
@@ -128,9 +133,10 @@ def after_commit(
     *,
     version: int | None,
     extra_rooms: tuple[str, ...] = (),
+    announcement: announcements.Announcement | None = None,
 ) -> None:
     """Bump the cache generation and announce ``change`` (now at ``version``), once the
-    transaction commits."""
+    transaction commits: as ``announcement``, by default an ``entity_updated`` event."""
     campaign, branch = change.campaign, change.branch
     if campaign is not None and branch is not None:
         campaign_id, branch_id = campaign.pk, branch.pk
@@ -151,17 +157,15 @@ def after_commit(
         rooms.insert(0, publish.room("campaign", campaign.pk))
     if not rooms:
         return
+    event_type, payload = announcement or announcements.entity_changed(
+        change, version=version, changed=changed_fields(change)
+    )
     publish.on_commit(
         rooms,
         publish.make_event(
-            f"entity.{change.operation.lower()}",
-            {
-                "entityType": change.entity_type,
-                "entityId": change.entity_id,
-                "operation": change.operation,
-                "version": version,
-                "branchId": str(branch.pk) if branch is not None else None,
-            },
+            event_type,
+            payload,
             actorId=str(actor.user_id) if actor.user_id else None,
+            source="api",
         ),
     )

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field, replace
 
 from django.db import models
 
+from campaign.actions.announcements import (
+    ENTITY_UPDATED,
+    SETTLEMENT_UPDATED,
+    STRUCTURE_UPDATED,
+)
 from campaign.models import (
     Campaign,
     Character,
@@ -53,6 +58,10 @@ class Kind:
     archived_by: Role = WRITE
     level_field: str | None = None
     rooms: Callable[[models.Model], tuple[str, ...]] = field(default=lambda _: ())
+    # How its changes are announced (campaign.actions.announcements), and the payload's own
+    # names for it and its parents.
+    event_type: str = ENTITY_UPDATED
+    event_ids: Callable[[models.Model], dict[str, str]] = field(default=lambda _: {})
     # Deleted with its campaign, on every branch.
     campaign_content: bool = False
     # Rows owned by a world rather than a campaign (a world, a world's own variables), and
@@ -107,6 +116,8 @@ KINDS: dict[str, Kind] = {
         cascade=(Child("structure", "settlement"),),
         level_field="level",
         rooms=lambda s: (room("settlement", s.uid),),  # type: ignore[attr-defined]
+        event_type=SETTLEMENT_UPDATED,
+        event_ids=lambda s: {"settlementId": str(s.uid)},  # type: ignore[attr-defined]
     ),
     "structure": Kind(
         Structure,
@@ -116,6 +127,11 @@ KINDS: dict[str, Kind] = {
             room("structure", s.uid),  # type: ignore[attr-defined]
             room("settlement", s.settlement.uid),  # type: ignore[attr-defined]
         ),
+        event_type=STRUCTURE_UPDATED,
+        event_ids=lambda s: {
+            "structureId": str(s.uid),  # type: ignore[attr-defined]
+            "settlementId": str(s.settlement.uid),  # type: ignore[attr-defined]
+        },
     ),
     "character": Kind(
         Character,

@@ -1,0 +1,44 @@
+"""Every scenario of the graphql-transport-ws conformance file (vendored from the peers' data,
+derived from graphql-ws's PROTOCOL.md) against our protocol consumer: in-process through Channels,
+and over the network against a daphne process."""
+
+import pytest
+
+from tests.realtime import conformance_app, scenarios
+from tests.realtime.servers import daphne
+from tests.realtime.sockets import CommunicatorSocket, NetworkSocket
+
+SUBPROTOCOLS = [scenarios.CONFORMANCE["subprotocol"]]
+# Queries run as ``POST /graphql`` runs them, in a thread with its own database connection.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("name", sorted(scenarios.SCENARIOS))
+async def test_scenario_over_channels(name: str) -> None:
+    socket = CommunicatorSocket(conformance_app.application, "/graphql", SUBPROTOCOLS)
+    await socket.open()
+
+    await scenarios.run(socket, name)
+
+    await socket.close()
+
+
+async def test_every_scenario_over_a_daphne_process() -> None:
+    with daphne("tests.realtime.conformance_app:application") as address:
+        for name in sorted(scenarios.SCENARIOS):
+            socket = NetworkSocket(f"ws://{address}/graphql", SUBPROTOCOLS)
+            await socket.open()
+            try:
+                await scenarios.run(socket, name)
+            finally:
+                await socket.close()
+
+
+async def test_a_client_without_the_subprotocol_is_refused_with_4406() -> None:
+    socket = CommunicatorSocket(conformance_app.application, "/graphql", ["graphql-ws"])
+    await socket.open()
+
+    with pytest.raises(scenarios.Closed) as closed:
+        await socket.receive_text(5)
+
+    assert closed.value.code == 4406
