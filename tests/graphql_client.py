@@ -93,9 +93,10 @@ def ok(body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def refusal(body: dict[str, Any]) -> dict[str, Any]:
-    """The single error of a refused request, which must be a BAD_REQUEST without data."""
+def refusal(body: dict[str, Any], code: str = "BAD_REQUEST") -> dict[str, Any]:
+    """The single error of a refused request, which must have ``code`` and no data (a value the
+    variables' declared types refuse is BAD_USER_INPUT; one the domain refuses, BAD_REQUEST)."""
     assert not body.get("data"), body
     (error,) = body["errors"]
-    assert error["extensions"]["code"] == "BAD_REQUEST", error
+    assert error["extensions"]["code"] == code, error
     return error  # type: ignore[no-any-return]

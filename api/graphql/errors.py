@@ -10,6 +10,8 @@ see are listed in docs/graphql-contract.md#errors.
 
 import logging
 import re
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,23 @@ from kernel.errors import DomainError, ErrorCode
 from observability import metrics
 
 logger = logging.getLogger(__name__)
+
+
+class RequestErrorCode(StrEnum):
+    """Codes of a document or variables refused before anything runs, as the original's server
+    (Apollo) sent them; a client of the original tells them apart from domain errors."""
+
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+def coded(errors: Iterable[GraphQLError], code: RequestErrorCode) -> tuple[GraphQLError, ...]:
+    """``errors`` with ``code``, unless one already has a code of its own (a refusal of text no
+    column can store is BAD_REQUEST wherever it is found)."""
+    for error in errors:
+        error.extensions = {"code": str(code), **(error.extensions or {})}
+    return tuple(errors)
 
 
 def camel(name: str) -> str:
@@ -92,11 +111,13 @@ def format_error(error: Exception) -> dict[str, Any]:
         if not settings.DEBUG:
             formatted["message"] = "Internal server error"
     else:
-        # Syntax, validation and variable-coercion errors: the request itself is wrong.
-        extensions.setdefault("code", ErrorCode.BAD_REQUEST)
+        # Parse and validation errors come coded from the view; variable-coercion errors are
+        # told by their message.
         field = variable_field(error.message)
         if field is not None:
+            extensions.setdefault("code", RequestErrorCode.BAD_USER_INPUT)
             extensions.setdefault("field", field)
+        extensions.setdefault("code", ErrorCode.BAD_REQUEST)
     formatted["extensions"] = extensions
     metrics.graphql_error(str(extensions["code"]))
     return formatted

@@ -22,7 +22,7 @@ from graphql import (
 from graphql_sync_dataloaders import DeferredExecutionContext
 
 from api.graphql.context import GraphQLContext
-from api.graphql.errors import field_name, format_error
+from api.graphql.errors import RequestErrorCode, coded, field_name, format_error
 from api.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
 from api.graphql.text_inputs import StorableTextRule, refused_variables
 from api.observation_middleware import name_graphql_operation
@@ -44,12 +44,16 @@ def check_document(
     of them quadratic) only for a document within them."""
     try:
         document = parse_within_limits(query)
-        errors = limit_errors(document)
     except GraphQLError as error:
-        return None, (error,)
+        return None, coded([error], RequestErrorCode.GRAPHQL_PARSE_FAILED)
     except RecursionError:
-        return None, (GraphQLError("The query is nested too deeply to parse"),)
-    return document, tuple(errors or validate(schema, document, VALIDATION_RULES))
+        too_deep = GraphQLError("The query is nested too deeply to parse")
+        return None, coded([too_deep], RequestErrorCode.GRAPHQL_PARSE_FAILED)
+    try:
+        errors = limit_errors(document) or validate(schema, document, VALIDATION_RULES)
+    except RecursionError:
+        errors = [GraphQLError("The query is nested too deeply")]
+    return document, coded(errors, RequestErrorCode.GRAPHQL_VALIDATION_FAILED)
 
 
 cached_check_document = lru_cache(maxsize=512)(check_document)
@@ -231,4 +235,5 @@ class CampaignGraphQLView(GraphQLView):
         formatted = format_error(error)
         if isinstance(error, BadNumber) and error.field:
             formatted["extensions"]["field"] = error.field
+            formatted["extensions"]["code"] = RequestErrorCode.BAD_USER_INPUT
         return formatted

@@ -69,7 +69,7 @@ def test_malformed_coordinates_are_refused_before_shapely(
         "owner",
     )
 
-    error = refusal(body)
+    error = refusal(body, "BAD_USER_INPUT")
     assert error["extensions"]["field"] == "geometry"
     assert "GeoJSON" in error["message"]
     assert "unhashable" not in error["message"]

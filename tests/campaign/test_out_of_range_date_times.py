@@ -36,18 +36,21 @@ def test_date_times_beyond_utc_are_refused_naming_the_field(
         ' createApiKey(name: "k", scopes: ["read"], expiresAt: $expiresAt) { key } }'
     )
 
-    for query, variables, field in [
-        (event, {"c": str(campaign.pk), "t": moment}, "scheduledAt"),
+    # scheduledAt is a String in the contract (the domain refuses it); the others are DateTime
+    # variables (their coercion refuses them).
+    for query, variables, field, code in [
+        (event, {"c": str(campaign.pk), "t": moment}, "scheduledAt", "BAD_REQUEST"),
         (
             new_campaign,
             {"i": {"worldId": str(world.pk), "name": "C", "currentWorldTime": moment}},
             "currentWorldTime",
+            "BAD_USER_INPUT",
         ),
-        (api_key, {"expiresAt": moment}, "expiresAt"),
+        (api_key, {"expiresAt": moment}, "expiresAt", "BAD_USER_INPUT"),
     ]:
         body = gql(query, variables, "owner")
 
-        error = refusal(body)
+        error = refusal(body, code)
         assert error["extensions"]["field"] == field
         assert "9999" in error["message"]
     assert Campaign.objects.count() == 1

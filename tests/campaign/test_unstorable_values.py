@@ -140,7 +140,7 @@ def test_non_finite_numbers_in_a_request_body_are_a_400(
     status, body = response.status_code, json.loads(response.content)
 
     assert status == 400
-    assert number in refusal(body)["message"]
+    assert number in refusal(body, "BAD_USER_INPUT")["message"]
     assert not Kingdom.objects.exists()
     assert writes() == before
 
@@ -156,7 +156,7 @@ def test_non_finite_numbers_in_variables_sent_as_a_string_are_a_400(
     status, body = response.status_code, json.loads(response.content)
 
     assert status == 400
-    assert "NaN" in refusal(body)["message"]
+    assert "NaN" in refusal(body, "BAD_USER_INPUT")["message"]
     assert not Kingdom.objects.exists()
 
 

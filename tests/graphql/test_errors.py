@@ -383,9 +383,9 @@ def test_bad_geojson_in_update_location_geometry_names_the_field(
         "gm",
     )
 
-    # Then it is a BAD_REQUEST naming geoJson, and the geometry is unchanged
+    # Then the variable is refused as bad user input naming geoJson; the geometry is unchanged
     error = error_of(body)
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "geoJson"
     assert "GeoJSON" in error["message"]
     assert Location.objects.get(pk=data.free_location).geometry["coordinates"] == [50, 60]
@@ -405,9 +405,9 @@ def test_bad_geojson_in_create_location_names_the_field(
         "gm",
     )
 
-    # Then it is a BAD_REQUEST naming geometry, and nothing was created
+    # Then the variable is refused as bad user input naming geometry; nothing was created
     error = error_of(body)
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "geometry"
     assert Location.objects.count() == locations
 
@@ -464,7 +464,7 @@ WRONG_TYPES = [
 
 
 @pytest.mark.parametrize(("document", "variables", "field"), WRONG_TYPES)
-def test_variables_of_the_wrong_type_are_bad_request_naming_the_field(
+def test_variables_of_the_wrong_type_are_bad_user_input_naming_the_field(
     gql: GraphQLClient, data: Dataset, document: str, variables: dict[str, Any], field: str
 ) -> None:
     # Given variables that do not fit the operation's declared types
@@ -473,9 +473,9 @@ def test_variables_of_the_wrong_type_are_bad_request_naming_the_field(
         variables = {"id": data.kingdom, **variables}
     body = gql(document, variables, "owner")
 
-    # Then the request is refused as a BAD_REQUEST naming the field, before anything runs
+    # Then the request is refused as BAD_USER_INPUT naming the field, before anything runs
     error = body["errors"][0]
-    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_REQUEST"}
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
     assert error["extensions"]["field"] == field
     assert "data" not in body or body["data"] is None
 
@@ -523,6 +523,9 @@ MALFORMED = [
 ]  # fmt: skip
 
 
+REQUEST_REFUSALS = {"BAD_REQUEST", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
+
+
 @pytest.mark.parametrize(("body", "content_type"), MALFORMED)
 def test_malformed_requests_are_answered_without_a_server_error(
     client: Client, data: Dataset, body: bytes, content_type: str
@@ -533,11 +536,11 @@ def test_malformed_requests_are_answered_without_a_server_error(
         GRAPHQL_URL, data=body, content_type=content_type, headers=bearer(persona_user("owner"))
     )
 
-    # Then the answer is JSON, never a 500, and any error is a BAD_REQUEST a person can read
+    # Then the answer is JSON, never a 500, and any error is a refusal a person can read
     assert response.status_code < 500
     payload = response.json()
     for error in payload.get("errors") or []:
-        assert error["extensions"]["code"] == "BAD_REQUEST", error
+        assert error["extensions"]["code"] in REQUEST_REFUSALS, error
         assert error["message"]
         assert "Traceback" not in error["message"]
     if not payload.get("errors"):

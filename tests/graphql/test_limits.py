@@ -32,9 +32,9 @@ def test_a_query_past_the_depth_limit_is_refused(gql: GraphQLClient, data: Datas
     # When it is sent
     body = gql(nested(MAX_DEPTH + 1), {"id": data.side_branch}, "viewer")
 
-    # Then it is a BAD_REQUEST naming the depth and the limit
+    # Then the document does not validate, and the error names the depth and the limit
     error = error_of(body)
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert f"depth {MAX_DEPTH + 1}" in error["message"]
     assert f"limit of {MAX_DEPTH}" in error["message"]
     assert "data" not in body
@@ -76,9 +76,9 @@ def test_a_query_past_the_cost_limit_is_refused(gql: GraphQLClient, data: Datase
     # When the query is sent
     body = gql(costly(MAX_COST + 4))
 
-    # Then it is a BAD_REQUEST naming the cost and the limit
+    # Then the document does not validate, and the error names the cost and the limit
     error = error_of(body)
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert f"cost {MAX_COST + 4}" in error["message"]
     assert f"limit of {MAX_COST}" in error["message"]
 
@@ -118,7 +118,7 @@ def test_circular_introspection_is_refused(gql: GraphQLClient, data: Dataset) ->
     error = error_of(gql(document))
 
     # Then it is refused before it runs
-    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "Introspection" in error["message"]
 
 

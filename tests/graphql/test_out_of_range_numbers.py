@@ -49,7 +49,7 @@ def test_a_number_literal_out_of_range_is_a_bad_request_naming_the_field(
     error = error_of(post(gql, json.dumps({"query": document})))
 
     # Then it is refused naming the field and the number, and nothing is written
-    assert error["extensions"] == {"code": "BAD_REQUEST", "field": field}
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED", "field": field}
     shown = literal.split(": ")[1][:20]
     assert error["message"].startswith(f"{field} holds {shown}")
     assert error["message"].endswith("numbers must be finite (within ±1.8e308)")
@@ -78,7 +78,7 @@ def test_a_number_out_of_range_in_the_variables_is_a_bad_request_naming_the_fiel
     error = error_of(post(gql, body))
 
     # Then the variable's input field is named, with where the number sits in the request
-    assert error["extensions"] == {"code": "BAD_REQUEST", "field": field}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert error["message"] == (
         f"variables.input.{field} holds {shown}: numbers must be finite (within ±1.8e308)"
     )
@@ -97,5 +97,5 @@ def test_a_variable_that_is_itself_out_of_range_is_named(gql: GraphQLClient, dat
     error = error_of(post(gql, json.dumps({"query": document, "variables": variables})))
 
     # Then the variable is named
-    assert error["extensions"] == {"code": "BAD_REQUEST", "field": "v"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "v"}
     assert error["message"].startswith("variables.v holds -1e400")

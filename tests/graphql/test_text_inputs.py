@@ -141,7 +141,7 @@ def test_a_filter_literal_with_a_lone_surrogate_is_a_syntax_error(
 
     error = error_of(gql(query, None, "owner"))
 
-    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    assert error["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
     expected = "Invalid Unicode escape sequence" if form == ESCAPED else "Invalid character"
     assert error["message"].startswith(f"Syntax Error: {expected}")
     assert error["locations"][0]["line"] == 1
