@@ -7,7 +7,7 @@ PORT ?= 8000
 ADMIN_EMAIL ?= admin@example.com
 ADMIN_PASSWORD ?= admin-password-change-me
 
-.PHONY: run test install install-test lint format check migrations schema clean
+.PHONY: run test install install-test lint format check migrations schema clean up down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_admin --email "$(ADMIN_EMAIL)" --password "$(ADMIN_PASSWORD)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+## The production topology on this machine, without Docker: nginx, two replicas (gunicorn for
+## HTTP, daphne for WebSockets), a Celery worker and beat, on the local PostgreSQL and Redis
+## (docs/operations.md). `make down` stops what `make up` started.
+up: install
+	bash deploy/up.sh
+
+down:
+	bash deploy/down.sh
 
 ## Check the layering contracts (pyproject.toml) and run the test suite (embedded default
 ## unless DATABASE_URL / REDIS_URL are set).

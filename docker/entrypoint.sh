@@ -13,9 +13,9 @@
 set -eu
 
 # docker/.env.example ships placeholders; refuse to run production with them.
-case "${SECRET_KEY:-}${DATABASE_URL:-}" in
+case "${SECRET_KEY:-}${DATABASE_URL:-}${METRICS_TOKEN:-}" in
     *CHANGE-ME*)
-        echo "entrypoint: SECRET_KEY or POSTGRES_PASSWORD is still the CHANGE-ME placeholder" \
+        echo "entrypoint: SECRET_KEY, POSTGRES_PASSWORD or METRICS_TOKEN is still the CHANGE-ME placeholder" \
             "from docker/.env.example; set real values in docker/.env" >&2
         exit 1
         ;;

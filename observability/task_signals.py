@@ -2,10 +2,13 @@
 every run counts in ``cm_celery_tasks_total`` by its final state (success, failure, retry) and in
 ``cm_celery_task_duration_seconds``. Connected when imported (``config/celery.py`` imports it)."""
 
+import os
 import time
 from typing import Any
 
 from celery import signals
+from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from observability import metrics, request_ids
 
@@ -38,3 +41,18 @@ def _unbind_task(task_id: str, task: Any, state: str | None = None, **_: Any) ->
     metrics.TASKS.labels(task.name, (state or "unknown").lower()).inc()
     if not task.request.is_eager:
         request_ids.clear()
+
+
+@signals.worker_init.connect
+def _serve_metrics(**_: Any) -> None:
+    """With ``METRICS_PORT`` set (docker/compose.yml), the worker serves its processes' metrics
+    for Prometheus; under ``make up`` the web replicas already read them from the shared
+    ``PROMETHEUS_MULTIPROC_DIR``. No token: bind it to a private network only."""
+    port = os.environ.get("METRICS_PORT")
+    if not port:
+        return
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    start_http_server(int(port), registry=registry)

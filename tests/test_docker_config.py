@@ -15,7 +15,8 @@ import yaml
 
 from api.graphql.limits import MAX_BODY_BYTES
 
-DOCKER = Path(__file__).resolve().parent.parent / "docker"
+ROOT = Path(__file__).resolve().parent.parent
+DOCKER = ROOT / "docker"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,18 @@ def replicas(service: dict[str, Any]) -> int:
     return int(service.get("deploy", {}).get("replicas", 1))
 
 
+def http_services(services: dict[str, dict[str, Any]]) -> list[str]:
+    """Plain HTTP replicas: gunicorn."""
+    return [name for name, service in services.items() if "gunicorn" in command_of(service)[:1]]
+
+
+def websocket_services(services: dict[str, dict[str, Any]]) -> list[str]:
+    """WebSocket replicas: daphne."""
+    return [name for name, service in services.items() if "daphne" in command_of(service)[:1]]
+
+
 def web_services(services: dict[str, dict[str, Any]]) -> list[str]:
-    return [name for name, service in services.items() if "daphne" in command_of(service)]
+    return http_services(services) + websocket_services(services)
 
 
 def test_every_process_of_the_topology_has_a_service(services: dict[str, Any]) -> None:
@@ -43,21 +54,75 @@ def test_every_process_of_the_topology_has_a_service(services: dict[str, Any]) -
     assert required <= set(services)
 
 
-def test_at_least_two_web_replicas_run_daphne(services: dict[str, Any]) -> None:
-    total = sum(replicas(services[name]) for name in web_services(services))
+def test_at_least_two_replicas_of_gunicorn_and_of_daphne(services: dict[str, Any]) -> None:
+    http = sum(replicas(services[name]) for name in http_services(services))
+    websocket = sum(replicas(services[name]) for name in websocket_services(services))
 
-    assert total >= 2
+    assert http >= 2
+    assert websocket >= 2
 
 
 def test_nginx_balances_every_web_replica(services: dict[str, Any]) -> None:
     nginx_conf = (DOCKER / "nginx.conf").read_text()
 
-    upstream = set(re.findall(r"^\s*server\s+([\w.-]+):8000\b", nginx_conf, re.MULTILINE))
+    groups = dict(re.findall(r"upstream (\w+) \{(.*?)\}", nginx_conf, re.DOTALL))
 
-    assert upstream == set(web_services(services))
-    assert "$http_upgrade" in nginx_conf
-    assert re.search(r"location\s+/graphql\b", nginx_conf)
-    assert re.search(r"location\s+/ws/", nginx_conf)
+    def servers(group: str) -> set[str]:
+        return set(re.findall(r"^\s*server\s+([\w.-]+):8000\b", groups[group], re.MULTILINE))
+
+    assert servers("campaign_http") == set(http_services(services))
+    assert servers("campaign_ws") == set(websocket_services(services))
+    assert re.search(r"map \$http_upgrade \$web_backend \{\s*default campaign_ws;", nginx_conf)
+    graphql = re.search(r"location /graphql \{(.*?)\}", nginx_conf, re.DOTALL)
+    socket_io = re.search(r"location /socket\.io/ \{(.*?)\}", nginx_conf, re.DOTALL)
+    assert graphql is not None
+    assert "proxy_pass http://$web_backend;" in graphql.group(1)
+    assert socket_io is not None
+    assert "proxy_pass http://campaign_ws;" in socket_io.group(1)
+    assert re.search(r"location = /metrics \{\s*return 404;", nginx_conf)
+
+
+def test_every_setting_the_processes_read_is_in_the_env_example() -> None:
+    env_example = (DOCKER / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", env_example, re.MULTILINE))
+    sources = [ROOT / "config" / name for name in ("settings.py", "gunicorn.conf.py")]
+    sources += [ROOT / "observability" / "task_signals.py"]
+
+    read = {
+        name
+        for source in sources
+        for name in re.findall(
+            r"(?:environ(?:\.get)?\(|environ\[|env_bool\(|env_list\()\s*\"([A-Z_]+)\"",
+            source.read_text(),
+        )
+    }
+
+    assert read - listed == set()
+
+
+def test_prometheus_scrapes_every_replica_and_has_the_seed_alerts() -> None:
+    prometheus = yaml.safe_load((DOCKER / "prometheus" / "prometheus.yml").read_text())
+    alerts = yaml.safe_load((DOCKER / "prometheus" / "alerts.yml").read_text())
+    targets = {
+        target
+        for job in prometheus["scrape_configs"]
+        for config in job["static_configs"]
+        for target in config["targets"]
+    }
+
+    names = {rule["alert"] for group in alerts["groups"] for rule in group["rules"]}
+
+    assert {"web1:8000", "web2:8000", "ws1:8000", "ws2:8000", "worker:9100"} <= targets
+    assert {
+        "HighErrorRate",
+        "LowCacheHitRate",
+        "HighDatabaseConnectionUsage",
+        "HighRedisMemoryUsage",
+        "SlowQueries",
+        "WebSocketConnectionDrops",
+        "RulesEngineSlow",
+        "SchedulerJobFailures",
+    } <= names
 
 
 def test_redis_never_evicts_keys_because_it_is_the_celery_broker(
