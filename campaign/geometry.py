@@ -29,6 +29,12 @@ SHAPES = {
     "MultiPolygon": "an array of polygons (arrays of rings of positions)",
 }
 BBox = tuple[float, float, float, float]
+# Map coordinates lie within ±LIMIT: room for any fictional plane (or Web Mercator metres), and
+# areas and distances of such coordinates stay far from overflowing a double.
+COORDINATE_LIMIT = 1e9
+# Vertices of one geometry (and parts or rings at each level of nesting): a map feature needs
+# far fewer, and the checks below stop counting here, so a huge document costs little to refuse.
+MAX_POSITIONS = 10_000
 
 
 def clean_geometry(value: Any, field: str = "geometry") -> tuple[dict[str, Any], BBox]:
@@ -68,8 +74,6 @@ def clean_geometry(value: Any, field: str = "geometry") -> tuple[dict[str, Any],
         ) from exc
     if geometry.is_empty:
         raise ValidationError(f"The {kind} is empty", field=f"{field}.coordinates")
-    if not (abs(shapely.get_coordinates(geometry)) < float("inf")).all():
-        raise ValidationError("Coordinates must be finite numbers", field=f"{field}.coordinates")
     if not geometry.is_valid:
         raise ValidationError(
             f"Invalid {kind}: {explain_validity(geometry)}", field=f"{field}.coordinates"
@@ -84,10 +88,15 @@ def _check_coordinates(kind: str, coordinates: list[Any], field: str) -> None:
     expected = f"a {kind}'s coordinates are {SHAPES[kind]}"
     level: list[tuple[Any, str]] = [(coordinates, "coordinates")]
     for _ in range(GEOMETRY_DEPTHS[kind]):
-        deeper = []
+        deeper: list[tuple[Any, str]] = []
         for item, where in level:
             if not isinstance(item, list):
                 raise ValidationError(f"{where} must be an array ({expected})", field=field)
+            if len(deeper) + len(item) > MAX_POSITIONS:
+                raise ValidationError(
+                    f"The {kind} has more than {MAX_POSITIONS:,} positions or parts; simplify it",
+                    field=field,
+                )
             deeper += [(child, f"{where}[{index}]") for index, child in enumerate(item)]
         level = deeper
     for position, where in level:
@@ -96,6 +105,16 @@ def _check_coordinates(kind: str, coordinates: list[Any], field: str) -> None:
                 f"{where} must be a position, an array of 2 or 3 finite numbers ({expected})",
                 field=field,
             )
+        check_coordinates(position, f"{where} of the {kind}", field)
+
+
+def check_coordinates(numbers: list[float], what: str, field: str) -> None:
+    """Refuse map coordinates beyond ±COORDINATE_LIMIT (finite numbers, checked already)."""
+    if any(abs(number) > COORDINATE_LIMIT for number in numbers):
+        raise ValidationError(
+            f"{what} lies outside the map: coordinates must be within ±{COORDINATE_LIMIT:,.0f}",
+            field=field,
+        )
 
 
 def _is_position(value: Any) -> bool:

@@ -1,8 +1,11 @@
-"""Per-(campaign, branch) generation numbers that key every cached result (docs/decisions.md §10).
+"""Generation numbers that key every cached result (docs/decisions.md §10): one per (campaign,
+branch) for what a branch's rows decide, one per world for what its map (its locations) decides.
 
 A write bumps the generation after it commits; readers build keys with the current generation,
 so stale entries are simply never read again and expire on their own: no pattern deletes.
 """
+
+from collections.abc import Sequence
 
 from django.core.cache import cache
 
@@ -13,13 +16,30 @@ def key(campaign_id: object, branch_id: object) -> str:
     return f"gen:{campaign_id}:{branch_id}"
 
 
+def map_key(world_id: object) -> str:
+    return f"gen:map:{world_id}"
+
+
 def current(campaign_id: object, branch_id: object) -> int:
     value = cache.get(key(campaign_id, branch_id))
     return int(value) if value is not None else 0
 
 
+def current_many(keys: Sequence[str]) -> list[int]:
+    """The generations under ``keys`` (from ``key`` or ``map_key``), in one cache round trip."""
+    found = cache.get_many(list(keys))
+    return [int(found[k]) if found.get(k) is not None else 0 for k in keys]
+
+
 def bump(campaign_id: object, branch_id: object) -> None:
-    k = key(campaign_id, branch_id)
+    _bump(key(campaign_id, branch_id))
+
+
+def bump_map(world_id: object) -> None:
+    _bump(map_key(world_id))
+
+
+def _bump(k: str) -> None:
     try:
         cache.incr(k)
     except ValueError:

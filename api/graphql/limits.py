@@ -43,6 +43,8 @@ MAX_COST = 1000
 MAX_BODY_BYTES = 1024 * 1024
 # Rows a list query returns at most: the README's promise, for every list the API defines.
 MAX_LIST_SIZE = 500
+# Features in one map layer: a viewport of a dense map holds thousands; beyond, zoom in.
+MAX_MAP_FEATURES = 5000
 # The lists the original contract pages (the audit histories' `limit`, the rules lists' `take`)
 # keep its smaller page, which its clients expect: a larger request returns this many rows. The
 # rules lists of one entity (its conditions, effects, variables) are cut at the same size.

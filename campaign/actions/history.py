@@ -16,7 +16,15 @@ from django.db.models import Max
 
 from campaign import world_time
 from campaign.actions import announcements
-from campaign.models import AuditLog, Branch, Campaign, LevelChange, Operation, Version
+from campaign.models import (
+    AuditLog,
+    Branch,
+    Campaign,
+    LevelChange,
+    Location,
+    Operation,
+    Version,
+)
 from kernel import generations
 from kernel.actor import Actor
 from realtime import publish
@@ -152,6 +160,10 @@ def after_commit(
                 generations.bump(campaign_id, branch_id)
 
         transaction.on_commit(bump_all)
+    if change.entity_type == Location.entity_type:
+        # The world's map changed: its spatial answers (campaign.spatial) are stale.
+        world_id = (change.new or change.previous or {})["world"]
+        transaction.on_commit(lambda: generations.bump_map(world_id))
     rooms = list(extra_rooms)
     if campaign is not None:
         rooms.insert(0, publish.room("campaign", campaign.pk))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from graphql import get_named_type, is_list_type, is_non_null_type
 
@@ -127,6 +128,44 @@ def add_event(scene: Scene, variables: dict[str, Any], i: int) -> None:
 def add_encounter(scene: Scene, variables: dict[str, Any], i: int) -> None:
     data = {"name": f"Encounter {i}", "location_id": variables.get("locationId")}
     events.create_encounter(scene.owner, campaign_id=scene.campaign.pk, data=data)
+
+
+def around_vars(scene: Scene) -> dict[str, Any]:
+    """A region around the places ``add_location`` and ``add_settlement_near`` make."""
+    ring = [[-1, -1], [99, -1], [99, 99], [-1, 99], [-1, -1]]
+    region = locations.create_location(
+        scene.owner,
+        world_id=scene.world_id,
+        data={"type": "region", "geometry": {"type": "Polygon", "coordinates": [ring]}},
+    )
+    return {"regionId": str(region.pk)}
+
+
+def near_vars(scene: Scene) -> dict[str, Any]:
+    point = {"longitude": 0, "latitude": 0}
+    return {"input": {"point": point, "radius": 1000, "worldId": scene.world_id}}
+
+
+def add_settlement_near(scene: Scene, variables: dict[str, Any], i: int) -> None:
+    """A settlement of the campaign's first kingdom at (i, i), with a structure."""
+    first = Kingdom.objects.filter(branch__campaign=scene.campaign).order_by("created_at").first()
+    settlement = builders.settlement(
+        scene.owner,
+        first or builders.kingdom(scene.owner, scene.campaign),
+        location=builders.point(scene.owner, scene.campaign, i, i),
+    )
+    builders.structure(scene.owner, settlement)
+
+
+def committed(add: Add) -> Add:
+    """``add``, with its after-commit work done (spatial answers are cached under generations
+    that a commit bumps; the test's transaction never commits)."""
+
+    def add_and_commit(scene: Scene, variables: dict[str, Any], i: int) -> None:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            add(scene, variables, i)
+
+    return add_and_commit
 
 
 def add_location(scene: Scene, variables: dict[str, Any], i: int) -> None:
@@ -304,6 +343,30 @@ CASES: dict[str, ListCase] = {
         " id name geojson parentLocationId } }",
         region_vars,
         add_location,
+    ),
+    "locationsNear": ListCase(
+        "query($input: LocationsNearInput!) { locationsNear(input: $input) {"
+        " id name type distance geojson parentLocationId } }",
+        near_vars,
+        committed(add_location),
+    ),
+    "locationsInRegion": ListCase(
+        "query($regionId: ID!) { locationsInRegion(regionId: $regionId) {"
+        " id name geojson parentLocationId } }",
+        around_vars,
+        committed(add_location),
+    ),
+    "settlementsNear": ListCase(
+        "query($input: SettlementsNearInput!) { settlementsNear(input: $input) {"
+        " id name level kingdomId locationId campaignId distance } }",
+        near_vars,
+        committed(add_settlement_near),
+    ),
+    "settlementsInRegion": ListCase(
+        "query($regionId: ID!) { settlementsInRegion(regionId: $regionId) {"
+        " id name kingdomId x y structures { id } location { id geojson } } }",
+        around_vars,
+        committed(add_settlement_near),
     ),
     "campaigns": ListCase(
         "{ campaigns { id name worldId ownerId currentWorldTime } }",

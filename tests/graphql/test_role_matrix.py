@@ -129,6 +129,11 @@ def variables_of(kind: str, attr: str, name: str) -> dict[str, Entry]:
     }
 
 
+def near(world: str) -> dict[str, Any]:
+    """Within 100 map units of the data set's places (Restov stands at 10, 20)."""
+    return {"point": {"longitude": 10, "latitude": 20}, "radius": 100, "worldId": world}
+
+
 def life_cycle(kind: str, attr: str) -> dict[str, Entry]:
     Kind = kind.capitalize()
     return {
@@ -150,6 +155,14 @@ MATRIX: dict[str, Entry] = {
     "location": find("settlement_location"),
     "locationsByWorld": read(lambda d: {"worldId": d.world}),
     "locationsByParent": read(lambda d: {"parentLocationId": d.region}),
+    "locationsNear": read(lambda d: {"input": near(d.world)}),
+    "locationsInRegion": read(lambda d: {"regionId": d.region}),
+    "settlementsNear": read(lambda d: {"input": near(d.world)}),
+    "settlementsInRegion": read(lambda d: {"regionId": d.region}),
+    "checkRegionOverlap": read(lambda d: {"region1Id": d.region, "region2Id": d.free_location}),
+    "mapLayer": read(
+        lambda d: {"worldId": d.world, "bbox": {"west": 0, "south": 0, "east": 100, "north": 100}}
+    ),
     "createWorld": Entry(Access.OWN, lambda d: {"input": {"name": "Eberron", "calendars": []}}),
     # The world itself is its owner's; campaign members only read it (GMs edit its map).
     "updateWorld": Entry(

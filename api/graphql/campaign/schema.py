@@ -30,6 +30,7 @@ from api.graphql.campaign.mutations.factory import (
     set_level,
     set_variable,
 )
+from api.graphql.campaign.queries import spatial
 from api.graphql.campaign.queries.audit import (
     resolve_entity_audit_history,
     resolve_user_audit_history,
@@ -82,6 +83,12 @@ from api.graphql.campaign.types.links import Link
 from api.graphql.campaign.types.locations import Location
 from api.graphql.campaign.types.parties import Party
 from api.graphql.campaign.types.settlements import Settlement
+from api.graphql.campaign.types.spatial import (
+    GeoJSONFeatureCollection,
+    LocationWithDistance,
+    RegionOverlapResult,
+    SettlementWithDistance,
+)
 from api.graphql.campaign.types.structures import Structure
 from api.graphql.campaign.types.versions import Version, VersionDiff
 from api.graphql.campaign.types.worlds import World
@@ -260,6 +267,55 @@ class CampaignQueries(graphene.ObjectType):
         required=True,
         parent_location_id=graphene.ID(required=True),
         resolver=resolve_locations_by_parent,
+    )
+    # The map: spatial queries (map units, see campaign/spatial)
+    locations_near = graphene.List(
+        graphene.NonNull(LocationWithDistance),
+        required=True,
+        input=spatial.LocationsNearInput(required=True),
+        resolver=spatial.resolve_locations_near,
+    )
+    locations_in_region = graphene.List(
+        graphene.NonNull(Location),
+        required=True,
+        region_id=graphene.ID(required=True),
+        world_id=graphene.ID(),
+        resolver=spatial.resolve_locations_in_region,
+    )
+    settlements_near = graphene.List(
+        graphene.NonNull(SettlementWithDistance),
+        required=True,
+        input=spatial.SettlementsNearInput(required=True),
+        resolver=spatial.resolve_settlements_near,
+    )
+    settlements_in_region = graphene.List(
+        graphene.NonNull(Settlement),
+        required=True,
+        region_id=graphene.ID(required=True),
+        world_id=graphene.ID(),
+        campaign_id=graphene.ID(),
+        branch_id=BRANCH,
+        resolver=spatial.resolve_settlements_in_region,
+    )
+    check_region_overlap = graphene.Field(
+        RegionOverlapResult,
+        required=True,
+        region1_id=graphene.ID(required=True),
+        region2_id=graphene.ID(required=True),
+        resolver=spatial.resolve_check_region_overlap,
+    )
+    map_layer = graphene.Field(
+        GeoJSONFeatureCollection,
+        required=True,
+        world_id=graphene.ID(required=True),
+        bbox=spatial.BoundingBoxInput(required=True),
+        filters=spatial.MapFilterInput(),
+        campaign_id=graphene.ID(
+            description="Whose settlements the features show; by default the main branches of "
+            "the campaigns of the world the caller reads."
+        ),
+        branch_id=BRANCH,
+        resolver=spatial.resolve_map_layer,
     )
 
 
