@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "scheduler",
     "realtime",
     "demo",
+    # For its management commands (doctor).
+    "api",
 ]
 
 MIDDLEWARE = [
