@@ -1,14 +1,18 @@
-"""Branch records. Forking (copying the parent's rows) and merging come with the branching work."""
+"""Branch records: creating one forks its parent (its rows are copied, see
+``campaign.branch_copy``), renaming, deleting. Merging is in ``merges.py``."""
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from campaign.actions import entities, history
 from campaign.actions import fields as f
-from campaign.models import Branch, Operation, Role
+from campaign.branch_copy import copy_rows
+from campaign.models import Branch, Operation, Role, Version
 from campaign.permissions import MANAGE, READ, WRITE, require_role
 from kernel.actor import Actor
 from kernel.errors import NotFound, ValidationError
@@ -24,16 +28,21 @@ FIELDS: dict[str, f.Cleaner] = {
 }
 
 
-def load_branch(actor: Actor, branch_id: EntityId, minimum: Role = READ) -> Branch:
+def load_branch(
+    actor: Actor, branch_id: EntityId, minimum: Role = READ, *, field: str | None = None
+) -> Branch:
+    """The live branch, if the actor holds ``minimum`` in its campaign; NOT_FOUND (naming the
+    input ``field`` when given) for a missing branch and for one they may not see."""
     entities.require_authenticated(actor)
     branch = (
-        Branch.objects.filter(pk=entities.parse_id(branch_id, "branchId"))
+        Branch.objects.filter(pk=entities.parse_id(branch_id, field or "branchId"))
         .select_related("campaign")
         .first()
     )
+    missing = NotFound.entity("branch", branch_id, field)
     if branch is None:
-        raise NotFound.entity("branch", branch_id)
-    require_role(actor, branch.campaign, minimum, NotFound.entity("branch", branch_id))
+        raise missing
+    require_role(actor, branch.campaign, minimum, missing)
     return branch
 
 
@@ -89,19 +98,59 @@ def create_branch(
         diverged_at = f.moment(data.pop("diverged_at", None), "divergedAt")
         cleaned = f.clean_fields(data, FIELDS, required=("name",))
         diverged_at = diverged_at or parent.current_world_time
-        branch = Branch(
-            campaign=parent.campaign,
-            parent=parent,
-            diverged_at=diverged_at,
-            current_world_time=diverged_at,
-            fork_point=parent.versions.order_by("-id").values_list("id", flat=True).first(),
-            **cleaned,
-        )
-        if _name_taken(branch, branch.name):
-            raise _name_in_use(branch.name)
-        _save(branch)
-        _write(actor, branch, Operation.CREATE, None)
+        branch, _ = _fork(actor, parent, cleaned, diverged_at, diverged_at, Operation.CREATE)
     return branch
+
+
+def fork_branch(
+    actor: Actor, *, source_branch_id: EntityId, data: Mapping[str, object]
+) -> tuple[Branch, int]:
+    """A child of ``source_branch_id`` holding a copy of its rows, diverging at ``world_time``;
+    the child's clock starts at the source's. Returns the child and the number of rows copied."""
+    entities.require_authenticated(actor)
+    with transaction.atomic():
+        source = load_branch(actor, source_branch_id, WRITE, field="sourceBranchId")
+        # Held like a new branch's parent (see create_branch).
+        entities.hold(source, NotFound.entity("branch", source_branch_id, "sourceBranchId"))
+        data = dict(data)
+        world_time = f.moment(data.pop("world_time", None), "worldTime")
+        if world_time is None:
+            raise ValidationError("worldTime is required", field="worldTime")
+        if source.diverged_at is not None and world_time < source.diverged_at:
+            raise ValidationError(
+                "worldTime is before the source branch itself diverged", field="worldTime"
+            )
+        cleaned = f.clean_fields(data, FIELDS, required=("name",))
+        return _fork(actor, source, cleaned, world_time, source.current_world_time, Operation.FORK)
+
+
+def _fork(
+    actor: Actor,
+    parent: Branch,
+    cleaned: dict[str, Any],
+    diverged_at: datetime.datetime | None,
+    clock: datetime.datetime | None,
+    operation: str,
+) -> tuple[Branch, int]:
+    """Make the child branch and copy the parent's rows into it, in the caller's transaction.
+
+    The fork point is the last history id of the whole campaign history, not only the parent's:
+    a read that falls back from the child to the parent, and from there to the grandparent,
+    caps every level at it (``campaign.time_travel``)."""
+    branch = Branch(
+        campaign=parent.campaign,
+        parent=parent,
+        diverged_at=diverged_at,
+        current_world_time=clock,
+        fork_point=Version.objects.aggregate(last=Max("id"))["last"] or 0,
+        **cleaned,
+    )
+    if _name_taken(branch, branch.name):
+        raise _name_in_use(branch.name)
+    _save(branch)
+    copied = copy_rows(parent, branch)
+    _write(actor, branch, operation, None)
+    return branch, copied
 
 
 def update_branch(

@@ -359,7 +359,7 @@ def test_mutation_writes_the_change_its_version_and_audit(
 
 
 def test_branch_id_targets_a_non_main_branch(gql: GraphQLClient, data: Dataset) -> None:
-    # Given a branch made with createBranch (which does not copy rows yet)
+    # Given a branch made with createBranch (a fork of the main branch's rows)
     created = ok(
         gql(
             'mutation($c: ID!) { createBranch(input: {campaignId: $c, name: "Fork"}) { id } }',
@@ -382,7 +382,8 @@ def test_branch_id_targets_a_non_main_branch(gql: GraphQLClient, data: Dataset) 
         gql(
             "mutation($k: ID!, $b: ID!, $l: ID!) { createSettlement(input: {kingdomId: $k,"
             ' branchId: $b, locationId: $l, name: "Fork Town"}) { id branchId kingdomId } }',
-            {"k": kingdom["id"], "b": branch, "l": data.settlement_location},
+            # The main branch's settlement, copied to the fork, holds its location there too.
+            {"k": kingdom["id"], "b": branch, "l": data.free_location},
             "gm",
         )
     )["createSettlement"]
@@ -440,7 +441,8 @@ def test_branch_id_targets_a_non_main_branch(gql: GraphQLClient, data: Dataset) 
     on_main = ok(gql(listing, {"c": data.campaign}, "viewer"))["kingdomsByCampaign"]
     on_branch = ok(gql(listing, {"c": data.campaign, "b": branch}, "viewer"))["kingdomsByCampaign"]
     assert kingdom["id"] not in {k["id"] for k in on_main}
-    assert [k["id"] for k in on_branch] == [kingdom["id"]]
+    # (the branch also holds its copy of the main branch's kingdom)
+    assert {k["id"] for k in on_branch} == {kingdom["id"], data.kingdom}
     by_id = "query($id: ID!, $b: ID) { kingdom(id: $id, branchId: $b) { name } }"
     assert ok(gql(by_id, {"id": kingdom["id"]}, "viewer"))["kingdom"] is None
     assert ok(gql(by_id, {"id": kingdom["id"], "b": branch}, "viewer"))["kingdom"] == {
