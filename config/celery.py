@@ -6,6 +6,7 @@ import os
 from celery import Celery
 
 import observability.task_signals  # noqa: F401 - connects the request-id and metrics hooks
+from scheduler.schedule import beat_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,5 +14,5 @@ app = Celery("campaign_manager")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# No periodic jobs yet; each will take a Redis lock when the scheduler adds it.
-app.conf.beat_schedule = {}
+# The periodic jobs (scheduler/schedule.py); each runs under its Redis lock, once per tick.
+app.conf.beat_schedule = beat_schedule()

@@ -37,7 +37,6 @@ PENDING = {
         "settlementAsOf",
         "structureAsOf",
         # Scheduler and cache operations.
-        "getOverdueEvents",
         "getCacheStats",
     },
     "Mutation": {
@@ -46,8 +45,6 @@ PENDING = {
         "executeEffectsForEntity",
         "completeEvent",
         "resolveEncounter",
-        "expireEvent",
-        "advanceWorldTime",
         "forkBranch",
         "executeMerge",
         "cherryPickVersion",

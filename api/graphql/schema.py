@@ -10,6 +10,7 @@ from api.graphql.rules.schema import (
     RulesMutations,
     StateVariableQueries,
 )
+from api.graphql.scheduler.schema import WorldTimeMutations, WorldTimeQueries
 
 QUERIES = (
     AuthQueries,
@@ -18,5 +19,6 @@ QUERIES = (
     StateVariableQueries,
     EffectQueries,
     DependencyGraphQueries,
+    WorldTimeQueries,
 )
-MUTATIONS = (AuthMutations, CampaignMutations, RulesMutations)
+MUTATIONS = (AuthMutations, CampaignMutations, RulesMutations, WorldTimeMutations)

@@ -1,12 +1,16 @@
 from collections.abc import Mapping
 from typing import Any, Unpack
 
+from django.utils import timezone
+
 from campaign.actions import entities
 from campaign.actions import fields as f
-from campaign.models import Branch, Encounter, Event, EventType, Location
+from campaign.models import Branch, Encounter, Event, EventType, Location, Operation
+from campaign.permissions import WRITE
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 from kernel.ids import EntityId
+from kernel.models import VersionedModel
 
 EVENT_FIELDS: dict[str, f.Cleaner] = {
     "name": f.name,
@@ -110,3 +114,30 @@ def update_encounter(
     return entities.edit(
         actor, model=Encounter, entity_id=encounter_id, data=data, clean=clean_encounter, **options
     )
+
+
+def expire_event(
+    actor: Actor,
+    *,
+    event_id: EntityId,
+    branch_id: EntityId | None = None,
+    expected_version: int | None = None,
+) -> Event:
+    """Mark an event that was never completed as over: completed, having occurred at the branch's
+    world time (the wall clock while the branch has none). Refused for a completed event, also
+    when another expiry or completion wins the race for the row."""
+    event: Event = entities.load(
+        actor, "event", event_id, branch_id=branch_id, minimum=WRITE, field="eventId"
+    )
+
+    def expire(current: VersionedModel) -> dict[str, object]:
+        assert isinstance(current, Event)
+        if current.is_completed:
+            raise ValidationError(f"Event with ID {event_id} is already completed", field="eventId")
+        return {
+            "is_completed": True,
+            "occurred_at": current.branch.current_world_time or timezone.now(),
+        }
+
+    entities.authorize_change(actor, event, Operation.UPDATE)
+    return entities.update(actor, instance=event, changes=expire, expected_version=expected_version)

@@ -15,6 +15,7 @@ GRAPHQL_SCHEMA = schema.graphql_schema
 # Parts of the campaign app's root types that other suites own (a part not named here is ours).
 AUTH = "sign-in and API keys: tests/campaign/test_auth_*.py"
 RULES = "conditions, state variables, effects, dependency graph: tests/rules"
+WORLD_TIME = "world time, calendar dates, recurring effects: tests/scheduler"
 OWNED_ELSEWHERE = {
     "AuthQueries": AUTH,
     "AuthMutations": AUTH,
@@ -23,6 +24,8 @@ OWNED_ELSEWHERE = {
     "EffectQueries": RULES,
     "DependencyGraphQueries": RULES,
     "RulesMutations": RULES,
+    "WorldTimeQueries": WORLD_TIME,
+    "WorldTimeMutations": WORLD_TIME,
 }
 
 

@@ -1,0 +1,112 @@
+"""Work that falls due in world time, fired in the order it fell due.
+
+Due work lives in rows, not in long Celery countdowns (DESIGN §9): recurring effects whose
+``next_due_at`` the branch clock has reached, and events overdue past the grace period
+(``campaign.world_time.overdue_events``), which are expired. ``fire_due`` takes one item at a time,
+earliest first, each in its own transaction holding the item's row, claimed with
+``SELECT … FOR UPDATE SKIP LOCKED``: two runners on one branch share the work instead of doing it
+twice, and a runner that dies rolls back only the item it was on.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet
+
+from campaign import world_time
+from campaign.actions import events
+from campaign.models import Branch, Event
+from kernel.actor import Actor
+from kernel.errors import DomainError
+from scheduler.models import RecurringEffect
+from scheduler.recurring import apply_due, suspend
+
+# One run fires at most this many items; a bigger backlog is taken up by the next run.
+MAX_ITEMS_PER_RUN = 10_000
+EXPIRY = Actor.system(reason="Expired by the scheduler: overdue past the grace period")
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One item of due work, done: what it was and the world time it was due."""
+
+    kind: str  # "recurring_effect", "recurring_effect_suspended" or "event_expired"
+    entity_id: str
+    due_at: datetime.datetime
+
+
+def due_recurring(branch: Branch, now: datetime.datetime) -> QuerySet[RecurringEffect]:
+    return RecurringEffect.objects.filter(
+        branch=branch, is_active=True, archived_at__isnull=True, next_due_at__lte=now
+    ).order_by("next_due_at", "pk")
+
+
+def fire_due(branch_id: object, *, limit: int = MAX_ITEMS_PER_RUN) -> list[Fired]:
+    """Fire the branch's due work, earliest first, until none is left (or ``limit``)."""
+    fired: list[Fired] = []
+    while len(fired) < limit:
+        with transaction.atomic():
+            item = _fire_next(branch_id)
+        if item is None:
+            break
+        fired.append(item)
+    return fired
+
+
+def _fire_next(branch_id: object) -> Fired | None:
+    branch = Branch.objects.filter(pk=branch_id, deleted_at__isnull=True).first()
+    if branch is None or branch.current_world_time is None:
+        return None
+    now = branch.current_world_time
+    recurring = due_recurring(branch, now).select_for_update(skip_locked=True).first()
+    event = world_time.overdue_events(branch).select_for_update(skip_locked=True).first()
+    if (
+        event is not None
+        and event.scheduled_at is not None
+        and (recurring is None or event.scheduled_at < recurring.next_due_at)
+    ):
+        events.expire_event(EXPIRY, event_id=event.uid, branch_id=branch.pk)
+        return Fired("event_expired", str(event.uid), event.scheduled_at)
+    if recurring is not None:
+        due = recurring.next_due_at
+        try:
+            with transaction.atomic():  # a savepoint: a refused application leaves nothing
+                apply_due(recurring, now)
+        except DomainError as exc:
+            suspend(recurring, exc)
+            return Fired("recurring_effect_suspended", str(recurring.uid), due)
+        return Fired("recurring_effect", str(recurring.uid), due)
+    return None
+
+
+def pending(branch: Branch) -> int:
+    """How many items are due on the branch now (a recurring effect counts once per period)."""
+    now = branch.current_world_time
+    if now is None:
+        return 0
+    periods = sum(
+        (now - effect.next_due_at) // datetime.timedelta(days=effect.period_days) + 1
+        for effect in due_recurring(branch, now).only("next_due_at", "period_days")
+    )
+    return periods + world_time.overdue_events(branch).count()
+
+
+def branches_with_due_work() -> list[object]:
+    """The ids of every branch with work due now."""
+    clock = F("branch__current_world_time")
+    recurring = RecurringEffect.objects.filter(
+        is_active=True,
+        archived_at__isnull=True,
+        branch__deleted_at__isnull=True,
+        next_due_at__lte=clock,
+    ).values_list("branch_id", flat=True)
+    overdue = Event.objects.filter(
+        is_completed=False,
+        archived_at__isnull=True,
+        branch__deleted_at__isnull=True,
+        scheduled_at__lt=ExpressionWrapper(
+            clock - world_time.OVERDUE_GRACE, output_field=DateTimeField()
+        ),
+    ).values_list("branch_id", flat=True)
+    return sorted(set(recurring) | set(overdue), key=str)
