@@ -40,11 +40,6 @@ PENDING = {
         "getCacheStats",
     },
     "Mutation": {
-        # Effect execution.
-        "executeEffect",
-        "executeEffectsForEntity",
-        "completeEvent",
-        "resolveEncounter",
         "forkBranch",
         "executeMerge",
         "cherryPickVersion",

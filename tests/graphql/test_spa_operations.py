@@ -16,7 +16,6 @@ from tests.test_schema_contract import PENDING
 
 MERGE = "branching issue: fork, merge and time travel are pending (PENDING in the contract test)"
 TIME_TRAVEL = "branching issue: settlementAsOf/structureAsOf and the Date scalar are pending"
-EXECUTION = "rules issue: completeEvent/resolveEncounter (effect execution) are pending"
 
 # Operations that do not validate yet, and why; each must really fail validation.
 SKIPPED: dict[str, str] = {
@@ -28,8 +27,6 @@ SKIPPED: dict[str, str] = {
     "RestoreVersion": "versioning: restoreVersion is pending",
     "GetSettlementAsOf": TIME_TRAVEL,
     "GetStructureAsOf": TIME_TRAVEL,
-    "ResolveEncounter": EXECUTION,
-    "CompleteEvent": EXECUTION,
 }
 
 

@@ -198,6 +198,24 @@ CASES: dict[str, Case] = {
     "invalidateDependencyGraph": write(
         "mutation($c: ID!) { invalidateDependencyGraph(campaignId: $c) }", campaign
     ),
+    # Executing effects and resolution
+    "executeEffect": write(
+        "mutation($id: ID!) { executeEffect(input: {effectId: $id}) { success } }",
+        lambda i: {"id": i["effect"]},
+    ),
+    "executeEffectsForEntity": write(
+        'mutation($id: ID!) { executeEffectsForEntity(input: {entityType: "EVENT",'
+        " entityId: $id, timing: ON_RESOLVE, dryRun: true}) { total } }",
+        lambda i: {"id": i["event"]},
+    ),
+    "completeEvent": write(
+        "mutation($id: ID!) { completeEvent(id: $id) { event { id isCompleted } } }",
+        lambda i: {"id": i["event"]},
+    ),
+    "resolveEncounter": write(
+        "mutation($id: ID!) { resolveEncounter(id: $id) { encounter { id } } }",
+        lambda i: {"id": i["encounter"]},
+    ),
 }
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Model
 
 from api.graphql.dataloaders import Loader, by_key, grouped
-from rules import computed_fields, variable_values
+from rules import availability, computed_fields, variable_values
+from rules.availability import Obstacle
 from rules.evaluation import ComputedFields, Result
 from rules.models import Effect, EffectExecution, StateVariable
 
@@ -52,3 +53,12 @@ class EffectById(Loader[int, Effect | None]):
     def batch_load(self, keys: Sequence[int]) -> list[Effect | None]:
         rows = Effect.all_objects.filter(pk__in=keys).select_related("branch__campaign")
         return by_key(keys, rows, lambda row: row.pk)
+
+
+class ObstaclesOf(Loader[Model, list[Obstacle]]):
+    """What stands in the way of resolving events and encounters (keyed by the instance)."""
+
+    context_key = "obstacles_of"
+
+    def batch_load(self, keys: Sequence[Model]) -> list[list[Obstacle]]:
+        return availability.obstacles_of(list(keys))  # type: ignore[arg-type]

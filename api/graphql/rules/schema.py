@@ -11,7 +11,7 @@ naming it."""
 import graphene
 
 from api.graphql.campaign.queries.factory import BRANCH, by_id
-from api.graphql.rules.mutations import effects, field_conditions, state_variables
+from api.graphql.rules.mutations import effects, field_conditions, resolution, state_variables
 from api.graphql.rules.mutations.dependency_graph import invalidate_dependency_graph
 from api.graphql.rules.mutations.factory import create_rule, delete_rule, toggle_rule, update_rule
 from api.graphql.rules.queries.dependency_graph import (
@@ -55,6 +55,12 @@ from api.graphql.rules.types.effects import Effect
 from api.graphql.rules.types.enums import EffectTiming, VariableScope
 from api.graphql.rules.types.evaluation import EvaluationResult, VariableEvaluationResult
 from api.graphql.rules.types.field_conditions import FieldCondition
+from api.graphql.rules.types.resolution import (
+    EffectExecutionResult,
+    EffectExecutionSummary,
+    EncounterResolutionResult,
+    EventCompletionResult,
+)
 from api.graphql.rules.types.state_variables import StateVariable
 from rules import actions as rules
 
@@ -202,4 +208,36 @@ class RulesMutations(graphene.ObjectType):
         branch_id=GRAPH_BRANCH,
         resolver=invalidate_dependency_graph,
         description="Drop the branch's cached graph and computed fields (GM or owner).",
+    )
+    execute_effect = graphene.Field(
+        EffectExecutionResult,
+        required=True,
+        input=resolution.ExecuteEffectInput(required=True),
+        resolver=resolution.resolve_execute_effect,
+        description="Apply one active effect to its target now (GM or owner); a dry run writes"
+        " nothing.",
+    )
+    execute_effects_for_entity = graphene.Field(
+        EffectExecutionSummary,
+        required=True,
+        input=resolution.ExecuteEffectsForEntityInput(required=True),
+        resolver=resolution.resolve_execute_effects_for_entity,
+        description="Apply an event's or encounter's active effects of one timing, in priority"
+        " order, all or none (GM or owner).",
+    )
+    complete_event = graphene.Field(
+        EventCompletionResult,
+        required=True,
+        resolver=resolution.resolve_complete_event,
+        description="Run PRE effects, mark the event completed, run ON_RESOLVE and POST"
+        " effects and what it triggers, in one transaction (GM or owner).",
+        **resolution.resolution_args(),
+    )
+    resolve_encounter = graphene.Field(
+        EncounterResolutionResult,
+        required=True,
+        resolver=resolution.resolve_resolve_encounter,
+        description="Run PRE effects, mark the encounter resolved, run ON_RESOLVE and POST"
+        " effects and what it triggers, in one transaction (GM or owner).",
+        **resolution.resolution_args(),
     )

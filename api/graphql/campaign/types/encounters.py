@@ -7,11 +7,12 @@ from graphene import ResolveInfo
 
 from api.graphql.campaign.types.common import BranchScoped
 from api.graphql.campaign.types.locations import location_id_of
+from api.graphql.rules.availability import WithAvailability
 from api.graphql.scalars import JSON
 from kernel.snapshots import iso
 
 
-class Encounter(BranchScoped, graphene.ObjectType):
+class Encounter(WithAvailability, BranchScoped, graphene.ObjectType):
     name = graphene.String(required=True)
     description = graphene.String()
     difficulty = graphene.Int()
