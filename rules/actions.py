@@ -369,6 +369,11 @@ def _effect_target(actor: Actor, source: Any, target_type: str, target_id: Entit
 
 
 def _check_payload(effect: Effect, target: Any) -> None:
+    if effect.payload == []:
+        # RFC 6902 allows it, but an effect that does nothing is a mistake.
+        raise ValidationError(
+            "An effect's payload is a non-empty list of operations", field="payload"
+        )
     check_against_target(
         validate_patch(effect.payload, effect.patched_type), effect.patched_type, target
     )

@@ -85,8 +85,8 @@ def validate_patch(payload: Any, target_type: str, field: str = "payload") -> li
     allowed = PATCHABLE.get(target_type)
     if allowed is None:
         raise ValidationError(f"Effects cannot target {target_type!r}", field="targetType")
-    if not isinstance(payload, list) or not payload:
-        raise ValidationError("An effect's payload is a non-empty list of operations", field=field)
+    if not isinstance(payload, list):
+        raise ValidationError("A patch is a list of operations", field=field)
     for index, operation in enumerate(payload):
         where = f"{field}.{index}"
         if not isinstance(operation, dict):
