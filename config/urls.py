@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api import health, metrics
 from api.graphql.view import CampaignGraphQLView
+from api.websocket.polling import refuse_polling
 from campaign import audit_export
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
     path("health/live/", health.liveness, name="health-live"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("socket.io/", refuse_polling, name="socketio-polling"),
 ]
