@@ -7,7 +7,7 @@ PORT ?= 8000
 ADMIN_EMAIL ?= admin@example.com
 ADMIN_PASSWORD ?= admin-password-change-me
 
-.PHONY: run test install install-test lint format check migrations schema clean up down
+.PHONY: run test install install-test lint format check migrations schema clean up down faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,15 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.txt
 
-## Install, migrate, seed the demo campaign, create an admin login and serve HTTP + WebSocket.
+## Install, migrate, seed the demo campaign, create an admin login and serve HTTP + WebSocket,
+## with the periodic jobs (due work, pruning) running beside the server.
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_admin --email "$(ADMIN_EMAIL)" --password "$(ADMIN_PASSWORD)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/python manage.py run_scheduler & trap 'kill $$!' EXIT; \
+		$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 ## The production topology on this machine, without Docker: nginx, two replicas (gunicorn for
 ## HTTP, daphne for WebSockets), a Celery worker and beat, on the local PostgreSQL and Redis
@@ -35,6 +37,11 @@ up: install
 
 down:
 	bash deploy/down.sh
+
+## Fault tests (also part of the suite on PostgreSQL + Redis): Redis killed and restarted, database
+## connections cut, a replica killed, each under a write load through nginx (tests/faults/).
+faults: install-test
+	$(BIN)/pytest tests/faults -q -s
 
 ## Check the layering contracts (pyproject.toml) and run the test suite (embedded default
 ## unless DATABASE_URL / REDIS_URL are set).

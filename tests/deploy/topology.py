@@ -7,8 +7,10 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLICAS = 2
@@ -37,6 +39,25 @@ def free_base_port() -> int:
 class Topology:
     directory: Path
     base_port: int
+    settings: dict[str, str] = field(default_factory=dict)
+    """Environment variables for every process, on top of the test run's own."""
+
+    @property
+    def database_url(self) -> str:
+        """A database of its own next to the test database (one per topology, so parallel
+        test processes never share one), created and migrated by up.sh, dropped by ``running``."""
+        return f"{os.environ['DATABASE_URL'].rstrip('/')}_topology{self.base_port}"
+
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DEPLOY_DIR": str(self.directory),
+            "HTTP_PORT": str(self.base_port),
+            "BASE_PORT": str(self.base_port),
+            "REPLICAS": str(REPLICAS),
+            "DATABASE_URL": self.database_url,
+            **self.settings,
+        }
 
     @property
     def http_port(self) -> int:
@@ -67,35 +88,49 @@ class Topology:
             connection.close()
 
 
-def environment(directory: Path, base_port: int) -> dict[str, str]:
-    database_url = os.environ["DATABASE_URL"].rstrip("/")
-    return {
-        **os.environ,
-        "DEPLOY_DIR": str(directory),
-        "HTTP_PORT": str(base_port),
-        "BASE_PORT": str(base_port),
-        "REPLICAS": str(REPLICAS),
-        # A database of its own next to the test database, migrated by up.sh.
-        "DATABASE_URL": f"{database_url}_topology",
-    }
-
-
 def up(topology: Topology) -> None:
-    env = environment(topology.directory, topology.base_port)
-    subprocess.run(["bash", str(ROOT / "deploy" / "up.sh")], env=env, check=True, timeout=300)
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "up.sh")],
+        env=topology.environment(),
+        check=True,
+        timeout=300,
+    )
 
 
 def down(topology: Topology) -> None:
-    env = environment(topology.directory, topology.base_port)
-    subprocess.run(["bash", str(ROOT / "deploy" / "down.sh")], env=env, check=True, timeout=120)
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "down.sh")],
+        env=topology.environment(),
+        check=True,
+        timeout=120,
+    )
+
+
+def manage(topology: Topology, *arguments: str) -> str:
+    """A manage.py command run against the topology's database and services."""
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), *arguments],
+        env=topology.environment(),
+        check=True,
+        timeout=300,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @contextmanager
-def running(directory: Path) -> Iterator[Topology]:
+def running(directory: Path, **settings: str) -> Iterator[Topology]:
     """Up, then down however the block ends (down stops only what is still running)."""
-    topology = Topology(directory, free_base_port())
+    topology = Topology(directory, free_base_port(), settings)
     try:
         up(topology)
         yield topology
     finally:
         down(topology)
+        drop_database(topology.database_url)
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
