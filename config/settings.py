@@ -65,11 +65,13 @@ MIDDLEWARE = [
     # Request id and /metrics measurements: first, so they see the whole request.
     "api.observation_middleware.ObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, CSRF, authentication and messages middleware, skipped on the paths
+    # that authenticate by token (GraphQL, /auth/, liveness): api/token_paths.py.
+    "api.token_paths.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "api.token_paths.CsrfViewMiddleware",
+    "api.token_paths.AuthenticationMiddleware",
+    "api.token_paths.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database or Redis outage in a view: JSON 503 with Retry-After, not an HTML 500.
     "api.outage_middleware.OutageMiddleware",

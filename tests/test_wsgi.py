@@ -163,3 +163,15 @@ def test_gunicorn_with_the_project_config_serves_and_limits_chunked_bodies(gunic
     assert small == (200, b'{"data":{"__typename":"Query"}}')
     assert large[0] == 413
     assert json.loads(large[1]) == GRAPHQL_REFUSAL
+
+
+def test_token_paths_set_no_cookie(personas: Personas) -> None:
+    # Given a GraphQL request with a bearer token
+    token = issue_access_token(personas.owner)
+
+    # When it is answered
+    response = wsgi_request("POST", "/graphql", body=CAMPAIGNS, headers=[JSON], token=token)
+
+    # Then no session or CSRF cookie comes with it (the admin's login page still sets one)
+    assert response.status == 200
+    assert "Set-Cookie" not in response.headers

@@ -13,6 +13,7 @@ import jwt
 from django.conf import settings
 from django.utils import timezone
 
+from campaign.auth import user_cache
 from campaign.models import User
 from kernel.errors import AuthenticationError
 
@@ -67,7 +68,7 @@ def user_for_access_token(token: str) -> User:
         user_id = uuid.UUID(str(claims["sub"]))
     except ValueError as exc:
         raise AuthenticationError("Invalid access token") from exc
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = user_cache.active_user(user_id)
     if user is None:
         raise AuthenticationError("User not found or deactivated")
     valid_after = user.tokens_valid_after

@@ -6,6 +6,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from campaign.auth import user_cache
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -50,3 +52,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    # Every write of a user row, whoever makes it (actions, the admin, commands, Django's own
+    # last_login), ends what processes kept of the user for its access tokens.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        user_cache.changed(self.pk)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        user_cache.changed(self.pk)
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,179 @@
+"""Where a request's time goes (issue 15): each request of the issue's table, run in-process
+through the application the web processes serve (WSGI by default, as gunicorn runs it; ``--asgi``
+for daphne's), timed, then profiled with cProfile, its own time summed by area (Django's request
+handling, the ORM, the database driver, graphql-core, graphene, auth, JSON, the project's own
+code, asyncio and thread hand-offs) and the SQL it issues timed apart.
+
+Run from the repository root: ``.venv/bin/python -m tests.benchmarks.profile_requests
+[--asgi] [--top N]``. It builds a throwaway test database on the configured backend (SQLite by
+default; set ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and prints figures.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("JWT_ACCESS_TOKEN_MINUTES", "1440")
+
+import django
+
+django.setup()
+
+from asgiref.sync import async_to_sync  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+
+from tests.benchmarks import request_scene  # noqa: E402
+from tests.benchmarks.request_scene import Request, Scene  # noqa: E402
+
+RUNS = 300
+PROFILED = 200
+
+AREAS: list[tuple[str, tuple[str, ...]]] = [
+    ("thread hops/asyncio", ("asgiref/", "asyncio/", "concurrent/", "threading.py", "queue.py")),
+    ("db driver+SQL", ("django/db/backends/", "psycopg", "sqlite3")),
+    ("ORM", ("django/db/models/", "django/db/transaction", "django/db/utils")),
+    ("graphene", ("graphene/", "graphene_django/", "graphql_sync_dataloaders/")),
+    ("graphql-core", ("graphql/",)),
+    ("auth (JWT, user)", ("jwt/", "campaign/auth/")),
+    ("JSON", ("json/", "orjson")),
+    (
+        "django request",
+        (
+            "django/core/handlers/",
+            "django/middleware/",
+            "django/contrib/",
+            "django/http/",
+            "django/urls/",
+            "django/utils/",
+            "django/dispatch/",
+            "django/core/",
+            "django/views/",
+        ),
+    ),
+    ("project", ("/api/", "/campaign/", "/rules/", "/kernel/", "/realtime/", "/observability/")),
+    ("redis/cache", ("redis/", "django_redis/")),
+]
+
+
+def area(filename: str) -> str:
+    for name, needles in AREAS:
+        if any(needle in filename for needle in needles):
+            return name
+    return "other"
+
+
+def sender(asgi: bool, scene: Scene) -> Callable[[Request], int]:
+    headers = [("Authorization", f"Bearer {scene.token}"), ("Content-Type", "application/json")]
+    if asgi:
+        from tests.asgi import asgi_request
+
+        def via_asgi(request: Request) -> int:
+            raw = (
+                [(k.lower().encode(), v.encode()) for k, v in headers] if request.authorized else []
+            )
+            response = async_to_sync(asgi_request)(
+                request.method, request.path, chunks=(request.body,), headers=raw
+            )
+            return response.status
+
+        return via_asgi
+    from tests.wsgi import wsgi_request
+
+    def via_wsgi(request: Request) -> int:
+        response = wsgi_request(
+            request.method,
+            request.path,
+            body=request.body,
+            headers=headers if request.authorized else [],
+        )
+        assert b'"errors"' not in response.body, response.body[:300]
+        return response.status
+
+    return via_wsgi
+
+
+def sql_time(send: Callable[[Request], int], request: Request) -> tuple[int, float]:
+    """Queries one request issues, and the time spent executing them."""
+    spent: list[float] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    with connection.execute_wrapper(timer):
+        send(request)
+    return len(spent), sum(spent)
+
+
+def profile(send: Callable[[Request], int], request: Request, top: int) -> None:
+    for _ in range(30):
+        send(request)
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        send(request)
+        times.append(time.perf_counter() - started)
+    queries, sql = sql_time(send, request)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(PROFILED):
+        send(request)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    by_area: dict[str, float] = defaultdict(float)
+    total = 0.0
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        by_area[area(filename)] += tottime
+        total += tottime
+    shares = ", ".join(
+        f"{name} {100 * spent / total:.0f}%"
+        for name, spent in sorted(by_area.items(), key=lambda item: -item[1])
+        if spent / total >= 0.02
+    )
+    print(
+        f"{request.name:22} p50 {1000 * statistics.median(times):6.2f} ms"
+        f"  {queries:2} queries {1000 * sql:5.2f} ms  | {shares}"
+    )
+    if top:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+        print("\n".join(out.getvalue().splitlines()[6:]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--asgi", action="store_true", help="through config.asgi, not config.wsgi")
+    parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
+    parser.add_argument("--settlements", type=int, default=20)
+    parser.add_argument("--structures", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        scene = request_scene.seed(settlements=args.settlements, structures=args.structures)
+        send = sender(args.asgi, scene)
+        stack = "ASGI (config.asgi)" if args.asgi else "WSGI (config.wsgi)"
+        print(f"{connection.vendor}, {stack}, in-process; {RUNS} timed runs, {PROFILED} profiled")
+        print(f"kingdom: {args.settlements} settlements x {args.structures} structures")
+        for request in [*request_scene.requests(scene), request_scene.update(scene, 5)]:
+            profile(send, request, args.top)
+    finally:
+        teardown_databases(databases, verbosity=0)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
