@@ -8,6 +8,7 @@ ever deleted by pattern. Callers authorize before calling.
 """
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Model, Q
 
 from campaign.models import Character, Kingdom, Party, Settlement, Structure
-from kernel import generations
+from kernel import cache_stats, generations
 from observability import metrics
 from rules import context as rules_context
 from rules import jsonlogic
@@ -119,12 +120,20 @@ def for_entities(entities: Sequence[Model]) -> dict[int, ComputedFields]:
         for key, stored in hits.items():
             out[keys[key].pk] = ComputedFields(**stored)
         missing = [e for key, e in keys.items() if key not in hits]
+        began = time.perf_counter()
         if missing:
             computed = _evaluate(missing)
             cache.set_many(
                 {cache_key(e, generation): as_stored(computed[e.pk]) for e in missing}, TTL
             )
             out.update(computed)
+        cache_stats.count(
+            cache_stats.COMPUTED_FIELDS,
+            hits=len(hits),
+            misses=len(missing),
+            sets=len(missing),
+            compute_ms=cache_stats.elapsed_ms(began) if missing else 0.0,
+        )
     return out
 
 

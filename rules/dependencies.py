@@ -9,6 +9,7 @@ the campaign's, then the world's); an effect WRITES its target. Every edge's met
 variable key or entity path it is about (``variableKey``).
 """
 
+import time
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.cache import cache
 
 from campaign.models import Branch
-from kernel import generations
+from kernel import cache_stats, generations
 from rules.expressions import reads, variable_keys
 from rules.graph import DependencyGraph, Edge, Node
 from rules.models import Effect, FieldCondition, StateVariable
@@ -228,6 +229,12 @@ def cached(branch: Branch) -> DependencyGraph:
     key = f"rules-graph:{branch.campaign_id}:{branch.pk}:{generation}"
     graph = cache.get(key)
     if graph is None:
+        began = time.perf_counter()
         graph = build(branch)
         cache.set(key, graph, GRAPH_TTL)
+        cache_stats.count(
+            cache_stats.RULES_GRAPH, misses=1, sets=1, compute_ms=cache_stats.elapsed_ms(began)
+        )
+    else:
+        cache_stats.count(cache_stats.RULES_GRAPH, hits=1)
     return graph

@@ -36,8 +36,6 @@ PENDING = {
         "previewMerge",
         "settlementAsOf",
         "structureAsOf",
-        # Scheduler and cache operations.
-        "getCacheStats",
     },
     "Mutation": {
         "forkBranch",
@@ -80,6 +78,11 @@ OUTPUT_FIXES = {
     ("EvaluationTrace", "input"): "JSON",
     ("EvaluationTrace", "output"): "JSON",
     ("VariableEvaluationResult", "value"): "JSON",
+    # Redis' memory passes 2 GiB, which an Int (32 bits) cannot hold.
+    **{
+        ("RedisMemoryInfo", name): "Float!"
+        for name in ("usedMemory", "usedMemoryPeak", "usedMemoryDataset", "usedMemoryLua")
+    },
 }
 ARGUMENT_FIXES = {
     # The single-page app passes `$asOf: Date!`.

@@ -3,6 +3,7 @@ lists them: the last part first."""
 
 from api.graphql.campaign.auth import AuthMutations, AuthQueries
 from api.graphql.campaign.schema import CampaignMutations, CampaignQueries
+from api.graphql.operations import CacheQueries
 from api.graphql.rules.schema import (
     DependencyGraphQueries,
     EffectQueries,
@@ -20,5 +21,6 @@ QUERIES = (
     EffectQueries,
     DependencyGraphQueries,
     WorldTimeQueries,
+    CacheQueries,
 )
 MUTATIONS = (AuthMutations, CampaignMutations, RulesMutations, WorldTimeMutations)
