@@ -77,9 +77,12 @@ def test_an_effects_patch_on_a_settlement_persists_versioned_and_audited(
     assert town.version == 2
     assert Version.objects.filter(entity_uid=str(town.uid)).count() == versions + 1
     audit = AuditLog.objects.filter(entity_id=str(town.uid)).latest("id")
+    assert audit.new_state is not None
+    assert audit.previous_state is not None
     assert audit.new_state["variables"] == {"population": 1200, "mood": "festive"}
     assert audit.previous_state["level"] == 3
     # And one execution records the patch and the target before and after
+    assert result.execution_id is not None
     execution = EffectExecution.objects.get(pk=result.execution_id)
     assert execution.result["patchApplied"] == effect.payload
     assert execution.result["before"]["variables"] == {"population": 1000}

@@ -9,6 +9,7 @@ from campaign.models import AuditLog, Campaign, Encounter, Event, Settlement
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 from rules import actions as rules
+from rules.availability import is_done
 from rules.effects import EffectFailed
 from rules.models import EffectExecution
 from rules.resolution import complete_event, resolve_encounter
@@ -82,7 +83,7 @@ def test_effects_run_by_timing_then_priority_each_on_the_previous_result(
     assert festival.is_completed
     assert festival.occurred_at is not None
     assert festival.description == "Done"
-    assert report.entity.is_completed
+    assert is_done(report.entity)
     # And one execution per effect records before and after
     assert EffectExecution.objects.count() == 5
     last = EffectExecution.objects.get(effect=post)
@@ -127,7 +128,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
     report = complete_event(owner, event_id=festival.uid, dry_run=True)
 
     assert report.dry_run
-    assert report.entity.is_completed
+    assert is_done(report.entity)
     (result,) = report.on_resolve.results
     assert result.after == {"name": "Restov", "level": 1, "variables": {"population": 1500}}
     assert result.execution_id is None
@@ -169,7 +170,7 @@ def test_resolving_an_already_resolved_encounter_is_refused(
 ) -> None:
     bandits = builders.encounter(owner, campaign)
     resolved = resolve_encounter(owner, encounter_id=bandits.uid)
-    assert resolved.entity.is_resolved
+    assert is_done(resolved.entity)
     assert isinstance(resolved.entity, Encounter)
     assert resolved.entity.resolved_at is not None
     before = writes()
@@ -198,7 +199,9 @@ def test_a_prerequisite_blocks_until_resolved_and_a_gm_may_force_it(
     report = complete_event(owner, event_id=feast.uid, force=True)
     assert report.forced
     audit = AuditLog.objects.filter(entity_id=str(feast.uid)).latest("id")
+    assert audit.new_state is not None
     assert audit.new_state["is_completed"] is True
+    assert audit.metadata is not None
     assert "Ambush" in audit.metadata["forced"][0]
 
 
@@ -210,7 +213,7 @@ def test_a_prerequisite_once_resolved_lets_it_through(owner: Actor, campaign: Ca
     resolve_encounter(owner, encounter_id=ambush.uid)
     report = complete_event(owner, event_id=feast.uid)
 
-    assert report.entity.is_completed
+    assert is_done(report.entity)
     assert not report.forced
 
 
@@ -276,4 +279,4 @@ def test_an_unmet_availability_condition_blocks_resolution(
         complete_event(owner, event_id=harvest.uid)
 
     Event.objects.filter(pk=harvest.pk).update(variables={"ripe": True})
-    assert complete_event(owner, event_id=harvest.uid).entity.is_completed
+    assert is_done(complete_event(owner, event_id=harvest.uid).entity)
