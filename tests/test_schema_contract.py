@@ -31,18 +31,8 @@ ORIGINAL = REPO / "tests" / "fixtures" / "original-schema.graphql"
 
 PENDING = {
     "Query": {
-        # Branching: merge and time travel.
-        "getMergeHistory",
-        "previewMerge",
-        "settlementAsOf",
-        "structureAsOf",
     },
     "Mutation": {
-        "forkBranch",
-        "executeMerge",
-        "cherryPickVersion",
-        "restoreVersion",
-        "createVersion",
     },
 }
 

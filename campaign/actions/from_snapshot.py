@@ -57,6 +57,9 @@ def _related(field: models.ForeignKey, public_id: Any, branch: Branch, live: boo
 
 
 def past_state(model: type[models.Model], snapshot: Mapping[str, Any], branch: Branch) -> Any:
-    """An unsaved row holding a past ``snapshot`` of an entity on ``branch``, to be shown."""
+    """An unsaved row holding a past ``snapshot`` of an entity on ``branch``, to be shown. It
+    takes the primary key of the entity's row on the branch, so that what hangs off the entity
+    (its structures, its computed fields) is found as for the row itself."""
     values = field_values(model, snapshot, branch, live=False)
-    return model(uid=snapshot["id"], branch=branch, **values)
+    pk = model._base_manager.filter(branch=branch, uid=snapshot["id"]).values_list("pk").first()
+    return model(pk=pk[0] if pk else None, uid=snapshot["id"], branch=branch, **values)

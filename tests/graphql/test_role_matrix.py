@@ -129,6 +129,24 @@ def variables_of(kind: str, attr: str, name: str) -> dict[str, Entry]:
     }
 
 
+# A world time after the data set was made (at the campaign's clock).
+A_DAY_LATER = "2024-03-02T00:00:00Z"
+
+
+def merge_of(data: Dataset) -> dict[str, Any]:
+    """Merging the main branch into the side branch (forked before anything was made)."""
+    return {
+        "sourceBranchId": data.main_branch,
+        "targetBranchId": data.side_branch,
+        "worldTime": A_DAY_LATER,
+    }
+
+
+def as_of(data: Dataset, **args: str) -> dict[str, Any]:
+    """An as-of read on the main branch, a day after the data set was made."""
+    return {"branchId": data.main_branch, **args}
+
+
 def near(world: str) -> dict[str, Any]:
     """Within 100 map units of the data set's places (Restov stands at 10, 20)."""
     return {"point": {"longitude": 10, "latitude": 20}, "radius": 100, "worldId": world}
@@ -221,6 +239,36 @@ MATRIX: dict[str, Entry] = {
     "entityVersions": read(
         lambda d: {"branchId": d.main_branch, "entityId": d.kingdom, "entityType": "kingdom"}
     ),
+    "forkBranch": write(
+        lambda d: {
+            "input": {
+                "sourceBranchId": d.main_branch,
+                "name": "Forked",
+                "worldTime": A_DAY_LATER,
+            }
+        }
+    ),
+    "previewMerge": read(lambda d: {"input": merge_of(d)}),
+    "executeMerge": write(lambda d: {"input": merge_of(d)}),
+    "getMergeHistory": Entry(
+        Access.READ,
+        lambda d: {"branchId": d.main_branch},
+        tuple((member, EMPTY, "the data set has no merge yet") for member in MEMBERS),
+    ),
+    "cherryPickVersion": write(
+        lambda d: {
+            "input": {"sourceVersionId": d.kingdom_versions[1], "targetBranchId": d.main_branch}
+        }
+    ),
+    "restoreVersion": write(
+        lambda d: {"input": {"versionId": d.kingdom_versions[0], "branchId": d.main_branch}}
+    ),
+    "entityAsOf": Entry(
+        Access.FIND,
+        lambda d: as_of(d, entityType="kingdom", id=d.kingdom, worldTime=A_DAY_LATER),
+    ),
+    "settlementAsOf": Entry(Access.FIND, lambda d: as_of(d, id=d.settlement, asOf=A_DAY_LATER)),
+    "structureAsOf": Entry(Access.FIND, lambda d: as_of(d, id=d.structure, asOf=A_DAY_LATER)),
     "versionDiff": read(
         lambda d: {"versionId1": d.kingdom_versions[0], "versionId2": d.kingdom_versions[1]}
     ),

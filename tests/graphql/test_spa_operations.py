@@ -8,25 +8,17 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse, validate
 
+from campaign.actions import merges
+from campaign.models import User
+from kernel.actor import Actor
 from tests.builders import Dataset, geo_point
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
 from tests.graphql.spa_operations import OPERATIONS
 from tests.graphql_client import GraphQLClient, ok
 from tests.test_schema_contract import PENDING
 
-MERGE = "branching issue: fork, merge and time travel are pending (PENDING in the contract test)"
-TIME_TRAVEL = "branching issue: settlementAsOf/structureAsOf and the Date scalar are pending"
-
 # Operations that do not validate yet, and why; each must really fail validation.
 SKIPPED: dict[str, str] = {
-    "ForkBranch": MERGE,
-    "PreviewMerge": MERGE,
-    "ExecuteMerge": MERGE,
-    "CherryPickVersion": MERGE,
-    "GetMergeHistory": MERGE,
-    "RestoreVersion": "versioning: restoreVersion is pending",
-    "GetSettlementAsOf": TIME_TRAVEL,
-    "GetStructureAsOf": TIME_TRAVEL,
 }
 
 
@@ -65,6 +57,32 @@ VARIABLES: dict[str, Variables] = {
         "name": "Renamed", "description": "d", "isPinned": True, "color": "#123456", "tags": [],
     }},
     "DeleteBranch": lambda d: {"id": d.side_branch},
+    "ForkBranch": lambda d: {"input": {
+        "sourceBranchId": d.main_branch, "name": "Forked by the app", "description": "d",
+        "worldTime": "2024-03-02T00:00:00.000Z",
+    }},
+    "PreviewMerge": lambda d: {"input": {
+        "sourceBranchId": d.side_branch, "targetBranchId": d.main_branch,
+        "worldTime": "2024-03-02T00:00:00.000Z",
+    }},
+    "ExecuteMerge": lambda d: {"input": {
+        "sourceBranchId": d.main_branch, "targetBranchId": d.side_branch,
+        "worldTime": "2024-03-02T00:00:00.000Z", "resolutions": [],
+    }},
+    # The kingdom's rename, onto the side branch forked before the kingdom was made: a conflict.
+    "CherryPickVersion": lambda d: {"input": {
+        "sourceVersionId": d.kingdom_versions[1], "targetBranchId": d.side_branch,
+    }},
+    "GetMergeHistory": lambda d: {"branchId": merged_into_side_branch(d)},
+    "RestoreVersion": lambda d: {"input": {
+        "versionId": d.kingdom_versions[0], "branchId": d.main_branch, "comment": "Undo",
+    }},
+    "GetSettlementAsOf": lambda d: {
+        "id": d.settlement, "branchId": d.main_branch, "asOf": "2024-03-02T00:00:00.000Z",
+    },
+    "GetStructureAsOf": lambda d: {
+        "id": d.structure, "branchId": d.main_branch, "asOf": "2024-03-02T00:00:00.000Z",
+    },
     "GetEncountersByCampaign": lambda d: {"campaignId": d.campaign},
     "GetEncounterById": lambda d: {"id": d.encounter},
     "GetEventsByCampaign": lambda d: {"campaignId": d.campaign},
@@ -111,6 +129,18 @@ VARIABLES: dict[str, Variables] = {
     "ArchiveStructure": lambda d: {"id": d.structure, "branchId": d.main_branch},
     "RestoreStructure": lambda d: {"id": d.structure},
 }  # fmt: skip
+
+
+def merged_into_side_branch(data: Dataset) -> str:
+    """The side branch, once the main branch was merged into it (in the test's transaction)."""
+    owner = Actor(User.objects.get(pk=data.users["owner"]))
+    merges.execute_merge(
+        owner,
+        source_branch_id=data.main_branch,
+        target_branch_id=data.side_branch,
+        world_time="2024-03-02T00:00:00Z",
+    )
+    return data.side_branch
 
 
 def test_the_skip_list_is_accurate() -> None:

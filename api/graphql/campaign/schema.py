@@ -14,6 +14,7 @@ from api.graphql.campaign.mutations import (
     kingdoms,
     links,
     locations,
+    merges,
     parties,
     settlements,
     structures,
@@ -64,6 +65,12 @@ from api.graphql.campaign.queries.locations import (
     resolve_locations_by_parent,
     resolve_locations_by_world,
 )
+from api.graphql.campaign.queries.merges import (
+    as_of,
+    resolve_entity_as_of,
+    resolve_get_merge_history,
+    resolve_preview_merge,
+)
 from api.graphql.campaign.queries.settlements import (
     resolve_settlement_at_location,
     resolve_settlements_by_kingdom,
@@ -81,6 +88,13 @@ from api.graphql.campaign.types.health import HealthCheck
 from api.graphql.campaign.types.kingdoms import Kingdom
 from api.graphql.campaign.types.links import Link
 from api.graphql.campaign.types.locations import Location
+from api.graphql.campaign.types.merges import (
+    CherryPickResult,
+    ForkResult,
+    MergeHistoryEntry,
+    MergePreview,
+    MergeResult,
+)
 from api.graphql.campaign.types.parties import Party
 from api.graphql.campaign.types.settlements import Settlement
 from api.graphql.campaign.types.spatial import (
@@ -93,7 +107,7 @@ from api.graphql.campaign.types.structures import Structure
 from api.graphql.campaign.types.versions import Version, VersionDiff
 from api.graphql.campaign.types.worlds import World
 from api.graphql.limits import DEFAULT_AUDIT_PAGE
-from api.graphql.scalars import DateTime
+from api.graphql.scalars import JSON, Date, DateTime
 from campaign.models import Character as CharacterModel
 from campaign.models import Encounter as EncounterModel
 from campaign.models import Event as EventModel
@@ -129,6 +143,40 @@ class CampaignQueries(graphene.ObjectType):
         entity_id=graphene.ID(required=True),
         entity_type=graphene.String(required=True),
         resolver=resolve_entity_versions,
+    )
+    entity_as_of = JSON(
+        entity_type=graphene.String(required=True),
+        id=graphene.ID(required=True),
+        branch_id=graphene.ID(required=True),
+        world_time=DateTime(required=True),
+        resolver=resolve_entity_as_of,
+        description="The snapshot of any branch-scoped entity valid at worldTime on the branch.",
+    )
+    settlement_as_of = graphene.Field(
+        Settlement,
+        id=graphene.ID(required=True),
+        branch_id=graphene.ID(required=True),
+        as_of=Date(required=True),
+        resolver=as_of("settlement"),
+    )
+    structure_as_of = graphene.Field(
+        Structure,
+        id=graphene.ID(required=True),
+        branch_id=graphene.ID(required=True),
+        as_of=Date(required=True),
+        resolver=as_of("structure"),
+    )
+    preview_merge = graphene.Field(
+        MergePreview,
+        required=True,
+        input=merges.PreviewMergeInput(required=True),
+        resolver=resolve_preview_merge,
+    )
+    get_merge_history = graphene.List(
+        graphene.NonNull(MergeHistoryEntry),
+        required=True,
+        branch_id=graphene.ID(required=True),
+        resolver=resolve_get_merge_history,
     )
     version_diff = graphene.Field(
         VersionDiff,
@@ -445,3 +493,9 @@ class CampaignMutations(graphene.ObjectType):
         id=graphene.ID(required=True),
         resolver=branches.delete_branch,
     )
+    fork_branch = input_field(ForkResult, merges.ForkBranchInput, merges.fork_branch)
+    execute_merge = input_field(MergeResult, merges.ExecuteMergeInput, merges.execute_merge)
+    cherry_pick_version = input_field(
+        CherryPickResult, merges.CherryPickVersionInput, merges.cherry_pick_version
+    )
+    restore_version = input_field(Version, merges.RestoreVersionInput, merges.restore_version)
