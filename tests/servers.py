@@ -32,8 +32,8 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
 
 
 @contextmanager
-def serving(command: list[str], env: Mapping[str, str] | None = None) -> Iterator[None]:
-    """``command`` running from the repository root (``{port}`` is already in it), stopped after."""
+def serving(command: list[str], env: Mapping[str, str] | None = None) -> Iterator[int]:
+    """``command`` running from the repository root, stopped after; yields its pid."""
     server = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -42,7 +42,7 @@ def serving(command: list[str], env: Mapping[str, str] | None = None) -> Iterato
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield
+        yield server.pid
     finally:
         server.terminate()
         try:
@@ -57,6 +57,15 @@ def gunicorn(
     *, workers: int = 1, threads: int = 4, env: Mapping[str, str] | None = None
 ) -> Iterator[int]:
     """gunicorn with the project's config; yields its port once it accepts connections."""
+    with gunicorn_process(workers=workers, threads=threads, env=env) as (port, _):
+        yield port
+
+
+@contextmanager
+def gunicorn_process(
+    *, workers: int = 1, threads: int = 4, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, int]]:
+    """As ``gunicorn``, yielding its port and its master's pid."""
     port = free_port()
     settings = {
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -65,9 +74,9 @@ def gunicorn(
         **(env or {}),
     }
     command = [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "config.wsgi"]
-    with serving(command, settings):
+    with serving(command, settings) as pid:
         wait_for_port(port)
-        yield port
+        yield port, pid
 
 
 @contextmanager
