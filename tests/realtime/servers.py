@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,9 +35,15 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"daphne did not listen on {port} within {START_SECONDS} s")
 
 
+@dataclass(frozen=True)
+class Server:
+    address: str  # 127.0.0.1:<port>
+    pid: int
+
+
 @contextmanager
-def daphne(application: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve ``application`` (``module:attribute``); yields ``127.0.0.1:<port>``."""
+def daphne(application: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Serve ``application`` (``module:attribute``) from a daphne process of its own."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
@@ -47,7 +54,7 @@ def daphne(application: str, env: dict[str, str] | None = None) -> Iterator[str]
     )
     try:
         _wait_until_listening(port, process)
-        yield f"127.0.0.1:{port}"
+        yield Server(f"127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         process.wait(10)

@@ -24,7 +24,8 @@ def settlement(owner: Actor, campaign: Campaign) -> Settlement:
 async def test_a_socketio_client_hears_of_a_mutation_on_the_same_server(
     settlement: Settlement, campaign: Campaign, personas: Personas
 ) -> None:
-    with daphne(APP, database_env()) as address:
+    with daphne(APP, database_env()) as server:
+        address = server.address
         client = EventClient()
         await client.connect(address, tokens.issue_access_token(personas.viewer))
         assert await client.subscribe("settlement", str(settlement.uid)) == {"success": True}
@@ -48,11 +49,14 @@ async def test_an_event_reaches_a_client_on_another_replica(
     env = database_env()
     with daphne(APP, env) as listening, daphne(APP, env) as serving:
         client = EventClient()
-        await client.connect(listening, tokens.issue_access_token(personas.viewer))
+        await client.connect(listening.address, tokens.issue_access_token(personas.viewer))
         await client.subscribe("campaign", str(campaign.pk))
 
         await rename_settlement(
-            serving, tokens.issue_access_token(personas.owner), str(settlement.uid), "Tuskwater"
+            serving.address,
+            tokens.issue_access_token(personas.owner),
+            str(settlement.uid),
+            "Tuskwater",
         )
 
         name, event = await client.next_event()

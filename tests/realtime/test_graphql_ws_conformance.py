@@ -24,9 +24,9 @@ async def test_scenario_over_channels(name: str) -> None:
 
 
 async def test_every_scenario_over_a_daphne_process() -> None:
-    with daphne("tests.realtime.conformance_app:application") as address:
+    with daphne("tests.realtime.conformance_app:application") as server:
         for name in sorted(scenarios.SCENARIOS):
-            socket = NetworkSocket(f"ws://{address}/graphql", SUBPROTOCOLS)
+            socket = NetworkSocket(f"ws://{server.address}/graphql", SUBPROTOCOLS)
             await socket.open()
             try:
                 await scenarios.run(socket, name)
