@@ -23,6 +23,8 @@ from scheduler.schedule import PERIODIC
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
+# A branch's due work holds its lock this long past the last extension (extended while it runs).
+FIRE_LOCK_SECONDS = 30
 
 
 class DeadLettered(Task):  # type: ignore[misc]
@@ -70,13 +72,18 @@ def run_once_per_tick(name: str, work: Callable[[], dict[str, Any]]) -> dict[str
     return result
 
 
-@shared_task(base=DeadLettered, name="scheduler.fire_due_work")
-def fire_due_work(branch_id: str) -> dict[str, Any]:
-    """The due work of one branch, enqueued when its world time advanced."""
-    with locks.held(f"fire-due-work:{branch_id}", timeout=120) as mine:
-        if not mine:  # the branch's work is being fired; that run takes what is due
-            return {"skipped": "running elsewhere"}
-        return jobs.fire_due_work(branch_id)
+@shared_task(base=DeadLettered, bind=True, name="scheduler.fire_due_work")
+def fire_due_work(self: Task, branch_id: str) -> dict[str, Any]:
+    """The due work of one branch, enqueued when its world time advanced. One runner at a time
+    per branch, so that the work fires in order."""
+    with locks.held(f"fire-due-work:{branch_id}", timeout=FIRE_LOCK_SECONDS) as mine:
+        if mine:
+            return jobs.fire_due_work(branch_id)
+    if self.request.is_eager:  # in-process: the runner holding the lock takes what is due
+        return {"skipped": "running elsewhere"}
+    # Come back when the other runner is done, or its lock expired with the worker that held it,
+    # so that nothing due now waits for the periodic job.
+    raise self.retry(countdown=FIRE_LOCK_SECONDS / 2)
 
 
 @shared_task(base=DeadLettered, name="scheduler.fire_all_due_work")
