@@ -4,6 +4,8 @@ the contract's shapes; the availability of events and encounters as a field."""
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from campaign.models import Campaign, Settlement
 from kernel.actor import Actor
@@ -242,3 +244,46 @@ def test_the_apps_own_resolution_operations_run(
         "results": [{"effectId": str(effect.uid), "success": True, "error": None}],
         "executionOrder": [str(effect.uid)],
     }
+
+
+def test_availability_of_a_list_costs_the_same_queries_for_more_rows(
+    gql: GraphQLClient, owner: Actor, campaign: Campaign
+) -> None:
+    # Given events each with a prerequisite and an availability condition
+    query = (
+        "query($c: ID!) { eventsByCampaign(campaignId: $c) {"
+        " id availability { available obstacles { kind message } } } }"
+    )
+
+    def add_events(count: int) -> None:
+        for _ in range(count):
+            event = builders.event(owner, campaign)
+            builders.link(
+                owner,
+                campaign,
+                builders.encounter(owner, campaign),
+                event,
+                link_type="prerequisite",
+            )
+            rules.create_condition(
+                owner,
+                data={
+                    "entity_type": "event",
+                    "entity_id": str(event.uid),
+                    "name": "never",
+                    "expression": False,
+                },
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            events = ok(gql(query, {"c": str(campaign.pk)}, "owner"))["eventsByCampaign"]
+        assert all(len(e["availability"]["obstacles"]) == 2 for e in events)
+        return len(captured)
+
+    # When the list grows from 2 to 8 events, the queries do not
+    add_events(2)
+    few = queries()
+    add_events(6)
+
+    assert queries() == few
