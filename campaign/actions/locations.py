@@ -25,10 +25,11 @@ FIELDS: dict[str, f.Cleaner] = {
 def _with_geometry(cleaned: dict[str, Any]) -> dict[str, Any]:
     if "geometry" in cleaned:
         if cleaned["geometry"] is None:
-            cleaned.update(min_x=None, min_y=None, max_x=None, max_y=None)
+            cleaned.update(min_x=None, min_y=None, max_x=None, max_y=None, extent=None)
         else:
             geometry, (min_x, min_y, max_x, max_y) = clean_geometry(cleaned["geometry"])
             cleaned.update(geometry=geometry, min_x=min_x, min_y=min_y, max_x=max_x, max_y=max_y)
+            cleaned["extent"] = max(max_x - min_x, max_y - min_y)
     return cleaned
 
 

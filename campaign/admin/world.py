@@ -112,7 +112,7 @@ class LocationAdmin(EntityAdmin):
     fields = ("world", "type", "name", "description", "parent", "geometry")
     create_only_fields = ("world",)
     context_fields = ("world",)
-    record_fields = ("id", "min_x", "min_y", "max_x", "max_y", *RECORD_FIELDS)
+    record_fields = ("id", "min_x", "min_y", "max_x", "max_y", "extent", *RECORD_FIELDS)
     error_aliases: ClassVar[dict[str, str]] = {"parent_location": "parent"}
 
     def create_entity(self, actor: Actor, form: ActionForm, data: dict[str, Any]) -> Location:

@@ -11,8 +11,8 @@ class LocationType(models.TextChoices):
 class Location(GlobalEntity):
     """A place on a world's map: GeoJSON geometry in planar map coordinates.
 
-    The bounding-box columns are derived from the geometry on every write, so spatial queries can
-    prefilter with an index before shapely answers the exact predicate.
+    The bounding-box columns (and the box's extent) are derived from the geometry on every write,
+    so spatial queries can prefilter with an index before shapely answers the exact predicate.
     """
 
     entity_type = "location"
@@ -29,12 +29,16 @@ class Location(GlobalEntity):
     min_y = models.FloatField(null=True, blank=True)
     max_x = models.FloatField(null=True, blank=True)
     max_y = models.FloatField(null=True, blank=True)
+    # The bounding box's larger side: spatial queries bound their index ranges by it (a feature
+    # no larger than the question reaches only so far) and look up larger ones by it.
+    extent = models.FloatField(null=True, blank=True)
 
     class Meta(GlobalEntity.Meta):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["world", "min_x", "max_x"]),
             models.Index(fields=["world", "min_y", "max_y"]),
+            models.Index(fields=["world", "extent"]),
         ]
 
     def __str__(self) -> str:

@@ -94,7 +94,8 @@ def settlements_near(
     """The settlements whose location lies within ``circle``, nearest first: on the given
     campaign's branch (its main branch by default), else on the main branches of the campaigns
     the actor reads."""
-    branches = _branches(actor, world_id, campaign_id, branch_id)
+    world = _world(actor, world_id) if world_id is not None else None
+    branches = _branches(actor, world, campaign_id, branch_id)
     if not branches:
         return []
     hits = remember(
@@ -126,11 +127,7 @@ def settlements_in_region(
     region = _region(actor, region_id, "regionId")
     if world_id is not None and _world(actor, world_id).pk != region.world_id:
         return []
-    branches = [
-        b
-        for b in _branches(actor, region.world_id, campaign_id, branch_id)
-        if b.campaign.world_id == region.world_id
-    ]
+    branches = _branches(actor, region.world, campaign_id, branch_id)
     if not branches:
         return []
     hits = remember(
@@ -164,7 +161,7 @@ def map_layer(
         (world.pk, box, types, limit),
         lambda: _features(world, box, types, limit),
     )
-    at = _settlements_at(_branches(actor, world.pk, campaign_id, branch_id), features)
+    at = _settlements_at(_branches(actor, world, campaign_id, branch_id), box)
     layer = []
     for feature in features:
         settlement = at.get(feature["id"])
@@ -222,9 +219,9 @@ def _near_in(world: World, circle: Circle, limit: int) -> list[Hit]:
     )
 
 
-def _near(query: QuerySet[Any], circle: Circle, limit: int, via: str = "") -> list[Hit]:
+def _near(parts: Sequence[QuerySet[Any]], circle: Circle, limit: int, via: str = "") -> list[Hit]:
     hits = []
-    for row in index.candidates(query, via):
+    for row in index.candidates(parts, via):
         distance = shapes.distance(circle, row.geometry, row.bounds)
         if distance <= circle.radius:
             hits.append((distance, row.name, str(row.pk)))
@@ -235,11 +232,11 @@ def _within(query: QuerySet[Any], region: Location, limit: int, via: str = "") -
     """The rows within ``region`` (which has a geometry, see ``_region``) but itself."""
     area = shapes.region(region.geometry or {})
     bounds = Box(*area.bounds)
-    query = index.inside(query, bounds, via).exclude(**{f"{via}pk": region.pk})
+    parts = index.inside(query.exclude(**{f"{via}pk": region.pk}), bounds, via)
     return _nearest(
         (
             (0.0, row.name, str(row.pk))
-            for row in index.candidates(query, via)
+            for row in index.candidates(parts, via)
             if shapes.within(area, row.geometry)
         ),
         limit,
@@ -247,11 +244,12 @@ def _within(query: QuerySet[Any], region: Location, limit: int, via: str = "") -
 
 
 def _features(world: World, box: Box, types: list[str] | None, limit: int) -> list[dict[str, Any]]:
-    query = index.meeting(_map_of(world.pk), box)
+    query = _map_of(world.pk)
     if types is not None:
         query = query.filter(type__in=types)
+    parts = index.meeting(query, box)
     rows = sorted(
-        (row for row in index.candidates(query) if shapes.meets(box, row.geometry, row.bounds)),
+        (row for row in index.candidates(parts) if shapes.meets(box, row.geometry, row.bounds)),
         key=lambda row: (row.name, str(row.pk)),
     )[:limit]
     return [
@@ -287,40 +285,37 @@ def _settlement_rows(hits: Sequence[Hit]) -> dict[str, Settlement]:
     return {str(row.pk): row for row in rows}
 
 
-def _settlements_at(
-    branches: Sequence[Branch], features: Sequence[dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
+def _settlements_at(branches: Sequence[Branch], box: Box) -> dict[str, dict[str, Any]]:
     """Per location id, the settlement standing there (the earliest, when several campaigns
-    of the world have one), as map properties."""
-    if not branches or not features:
+    of the world have one), as map properties. Found by the viewport, as the locations were,
+    rather than by a list of a thousand location ids."""
+    if not branches:
         return {}
-    rows = (
-        Settlement.objects.filter(
-            branch__in=branches, location_id__in=[feature["id"] for feature in features]
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("location_id", "uid", "name", "level", "kingdom__uid")
-    )
-    return {
-        str(location_id): {
-            "id": str(uid),
-            "name": name,
-            "level": level,
-            "kingdomId": str(kingdom) if kingdom is not None else None,
-        }
-        for location_id, uid, name, level, kingdom in rows
-    }
+    earliest: dict[str, tuple[Any, dict[str, Any]]] = {}
+    fields = ("location_id", "created_at", "uid", "name", "level", "kingdom__uid")
+    for part in index.meeting(_settlements(branches), box, "location__"):
+        for location_id, created_at, uid, name, level, kingdom in part.values_list(*fields):
+            key = str(location_id)
+            if key not in earliest or created_at < earliest[key][0]:
+                properties = {
+                    "id": str(uid),
+                    "name": name,
+                    "level": level,
+                    "kingdomId": str(kingdom) if kingdom is not None else None,
+                }
+                earliest[key] = (created_at, properties)
+    return {key: properties for key, (_, properties) in earliest.items()}
 
 
 def _branches(
     actor: Actor,
-    world_id: EntityId | None,
+    world: World | None,
     campaign_id: EntityId | None,
     branch_id: EntityId | None,
 ) -> list[Branch]:
     """Whose settlements a query sees: the given branch (of the given campaign, else of the
     campaign it belongs to), or the main branch of the given campaign, or else the main
-    branches of the campaigns the actor reads (in ``world_id`` when given)."""
+    branches of the campaigns the actor reads; only in ``world`` (read already) when given."""
     if campaign_id is None and branch_id is not None:
         campaign_id = _campaign_of_branch(branch_id)
         try:
@@ -331,15 +326,15 @@ def _branches(
         campaign = entities.load(actor, "campaign", campaign_id, field="campaignId")
     else:
         campaigns = readable_campaigns(actor)
-        if world_id is not None:
-            campaigns = campaigns.filter(world=_world(actor, world_id))
+        if world is not None:
+            campaigns = campaigns.filter(world=world)
         return list(
             Branch.objects.filter(campaign__in=campaigns, parent__isnull=True).select_related(
                 "campaign"
             )
         )
     branch = entities.resolve_branch(actor, campaign, branch_id, READ)
-    if world_id is not None and str(_world(actor, world_id).pk) != str(campaign.world_id):
+    if world is not None and world.pk != campaign.world_id:
         return []
     return [branch]
 
