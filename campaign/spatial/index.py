@@ -68,6 +68,6 @@ def candidates(parts: Iterable[QuerySet[Any]], via: str = "") -> Iterator[Candid
     """Each row's key, name, location type, geometry and bounds: one query a part."""
     fields = ("pk", "name", f"{via}type", f"{via}geometry", *(f"{via}{b}" for b in BOUNDS))
     for part in parts:
-        rows = part.order_by().values_list(*fields).iterator(chunk_size=2000)
-        for pk, name, kind, geometry, *bounds in rows:
+        # Fetched whole: a server-side cursor (iterator()) would be planned for its first rows.
+        for pk, name, kind, geometry, *bounds in part.order_by().values_list(*fields):
             yield Candidate(pk, name, kind, geometry, (bounds[0], bounds[1], bounds[2], bounds[3]))
