@@ -13,7 +13,7 @@ import asyncio
 import datetime
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from enum import IntEnum
 from typing import Any
 
@@ -38,6 +38,7 @@ from api.websocket import access
 from api.websocket.rooms import Rooms
 from kernel.actor import Actor
 from kernel.errors import DomainError
+from observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class CloseCode(IntEnum):
     CONNECTION_INITIALISATION_TIMEOUT = 4408
     SUBSCRIBER_ALREADY_EXISTS = 4409
     TOO_MANY_INITIALISATION_REQUESTS = 4429
-    # RFC 6455's, for a frame over the size limit.
+    # RFC 6455's: a frame over the size limit; a client too slow to take its events.
     MESSAGE_TOO_BIG = 1009
+    TRY_AGAIN_LATER = 1013
 
 
 class ProtocolError(Exception):
@@ -101,8 +103,10 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.actor = Actor(None)
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.listeners: list[tuple[str, asyncio.Queue[dict[str, Any]]]] = []
-        self.rooms = Rooms(self.channel_layer, self.channel_name)
-        self.timers: list[asyncio.Task[None]] = []
+        self.rooms = Rooms(self.channel_layer, self.channel_name, SUBPROTOCOL)
+        self.counted = False
+        # Timers and re-checks, held until done (the event loop keeps only weak references).
+        self.timers: set[asyncio.Task[None]] = set()
         if SUBPROTOCOL not in self.scope.get("subprotocols", []):
             await self.accept()
             await self.close_with(
@@ -110,18 +114,26 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             )
             return
         await self.accept(SUBPROTOCOL)
-        self.timers.append(
-            asyncio.create_task(
-                self.close_after(
-                    self.init_timeout,
-                    CloseCode.CONNECTION_INITIALISATION_TIMEOUT,
-                    "Connection initialisation timeout",
-                    unless=lambda: self.init_received,
-                )
+        metrics.websocket_opened(SUBPROTOCOL)
+        self.counted = True
+        self.start(
+            self.close_after(
+                self.init_timeout,
+                CloseCode.CONNECTION_INITIALISATION_TIMEOUT,
+                "Connection initialisation timeout",
+                unless=lambda: self.init_received,
             )
         )
 
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.timers.add(task)
+        task.add_done_callback(self.timers.discard)
+
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            metrics.websocket_closed(SUBPROTOCOL, by_client=not self.closing)
+            self.counted = False
         self.closing = True
         for task in [*self.timers, *self.operations.values()]:
             task.cancel()
@@ -209,7 +221,7 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return
         session = await database_sync_to_async(access.session_for_authorization)(authorization)
         self.actor = session.actor
-        self.timers.append(asyncio.create_task(self.expire_at(session.expires_at)))
+        self.start(self.expire_at(session.expires_at))
 
     async def expire_at(self, moment: datetime.datetime) -> None:
         await asyncio.sleep(max((moment - timezone.now()).total_seconds(), 0))
@@ -381,11 +393,11 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 try:
                     queue.put_nowait(event)
                 except asyncio.QueueFull:
-                    await self.close_with(CloseCode.BAD_REQUEST, "Too slow to receive events")
+                    await self.close_with(CloseCode.TRY_AGAIN_LATER, "Too slow to receive events")
                     return
         campaign_id = self.rooms.revoked_campaign(event)
         if campaign_id is not None:
-            self.timers.append(asyncio.create_task(self.recheck(campaign_id)))
+            self.start(self.recheck(campaign_id))
 
     async def recheck(self, campaign_id: str) -> None:
         if not await database_sync_to_async(access.still_reads)(self.actor, campaign_id):

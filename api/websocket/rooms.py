@@ -13,15 +13,18 @@ from typing import Any
 from channels.layers import BaseChannelLayer
 
 from campaign.actions.announcements import ENTITY_UPDATED
+from observability import metrics
 
 # Enough to cover the copies of one event (at most one per room) arriving out of order with others.
 SEEN_EVENTS = 1024
 
 
 class Rooms:
-    def __init__(self, layer: BaseChannelLayer, channel_name: str) -> None:
+    def __init__(self, layer: BaseChannelLayer, channel_name: str, protocol: str) -> None:
         self.layer = layer
         self.channel_name = channel_name
+        # Each membership counts as a subscription in /metrics (cm_subscriptions).
+        self.protocol = protocol
         self.counts: Counter[str] = Counter()
         self.campaigns: dict[str, str] = {}
         self.seen: OrderedDict[str, None] = OrderedDict()
@@ -31,21 +34,27 @@ class Rooms:
             await self.layer.group_add(group, self.channel_name)
         self.counts[group] += 1
         self.campaigns[group] = campaign_id
+        metrics.subscription_started(self.protocol)
 
     async def leave(self, group: str) -> None:
         if self.counts[group] <= 0:
             return
         self.counts[group] -= 1
+        metrics.subscription_stopped(self.protocol)
         if not self.counts[group]:
             del self.counts[group]
             self.campaigns.pop(group, None)
             await self.layer.group_discard(group, self.channel_name)
 
     async def leave_all(self) -> None:
-        for group in list(self.counts):
-            await self.layer.group_discard(group, self.channel_name)
+        # Forgotten before the first await: a subscription ending meanwhile (its task cancelled
+        # by the same disconnect) then finds nothing left to leave, and counts once.
+        groups = list(self.counts)
+        metrics.subscription_stopped(self.protocol, sum(self.counts.values()))
         self.counts.clear()
         self.campaigns.clear()
+        for group in groups:
+            await self.layer.group_discard(group, self.channel_name)
 
     def first_delivery(self, event: dict[str, Any]) -> bool:
         event_id = str(event.get("eventId"))

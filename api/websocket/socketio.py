@@ -34,11 +34,14 @@ from api.websocket import access
 from api.websocket.rooms import Rooms
 from kernel.actor import Actor
 from kernel.errors import DomainError
+from observability import metrics
 from realtime.publish import room
 
 logger = logging.getLogger(__name__)
 
 NAMESPACES = ("/", "/graphql")
+# The label of its connections and rooms in /metrics.
+PROTOCOL = "socket.io"
 SUBSCRIBE, UNSUBSCRIBE = "subscribe_", "unsubscribe_"
 
 
@@ -63,10 +66,12 @@ class SocketIOConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close()
             return
         self.namespaces: dict[str, Namespace] = {}
-        self.rooms = Rooms(self.channel_layer, self.channel_name)
+        self.rooms = Rooms(self.channel_layer, self.channel_name, PROTOCOL)
         self.awaiting_pong = False
         self.closing = False
         await self.accept()
+        metrics.websocket_opened(PROTOCOL)
+        self.counted = True
         handshake = {
             "sid": secrets.token_urlsafe(15),
             "upgrades": [],
@@ -78,6 +83,9 @@ class SocketIOConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.heartbeat = asyncio.create_task(self.ping_until_silent())
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            metrics.websocket_closed(PROTOCOL, by_client=not self.closing)
+            self.counted = False
         self.closing = True
         if hasattr(self, "heartbeat"):
             self.heartbeat.cancel()
