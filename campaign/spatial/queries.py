@@ -49,8 +49,13 @@ def locations_near(
 ) -> list[LocationNear]:
     """The live locations within ``circle`` (distance ≤ radius), nearest first, in ``world_id``
     or else in every world the actor reads."""
-    found = [hit for world in _worlds(actor, world_id) for hit in _near_in(world, circle, limit)]
-    hits = _nearest(found, limit)
+    worlds = sorted(str(world.pk) for world in _worlds(actor, world_id))
+    hits = remember(
+        "locations_near",
+        [generations.map_key(world) for world in worlds],
+        (circle, limit),
+        lambda: _near(index.meeting(_map_of(*worlds), circle.box), circle, limit),
+    )
     rows = Location.objects.in_bulk([pk for _, _, pk in hits])
     return [LocationNear(rows[pk], distance) for pk, distance in _present(hits, rows)]
 
@@ -210,15 +215,6 @@ def map_filter(
 # --- computing answers (cached by the callers) -----------------------------------------------
 
 
-def _near_in(world: World, circle: Circle, limit: int) -> list[Hit]:
-    return remember(
-        "locations_near",
-        [generations.map_key(world.pk)],
-        (world.pk, circle, limit),
-        lambda: _near(index.meeting(_map_of(world.pk), circle.box), circle, limit),
-    )
-
-
 def _near(parts: Sequence[QuerySet[Any]], circle: Circle, limit: int, via: str = "") -> list[Hit]:
     hits = []
     for row in index.candidates(parts, via):
@@ -266,8 +262,9 @@ def _features(world: World, box: Box, types: list[str] | None, limit: int) -> li
 # --- scopes and rows --------------------------------------------------------------------------
 
 
-def _map_of(world_pk: Any) -> QuerySet[Location]:
-    return Location.objects.filter(world_id=world_pk).unarchived()
+def _map_of(*worlds: Any) -> QuerySet[Location]:
+    """The live, unarchived locations of these worlds (their primary keys)."""
+    return Location.objects.filter(world_id__in=worlds).unarchived()
 
 
 def _settlements(branches: Sequence[Branch]) -> QuerySet[Settlement]:
@@ -361,7 +358,7 @@ def _depends_on(branches: Iterable[Branch]) -> list[str]:
 def _worlds(actor: Actor, world_id: EntityId | None) -> list[World]:
     if world_id is not None:
         return [_world(actor, world_id)]
-    return list(readable_worlds(actor).order_by("pk"))
+    return list(readable_worlds(actor))
 
 
 def _world(actor: Actor, world_id: EntityId) -> World:

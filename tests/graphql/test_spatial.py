@@ -4,6 +4,8 @@ on a branch and the map layer of a viewport, in map units, as the contract names
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from campaign.actions import branches, entities, kingdoms, locations, worlds
 from campaign.models import Campaign, Location, World
@@ -340,3 +342,23 @@ def test_the_map_layer_of_a_campaign_branch_shows_that_branchs_settlements(
     # Then each shows its branch's settlement on the same location
     assert main[0]["properties"]["settlement"]["name"] == "Main ford"
     assert on_side[0]["properties"]["settlement"]["name"] == "Side ford"
+
+
+def test_near_across_worlds_costs_the_same_queries_however_many_worlds(
+    gql: GraphQLClient, owner: Actor, world: World, campaign: Campaign
+) -> None:
+    # Given a place in the owner's one world, asked about once without naming a world
+    place(owner, world, "Restov", builders.geo_point(0, 0))
+    with CaptureQueriesContext(connection) as one_world:
+        assert len(ok(gql(NEAR, near(0, 0, 1), "owner"))["locationsNear"]) == 1
+
+    # When the owner has four more worlds, each with a place there
+    for n in range(4):
+        other = worlds.create_world(owner, data={"name": f"World {n}", "calendars": []})
+        place(owner, other, f"Place {n}", builders.geo_point(0, 0))
+    with CaptureQueriesContext(connection) as five_worlds:
+        found = ok(gql(NEAR, near(0, 0, 1), "owner"))["locationsNear"]
+
+    # Then all five places are found with as many SQL queries as one
+    assert len(found) == 5
+    assert len(five_worlds) == len(one_world)
