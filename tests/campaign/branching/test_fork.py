@@ -15,6 +15,7 @@ from kernel.actor import Actor
 from kernel.errors import NotFound, PermissionDenied, ValidationError
 from kernel.snapshots import snapshot
 from tests.campaign.branching.scene import EDITORS, every_kind
+from tests.campaign.races import on_each_database, race
 
 pytestmark = pytest.mark.django_db
 WORLD_TIME = datetime.datetime(4710, 3, 1, tzinfo=datetime.UTC)
@@ -182,3 +183,26 @@ def test_a_fork_before_the_source_diverged_is_refused(owner: Actor, campaign: Ca
 
     # Then the world time is refused
     assert refused.value.extensions["field"] == "worldTime"
+
+
+@on_each_database(postgresql=5, sqlite=2)
+@pytest.mark.django_db(transaction=True)
+def test_one_fork_name_taken_twice_at_once_is_taken_once(
+    shared_database: None, owner: Actor, campaign: Campaign, rounds: int
+) -> None:
+    # Given a campaign with rows
+    rows = every_kind(owner, campaign)
+    main = main_of(campaign)
+
+    # When two forks with one name are made at the same moment, round after round
+    results = race([[lambda n=n: fork(owner, main, f"Same {n}")] * 2 for n in range(rounds)])
+
+    # Then each round makes one branch, refusing the other naming its name, and the rows are
+    # copied once: the loser's copy rolled back with it
+    for first, second in results:
+        refused = [r for r in (first, second) if isinstance(r, Exception)]
+        assert len(refused) == 1, (first, second)
+        assert isinstance(refused[0], ValidationError)
+        assert refused[0].extensions["field"] == "name"
+    assert Branch.objects.filter(campaign=campaign).count() == 1 + rounds
+    assert Settlement.all_objects.filter(uid=rows["settlement"].uid).count() == 1 + rounds
