@@ -2,6 +2,7 @@
 afterwards neither side sees the other's writes."""
 
 import datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -195,7 +196,7 @@ def test_one_fork_name_taken_twice_at_once_is_taken_once(
     main = main_of(campaign)
 
     # When two forks with one name are made at the same moment, round after round
-    results = race([[lambda n=n: fork(owner, main, f"Same {n}")] * 2 for n in range(rounds)])
+    results = race([[partial(fork, owner, main, f"Same {n}")] * 2 for n in range(rounds)])
 
     # Then each round makes one branch, refusing the other naming its name, and the rows are
     # copied once: the loser's copy rolled back with it
