@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from campaign.actions import campaigns, worlds
+from campaign.auth import user_cache
 from campaign.models import AuditLog, Campaign, Role, User, Version, World
 from kernel.actor import Actor
 from tests.graphql_client import GraphQLClient
@@ -43,6 +44,14 @@ def _fast_password_hashing(settings: Any) -> None:
 def _empty_cache() -> None:
     # A shared Redis cache would otherwise carry results from one test into the next.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _users_read_every_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With Redis, a token's user is kept after its first request (campaign/auth/user_cache.py),
+    # so a test's first request would cost a query more than the next; tests counting queries
+    # count the user every time. tests/campaign/test_user_cache.py tests the keeping.
+    monkeypatch.setattr(user_cache, "shared", lambda: False)
 
 
 @pytest.fixture

@@ -1,10 +1,35 @@
 """One DataLoader per relation the API resolves; each batches a whole list in one query."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from api.graphql.dataloaders import Loader, by_key, grouped
+from api.graphql.limits import MAX_LIST_SIZE
 from campaign.models import Branch, Character, Kingdom, Location, Party, Settlement, Structure
+
+Row = TypeVar("Row", Settlement, Structure)
+
+
+def with_branches(rows: list[Row]) -> list[Row]:
+    """``rows`` given their branch and its campaign from one query of the few branches they are
+    on, rather than both joined onto every row: for a kingdom's 10,000 structures the join made
+    the SQL eight times longer (issue 15)."""
+    branches = Branch.objects.select_related("campaign").in_bulk({row.branch_id for row in rows})
+    for row in rows:
+        row.branch = branches[row.branch_id]
+    return rows
+
+
+def first_of_each(rows: QuerySet[Row], parent: str, order: Sequence[str]) -> list[Row]:
+    """At most MAX_LIST_SIZE rows per ``parent``, in ``order``: a nested list is capped as a
+    root list is, in the database, however many rows a parent has."""
+    ranked = rows.annotate(
+        rank=Window(RowNumber(), partition_by=F(parent), order_by=[F(name) for name in order])
+    )
+    return with_branches(list(ranked.filter(rank__lte=MAX_LIST_SIZE).order_by(*order)))
 
 
 class LocationById(Loader[Any, Location | None]):
@@ -36,16 +61,18 @@ class StructuresBySettlement(Loader[int, list[Structure]]):
     context_key = "structures_by_settlement"
 
     def batch_load(self, keys: Sequence[int]) -> list[list[Structure]]:
-        rows = Structure.objects.filter(settlement_id__in=keys).select_related("branch__campaign")
-        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.settlement_id)
+        rows = Structure.objects.filter(settlement_id__in=keys)
+        capped = first_of_each(rows, "settlement_id", ("name", "pk"))
+        return grouped(keys, capped, lambda row: row.settlement_id)
 
 
 class SettlementsByKingdom(Loader[int, list[Settlement]]):
     context_key = "settlements_by_kingdom"
 
     def batch_load(self, keys: Sequence[int]) -> list[list[Settlement]]:
-        rows = Settlement.objects.filter(kingdom_id__in=keys).select_related("branch__campaign")
-        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.kingdom_id)
+        rows = Settlement.objects.filter(kingdom_id__in=keys)
+        capped = first_of_each(rows, "kingdom_id", ("name", "pk"))
+        return grouped(keys, capped, lambda row: row.kingdom_id)
 
 
 class MembersByParty(Loader[int, list[Character]]):

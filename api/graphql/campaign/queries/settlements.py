@@ -13,8 +13,12 @@ def resolve_settlements_by_kingdom(
     root: None, info: ResolveInfo, kingdom_id: str, branch_id: str | None = None
 ) -> Any:
     kingdom = readable(info, "kingdom", kingdom_id, "kingdomId", branch_id)
-    query = Settlement.objects.filter(kingdom=kingdom).select_related("branch__campaign", "kingdom")
-    return capped(query.order_by("name", "pk"))
+    settlements = capped(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk"))
+    # Every row is of this kingdom and its branch: set them rather than join them onto each row.
+    for settlement in settlements:
+        settlement.kingdom = kingdom
+        settlement.branch = kingdom.branch
+    return settlements
 
 
 def resolve_settlement_at_location(
