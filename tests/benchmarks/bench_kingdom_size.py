@@ -1,0 +1,71 @@
+"""A kingdom's settlements with their structures and locations, as the kingdom grows (issue 15):
+``settlementsByKingdom`` for kingdoms of 100, 300 and 1,000 settlements x 10 structures, in-process
+through config.wsgi, with the rows it returns (at most 500 settlements, each with at most 500
+structures) and the time per returned row — which stays flat when the time is linear in what is
+returned. Baseline in the same run: ``{ campaigns { id name } }``.
+
+Run from the repository root: ``.venv/bin/python -m tests.benchmarks.bench_kingdom_size``. It
+builds a throwaway test database on the configured backend and prints figures, no verdicts.
+"""
+
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("JWT_ACCESS_TOKEN_MINUTES", "1440")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+
+from tests.benchmarks import request_scene  # noqa: E402
+from tests.wsgi import wsgi_request  # noqa: E402
+
+SIZES = (100, 300, 1000)
+STRUCTURES = 10
+RUNS = 7
+
+
+def timed(body: bytes, token: str) -> tuple[float, dict[str, object]]:
+    headers = [("Content-Type", "application/json")]
+    times = []
+    answer: dict[str, object] = {}
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = wsgi_request("POST", "/graphql", body=body, headers=headers, token=token)
+        times.append(time.perf_counter() - started)
+        answer = json.loads(response.body)
+    assert "errors" not in answer, answer
+    return statistics.median(times), answer
+
+
+def main() -> None:
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        print(
+            f"{connection.vendor}; settlementsByKingdom with structures and location; p50 of {RUNS}"
+        )
+        print(f"{'settlements':>11} {'returned':>9} {'rows':>6} {'ms':>9} {'µs/row':>8}")
+        for size in SIZES:
+            scene = request_scene.seed(settlements=size, structures=STRUCTURES, name=f"k{size}")
+            baseline, _ = timed(request_scene.requests(scene)[2].body, scene.token)
+            body = request_scene.requests(scene)[5].body
+            seconds, answer = timed(body, scene.token)
+            listed = answer["data"]["settlementsByKingdom"]  # type: ignore[index]
+            rows = len(listed) + sum(len(s["structures"]) for s in listed)
+            print(
+                f"{size:11} {len(listed):9} {rows:6} {1000 * seconds:9.1f}"
+                f" {1e6 * seconds / rows:8.1f}   (campaigns: {1000 * baseline:.2f} ms)"
+            )
+    finally:
+        teardown_databases(databases, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
