@@ -103,9 +103,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL")
 # are reused (a new one cost 3.4 ms a request) and a process never holds more than
 # DB_POOL_MAX_SIZE. gunicorn sets that to its thread count (config/gunicorn.conf.py). Budget:
 # the sum of every process's maximum (web, WebSocket and Celery processes) stays below
-# PostgreSQL's max_connections less a reserve for operators (docs/architecture.md#connections).
-# Behind PgBouncer in transaction mode, DB_POOL=0 leaves pooling to PgBouncer: each request
-# then opens a cheap client connection to it (DB_CONN_MAX_AGE=0).
+# PostgreSQL's max_connections less a reserve for operators (docs/architecture.md, "The
+# request path and connections"). Behind PgBouncer in transaction mode, DB_POOL=0 leaves
+# pooling to PgBouncer: each request then opens a cheap client connection to it
+# (DB_CONN_MAX_AGE=0).
 DB_POOL = env_bool("DB_POOL", True)
 if DATABASE_URL:
     DATABASES = {
