@@ -30,13 +30,14 @@ class ObservationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_ids.accept(request.headers.get(request_ids.HEADER))
-        request_ids.bind(request_id)
+        # META, not request.headers, which would build a dict of every header for one.
+        request_id = request_ids.accept(request.META.get("HTTP_X_REQUEST_ID"))
+        token = request_ids.enter(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
-            request_ids.clear()
+            request_ids.leave(token)
         elapsed = time.perf_counter() - started
         route = route_of(request)
         method = request.method if request.method in METHODS else "other"

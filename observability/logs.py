@@ -6,7 +6,10 @@ from typing import Any
 
 import structlog
 
+from observability.request_ids import add_request_id
+
 SHARED_PROCESSORS: list[Any] = [
+    add_request_id,
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
