@@ -362,3 +362,57 @@ def test_near_across_worlds_costs_the_same_queries_however_many_worlds(
     # Then all five places are found with as many SQL queries as one
     assert len(found) == 5
     assert len(five_worlds) == len(one_world)
+
+
+def test_a_cached_answer_is_not_served_after_a_settlement_is_founded(
+    gql: GraphQLClient,
+    owner: Actor,
+    world: World,
+    campaign: Campaign,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given settlements near the origin, asked about once (and so cached)
+    brevoy = builders.kingdom(owner, campaign)
+    builders.settlement(owner, brevoy, name="Restov", location=builders.point(owner, campaign))
+    assert len(ok(gql(SETTLEMENTS_NEAR, near(0, 0, 5), "gm"))["settlementsNear"]) == 1
+
+    # When a settlement is founded on an existing place nearby and the change commits
+    spot = builders.point(owner, campaign, 1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.settlement(owner, brevoy, name="Tatzlford", location=spot)
+
+    # Then the next answer has it
+    found = ok(gql(SETTLEMENTS_NEAR, near(0, 0, 5), "gm"))["settlementsNear"]
+    assert [s["name"] for s in found] == ["Restov", "Tatzlford"]
+
+
+def test_the_settlement_at_a_location_is_per_branch(
+    gql: GraphQLClient, owner: Actor, world: World, campaign: Campaign
+) -> None:
+    # Given one place with a settlement on the main branch and another on a side branch
+    side = branches.create_branch(
+        owner, campaign_id=campaign.pk, parent_id=None, data={"name": "What if"}
+    )
+    spot = place(owner, world, "Ford", builders.geo_point(1, 1))
+    builders.settlement(owner, builders.kingdom(owner, campaign), name="Main ford", location=spot)
+    side_kingdom = kingdoms.create_kingdom(
+        owner, campaign_id=campaign.pk, data={"name": "Pitax"}, branch_id=side.pk
+    )
+    builders.settlement(owner, side_kingdom, name="Side ford", location=spot)
+    query = (
+        "query($l: ID!, $c: ID, $b: ID) {"
+        " settlementAtLocation(locationId: $l, campaignId: $c, branchId: $b) { name } }"
+    )
+
+    # When the player asks by default and for the side branch, and about an empty place
+    main = ok(gql(query, {"l": str(spot.pk)}, "player"))["settlementAtLocation"]
+    on_side = ok(
+        gql(query, {"l": str(spot.pk), "c": str(campaign.pk), "b": str(side.pk)}, "player")
+    )
+    empty = place(owner, world, "Meadow", builders.geo_point(2, 2))
+    nobody = ok(gql(query, {"l": str(empty.pk)}, "player"))["settlementAtLocation"]
+
+    # Then each branch answers with its own settlement, and an empty place with null
+    assert main == {"name": "Main ford"}
+    assert on_side["settlementAtLocation"] == {"name": "Side ford"}
+    assert nobody is None
