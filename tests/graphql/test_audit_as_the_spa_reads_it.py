@@ -30,15 +30,11 @@ NOT_ON_THE_TYPE = {
     "encounter": {"variableSchemas"},
     # The type shows the two ends as sourceId/sourceType and targetId/targetType.
     "link": {"sourceEventId", "sourceEncounterId", "targetEventId", "targetEncounterId"},
-    # The bounding box kept for spatial prefilters.
-    "location": {"minX", "minY", "maxX", "maxY"},
+    # The bounding box and its extent, kept for spatial prefilters.
+    "location": {"minX", "minY", "maxX", "maxY", "extent"},
     "field_condition": {"archivedAt"},
     "state_variable": {"archivedAt"},
     "effect": {"archivedAt"},
-}
-GRAPHQL_TYPES = {
-    "field_condition": "FieldCondition",
-    "state_variable": "StateVariable",
 }
 
 
@@ -198,7 +194,7 @@ def test_every_snapshot_key_is_a_field_of_the_entity_type(owner: Actor, campaign
     for version in Version.objects.exclude(snapshot=None):
         payload = history_shapes.payload(version)
         assert payload is not None
-        type_name = GRAPHQL_TYPES.get(version.entity_type, version.entity_type.title())
+        type_name = "".join(word.title() for word in version.entity_type.split("_"))
         graphql_type = get_named_type(GRAPHQL_SCHEMA.get_type(type_name))
         assert graphql_type is not None, type_name
         seen.add(version.entity_type)
