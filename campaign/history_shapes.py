@@ -115,10 +115,10 @@ def public_patch(entity_type: str, patch: list[dict[str, Any]] | None) -> Any:
     def recase(pointer: str) -> str:
         if not pointer:
             return pointer
-        _, first, *rest = pointer.split("/")
+        first, slash, rest = pointer[1:].partition("/")
         key = first.replace("~1", "/").replace("~0", "~")
         public = (names.get(key) or camel_case(key)).replace("~", "~0").replace("/", "~1")
-        return "/".join(["", public, *rest])
+        return f"/{public}{slash}{rest}"
 
     return [
         {**op, **{name: recase(op[name]) for name in ("path", "from") if name in op}}
