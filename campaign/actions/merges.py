@@ -4,7 +4,7 @@
 The base of the three-way merge (``campaign.three_way``) is the state the two branches last
 shared: the source's state at the last merge between them (either way), else the common
 ancestor's state at the fork point (the earlier one, for two siblings). The source and target
-states are their histories as they stand (``campaign.time_travel.state_at``), read in bulk.
+states are their histories as they stand, read in bulk (``campaign.time_travel``).
 """
 
 import datetime
@@ -25,7 +25,7 @@ from campaign.branch_copy import branch_scoped
 from campaign.models import Branch, MergeHistory, Operation, Role, Version
 from campaign.permissions import READ, WRITE
 from campaign.three_way import MODIFIED_DELETED, ROOT, Outcome, content, merge, set_path
-from campaign.time_travel import EntityKey, state_at
+from campaign.time_travel import EntityKey, latest_ids, snapshots
 from kernel.actor import Actor
 from kernel.dates import InstantInput
 from kernel.errors import ValidationError
@@ -195,16 +195,35 @@ def _plan(source: Branch, target: Branch, when: datetime.datetime) -> MergePlan:
         .first()
     )
     if last is not None:
-        base = state_at(last.source_branch, int(last.metadata["historyCap"]), types)
+        base = latest_ids(last.source_branch, int(last.metadata["historyCap"]), types)
     else:
-        base = state_at(ancestor, min(fork.fork_point or 0 for fork in forks), types)
-    theirs, ours = state_at(source, cap, types), state_at(target, cap, types)
+        base = latest_ids(ancestor, min(fork.fork_point or 0 for fork in forks), types)
+    theirs, ours = latest_ids(source, cap, types), latest_ids(target, cap, types)
+    # Only an entity the source changed since the base, and that the target does not already
+    # have at that very version, can change the target: the rest is never read.
+    changed = [
+        key
+        for key in base.keys() | theirs.keys()
+        if theirs.get(key) != base.get(key) and theirs.get(key) != ours.get(key)
+    ]
+    states = snapshots(
+        version_id
+        for key in changed
+        for version_id in (base.get(key), theirs.get(key), ours.get(key))
+        if version_id is not None
+    )
+
+    def state(ids: dict[EntityKey, int], key: EntityKey) -> dict[str, Any] | None:
+        version_id = ids.get(key)
+        return None if version_id is None else states[version_id]
+
     plan = MergePlan(source, target, ancestor, cap)
     order = {entity_type: i for i, entity_type in enumerate(types)}
-    for key in sorted(base.keys() | theirs.keys() | ours.keys(), key=lambda k: (order[k[0]], k[1])):
-        outcome = merge(base.get(key), theirs.get(key), ours.get(key))
-        if outcome.conflicts or outcome.merged != content(ours.get(key)):
-            plan.entities.append(EntityMerge(*key, outcome, ours.get(key)))
+    for key in sorted(changed, key=lambda k: (order[k[0]], k[1])):
+        target_state = state(ours, key)
+        outcome = merge(state(base, key), state(theirs, key), target_state)
+        if outcome.conflicts or outcome.merged != content(target_state):
+            plan.entities.append(EntityMerge(*key, outcome, target_state))
     return plan
 
 
