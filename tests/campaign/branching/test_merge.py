@@ -364,3 +364,43 @@ def test_two_concurrent_merges_into_one_target_apply_once(
     assert on(main, town).name == "Merged once"
     assert Kingdom.objects.filter(branch=main, uid=realm.uid).count() == 1
     assert Version.objects.filter(branch=main, entity_uid=town.uid, operation="MERGE").count() == 1
+
+
+def test_merges_along_three_levels_and_between_siblings(
+    owner: Actor, campaign: Campaign, town: Settlement
+) -> None:
+    # Given main → child → grandchild, and a sibling of the child (§2.9, 31)
+    main = main_of(campaign)
+    child = fork(owner, main, "Child")
+    sibling = fork(owner, main, "Sibling")
+    grandchild = fork(owner, child, "Grandchild")
+    edit_settlement(owner, town, grandchild, name="From the grandchild")
+
+    # When the grandchild is merged into the child, the child into main, main into the sibling
+    execute(owner, grandchild, child)
+    execute(owner, child, main)
+    execute(owner, main, sibling)
+
+    # Then the change travelled all the way, each merge against its own common ancestor
+    assert [on(b, town).name for b in (child, main, sibling)] == ["From the grandchild"] * 3
+    assert preview(owner, sibling, child).common_ancestor == main
+    assert preview(owner, sibling, child).entities == []
+
+
+def test_a_merge_back_after_a_merge_only_brings_the_new_changes(
+    owner: Actor, campaign: Campaign, town: Settlement
+) -> None:
+    # Given a fork merged into main with a resolved conflict, then main changes the level
+    main = main_of(campaign)
+    feature = fork(owner, main)
+    edit_settlement(owner, town, main, name="A")
+    edit_settlement(owner, town, feature, name="B")
+    execute(owner, feature, main, [resolution(town, "name", "Agreed")])
+    edit_settlement(owner, town, main, level=9)
+
+    # When main is merged back into the fork
+    execute(owner, main, feature)
+
+    # Then the fork gets the resolution and the new level, without a conflict
+    merged = on(feature, town)
+    assert (merged.name, merged.level) == ("Agreed", 9)
