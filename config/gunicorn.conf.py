@@ -36,7 +36,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# X-Forwarded-* are trusted only from the proxy's address (nginx on the same host or network).
+# X-Forwarded-* are trusted only from the proxy's address (nginx on the same host or network);
+# the application takes the client's address from the same proxies (api/proxy_client.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The body is capped by the application (api/body_limit.py); headers by these.
 limit_request_line = 8190
@@ -49,3 +50,9 @@ def child_exit(server: object, worker: Any) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server: object, worker: Any) -> None:
+    """The worker's application trusts the proxies gunicorn trusts, however they were given
+    (this file, FORWARDED_ALLOW_IPS or --forwarded-allow-ips): it loads after this."""
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(worker.cfg.forwarded_allow_ips)

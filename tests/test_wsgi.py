@@ -3,12 +3,17 @@ REST auth endpoints, the admin, GraphQL, and the 1 MiB body limit with the same 
 or declared."""
 
 import json
+import os
+import runpy
 import socket
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from api.graphql.limits import MAX_BODY_BYTES
+from api.proxy_client import ProxiedClient, trusted_proxies
 from campaign.auth.tokens import issue_access_token
 from campaign.models import Campaign
 from tests import servers
@@ -175,3 +180,46 @@ def test_token_paths_set_no_cookie(personas: Personas) -> None:
     # Then no session or CSRF cookie comes with it (the admin's login page still sets one)
     assert response.status == 200
     assert "Set-Cookie" not in response.headers
+
+
+def echo_client(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("200 OK", [])
+    return [environ["REMOTE_ADDR"].encode()]
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "seen"),
+    [
+        ("10.0.0.2", {"HTTP_X_REAL_IP": "203.0.113.7"}, "203.0.113.7"),
+        ("10.0.0.2", {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}, "203.0.113.7"),
+        ("10.0.0.2", {}, "10.0.0.2"),
+        ("198.51.100.9", {"HTTP_X_REAL_IP": "6.6.6.6"}, "198.51.100.9"),
+    ],
+    ids=["real-ip", "last-forwarded", "no-header", "untrusted-peer"],
+)
+def test_the_client_address_comes_from_trusted_proxies_only(
+    peer: str, headers: dict[str, str], seen: str
+) -> None:
+    # Given the application behind a proxy at 10.0.0.2
+    app = ProxiedClient(echo_client, frozenset({"10.0.0.2"}))
+
+    # When a request comes from ``peer`` with ``headers``
+    answer = b"".join(app({"REMOTE_ADDR": peer, **headers}, lambda *_: None))
+
+    # Then the client is the proxy's word only when the peer is the proxy
+    assert answer.decode() == seen
+
+
+def test_gunicorn_workers_trust_the_proxies_gunicorn_trusts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the project's gunicorn config, loaded with this process's environment set aside
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    conf = runpy.run_path(str(servers.ROOT / servers.GUNICORN_CONFIG))
+
+    # When a worker forks from a master told to trust two proxies (by any of its means)
+    worker = SimpleNamespace(cfg=SimpleNamespace(forwarded_allow_ips=["10.0.0.2", "10.0.0.3"]))
+    conf["post_fork"](None, worker)
+
+    # Then its application trusts those two
+    assert trusted_proxies() == {"10.0.0.2", "10.0.0.3"}
