@@ -27,6 +27,7 @@ class CherryPick:
     """The version written on the target, or the conflicts that stopped the pick (nothing was
     written); ``version`` is None too when the target already had the change."""
 
+    entity_type: str
     version: Version | None
     conflicts: list[FieldConflict]
 
@@ -53,9 +54,10 @@ def cherry_pick_version(
         target_state = current.snapshot if current is not None else None
         outcome = merge(before.snapshot if before else None, picked.snapshot, target_state)
         if outcome.conflicts and not resolutions:
-            return CherryPick(None, outcome.conflicts)
+            return CherryPick(picked.entity_type, None, outcome.conflicts)
         entity = EntityMerge(picked.entity_type, str(picked.entity_uid), outcome, target_state)
         written = apply(actor, target, resolve([entity], resolutions), target.current_world_time)
         if not written:
-            return CherryPick(None, [])
-        return CherryPick(latest_version(picked.entity_type, picked.entity_uid, target), [])
+            return CherryPick(picked.entity_type, None, [])
+        written_version = latest_version(picked.entity_type, picked.entity_uid, target)
+        return CherryPick(picked.entity_type, written_version, [])

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from campaign.models import Branch, Campaign, Settlement, Version
+from campaign.actions import characters, parties
+from campaign.models import Branch, Campaign, Character, Settlement, Version
 from kernel.actor import Actor
 from tests import builders
 from tests.graphql.spa_operations import OPERATIONS
@@ -27,14 +28,14 @@ def main_of(campaign: Campaign) -> str:
     return str(Branch.objects.get(campaign=campaign, parent__isnull=True).pk)
 
 
-def fork(gql: GraphQLClient, campaign: Campaign) -> str:
+def fork(gql: GraphQLClient, campaign: Campaign, copied: int = 2) -> str:
     body = gql(
         OPERATIONS["ForkBranch"],
         {"input": {"sourceBranchId": main_of(campaign), "name": "Feature", "worldTime": FORKED}},
         "gm",
     )
     result = ok(body)["forkBranch"]
-    assert result["versionsCopied"] == 2  # the kingdom and the settlement
+    assert result["versionsCopied"] == copied  # the kingdom and the settlement, by default
     assert result["branch"]["divergedAt"] == FORKED
     return str(result["branch"]["id"])
 
@@ -217,3 +218,37 @@ def test_restore_and_as_of_reads(gql: GraphQLClient, campaign: Campaign, town: S
         )
     )
     assert before["structureAsOf"] is None
+
+
+def test_conflict_paths_are_named_as_the_api_names_fields(
+    gql: GraphQLClient, owner: Actor, campaign: Campaign
+) -> None:
+    # Given a character who joins a different new party on each side of a fork
+    hero = builders.character(owner, campaign, name="Amiri")
+    main = main_of(campaign)
+    feature = fork(gql, campaign, copied=1)
+    moves = {}
+    for branch in (feature, main):
+        party = parties.create_party(
+            owner, campaign_id=campaign.pk, data={"name": f"Party {branch}"}, branch_id=branch
+        )
+        characters.update_character(
+            owner, character_id=hero.uid, data={"party_id": str(party.uid)}, branch_id=branch
+        )
+        moves[branch] = str(party.uid)
+
+    # When the merge is previewed, the conflict is at `partyId`, as the API names the field
+    preview = ok(gql(OPERATIONS["PreviewMerge"], merge_input(feature, main), "gm"))["previewMerge"]
+    [conflict] = [c for e in preview["entities"] for c in e["conflicts"]]
+    assert (conflict["path"], conflict["sourceValue"]) == ("partyId", json.dumps(moves[feature]))
+
+    # And a resolution of that path (the source's party, created on main by the same merge)
+    # is taken
+    resolution = {
+        "entityType": "character",
+        "entityId": str(hero.uid),
+        "path": "partyId",
+        "resolvedValue": json.dumps(moves[feature]),
+    }
+    ok(gql(OPERATIONS["ExecuteMerge"], merge_input(feature, main, resolutions=[resolution]), "gm"))
+    assert str(Character.objects.get(pk=hero.pk).party.uid) == moves[feature]  # type: ignore[union-attr]

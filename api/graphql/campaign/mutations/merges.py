@@ -7,6 +7,7 @@ import graphene
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import actor
+from api.graphql.campaign.types.merges import stored_resolution
 from api.graphql.scalars import DateTime
 from campaign.actions import branches, cherry_picks, merges, versions
 
@@ -66,7 +67,7 @@ def execute_merge(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
         source_branch_id=input["source_branch_id"],
         target_branch_id=input["target_branch_id"],
         world_time=input["world_time"],
-        resolutions=input.get("resolutions") or [],
+        resolutions=[stored_resolution(r) for r in input.get("resolutions") or []],
     )
 
 
@@ -75,7 +76,7 @@ def cherry_pick_version(root: None, info: ResolveInfo, input: dict[str, Any]) ->
         actor(info),
         source_version_id=input["source_version_id"],
         target_branch_id=input["target_branch_id"],
-        resolutions=input.get("resolutions") or [],
+        resolutions=[stored_resolution(r) for r in input.get("resolutions") or []],
     )
 
 

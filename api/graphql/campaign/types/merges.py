@@ -1,9 +1,14 @@
 """Forks, merge previews and results, cherry-picks and the merge history.
 
 Conflict values go out as JSON text (the original's contract), null where the value is absent
-on that side; paths name fields as the history stores them (``variables.population``)."""
+on that side. Paths and whole-entity values name fields as the entity's GraphQL type does
+(``kingdomId.…``, ``variables.population``: keys inside a value are the users' own), as every
+snapshot the API shows (campaign/history_shapes.py); resolutions come back in that casing
+(``stored_resolution``)."""
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import graphene
@@ -12,7 +17,15 @@ from graphene import ResolveInfo
 from api.graphql.campaign.types.branches import Branch
 from api.graphql.campaign.types.common import actor_id
 from api.graphql.scalars import JSON, DateTime
-from campaign.three_way import ABSENT, DELETED_MODIFIED, MODIFIED_DELETED, FieldConflict
+from campaign.history_shapes import camel_case, public_names, public_state
+from campaign.three_way import (
+    ABSENT,
+    DELETED_MODIFIED,
+    MODIFIED_DELETED,
+    ROOT,
+    AutoResolved,
+    FieldConflict,
+)
 
 DESCRIPTIONS = {
     "BOTH_MODIFIED": 'Both branches changed "{path}" differently',
@@ -21,8 +34,47 @@ DESCRIPTIONS = {
 }
 
 
-def json_text(value: Any) -> str | None:
-    return None if value is ABSENT else json.dumps(value)
+@dataclass(frozen=True)
+class Shown:
+    """A conflict or an automatic change of one entity, as the API shows it."""
+
+    entity_type: str
+    item: FieldConflict | AutoResolved
+
+    @property
+    def path(self) -> str:
+        if self.item.path == ROOT:
+            return ROOT
+        head, dot, rest = self.item.path.partition(".")
+        return (public_names(self.entity_type).get(head) or camel_case(head)) + dot + rest
+
+    def text(self, value: Any) -> str | None:
+        if value is ABSENT:
+            return None
+        if self.item.path == ROOT and isinstance(value, dict):
+            value = public_state(self.entity_type, value)
+        return json.dumps(value)
+
+
+def shown(entity_type: str, items: list[Any]) -> list[Shown]:
+    return [Shown(entity_type, item) for item in items]
+
+
+def stored_resolution(resolution: Mapping[str, Any]) -> dict[str, Any]:
+    """A resolution as the merge action takes it: its path (and, at ``__root__``, the keys of the
+    entity's value) named as history stores them."""
+    entity_type = str(resolution.get("entity_type", "")).lower()
+    stored = {public: name for name, public in public_names(entity_type).items()}
+    head, dot, rest = str(resolution.get("path", "")).partition(".")
+    value = resolution.get("resolved_value")
+    if head == ROOT:
+        try:
+            parsed = json.loads(str(value))
+        except ValueError:
+            parsed = None  # the action refuses it, naming the field
+        if isinstance(parsed, dict):
+            value = json.dumps({stored.get(k, k): v for k, v in parsed.items()})
+    return {**resolution, "path": stored.get(head, head) + dot + rest, "resolved_value": value}
 
 
 class ForkResult(graphene.ObjectType):
@@ -42,26 +94,30 @@ class MergeConflict(graphene.ObjectType):
     target_value = graphene.String()
 
     @staticmethod
-    def resolve_description(root: FieldConflict, info: ResolveInfo) -> str:
-        return DESCRIPTIONS[root.type].format(path=root.path)
+    def resolve_type(root: Shown, info: ResolveInfo) -> str:
+        return root.item.type  # type: ignore[union-attr]
 
     @staticmethod
-    def resolve_suggestion(root: FieldConflict, info: ResolveInfo) -> str | None:
-        if root.type == "BOTH_MODIFIED":
+    def resolve_description(root: Shown, info: ResolveInfo) -> str:
+        return DESCRIPTIONS[root.item.type].format(path=root.path)  # type: ignore[union-attr]
+
+    @staticmethod
+    def resolve_suggestion(root: Shown, info: ResolveInfo) -> str | None:
+        if root.item.type == "BOTH_MODIFIED":  # type: ignore[union-attr]
             return None
         return "Consider whether the change still matters where the value was removed"
 
     @staticmethod
-    def resolve_base_value(root: FieldConflict, info: ResolveInfo) -> str | None:
-        return json_text(root.base)
+    def resolve_base_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.base)
 
     @staticmethod
-    def resolve_source_value(root: FieldConflict, info: ResolveInfo) -> str | None:
-        return json_text(root.source)
+    def resolve_source_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.source)
 
     @staticmethod
-    def resolve_target_value(root: FieldConflict, info: ResolveInfo) -> str | None:
-        return json_text(root.target)
+    def resolve_target_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.target)
 
 
 class AutoResolvedChange(graphene.ObjectType):
@@ -73,20 +129,24 @@ class AutoResolvedChange(graphene.ObjectType):
     resolved_value = graphene.String(required=True)
 
     @staticmethod
-    def resolve_base_value(root: Any, info: ResolveInfo) -> str | None:
-        return json_text(root.base)
+    def resolve_resolved_to(root: Shown, info: ResolveInfo) -> str:
+        return root.item.resolved_to  # type: ignore[union-attr]
 
     @staticmethod
-    def resolve_source_value(root: Any, info: ResolveInfo) -> str | None:
-        return json_text(root.source)
+    def resolve_base_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.base)
 
     @staticmethod
-    def resolve_target_value(root: Any, info: ResolveInfo) -> str | None:
-        return json_text(root.target)
+    def resolve_source_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.source)
 
     @staticmethod
-    def resolve_resolved_value(root: Any, info: ResolveInfo) -> str:
-        return json_text(root.resolved) or "null"
+    def resolve_target_value(root: Shown, info: ResolveInfo) -> str | None:
+        return root.text(root.item.target)
+
+    @staticmethod
+    def resolve_resolved_value(root: Shown, info: ResolveInfo) -> str:
+        return root.text(root.item.resolved) or "null"  # type: ignore[union-attr]
 
 
 class EntityMergePreview(graphene.ObjectType):
@@ -97,11 +157,11 @@ class EntityMergePreview(graphene.ObjectType):
 
     @staticmethod
     def resolve_conflicts(root: Any, info: ResolveInfo) -> Any:
-        return root.outcome.conflicts
+        return shown(root.entity_type, root.outcome.conflicts)
 
     @staticmethod
     def resolve_auto_resolved_changes(root: Any, info: ResolveInfo) -> Any:
-        return root.outcome.auto
+        return shown(root.entity_type, root.outcome.auto)
 
 
 class MergePreview(graphene.ObjectType):
@@ -162,7 +222,7 @@ class CherryPickResult(graphene.ObjectType):
 
     @staticmethod
     def resolve_conflicts(root: Any, info: ResolveInfo) -> Any:
-        return root.conflicts or None
+        return shown(root.entity_type, root.conflicts) or None
 
     @staticmethod
     def resolve_version_id(root: Any, info: ResolveInfo) -> str | None:
