@@ -4,16 +4,19 @@ each effect on what the previous one wrote; atomic; dry runs; refused twice; lin
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 
 from campaign.models import AuditLog, Campaign, Encounter, Event, Settlement
 from kernel.actor import Actor
 from kernel.errors import ValidationError
+from realtime.publish import room
 from rules import actions as rules
 from rules.availability import is_done
 from rules.effects import EffectFailed
 from rules.models import EffectExecution
 from rules.resolution import complete_event, resolve_encounter
 from tests import builders
+from tests.test_publish import listen
 
 
 @pytest.fixture
@@ -280,3 +283,31 @@ def test_an_unmet_availability_condition_blocks_resolution(
 
     Event.objects.filter(pk=harvest.pk).update(variables={"ripe": True})
     assert is_done(complete_event(owner, event_id=harvest.uid).entity)
+
+
+def test_a_completion_announces_what_its_effects_changed_after_commit(
+    owner: Actor, campaign: Campaign, town: Settlement, django_capture_on_commit_callbacks: Any
+) -> None:
+    festival = builders.event(owner, campaign)
+    effect(owner, festival, town, [population(1234)])
+    layer, channel = listen(room("settlement", town.uid))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_event(owner, event_id=festival.uid)
+
+    event = async_to_sync(layer.receive)(channel)["event"]
+    assert event["type"] == "settlement_updated"
+    assert event["payload"]["changedFields"] == ["variables"]
+    assert event["payload"]["version"] == 2
+
+
+def test_a_dry_run_announces_nothing(
+    owner: Actor, campaign: Campaign, town: Settlement, django_capture_on_commit_callbacks: Any
+) -> None:
+    festival = builders.event(owner, campaign)
+    effect(owner, festival, town, [population(1234)])
+
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        complete_event(owner, event_id=festival.uid, dry_run=True)
+
+    assert pending == []
