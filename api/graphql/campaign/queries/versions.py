@@ -1,7 +1,6 @@
 """Version query resolvers: an entity's versions and the difference between two (the root fields
 are in api/graphql/campaign/schema.py)."""
 
-import re
 from typing import Any
 
 from graphene import ResolveInfo
@@ -11,13 +10,11 @@ from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.entities import require_authenticated
 from campaign.actions.kinds import KINDS
+from campaign.actions.versions import VERSION_ID
 from campaign.history_shapes import version_diff
 from campaign.models import Version
 from campaign.permissions import READ, require_role
 from kernel.errors import NotFound, ValidationError
-
-# Version ids are bigint primary keys; ASCII digits only ("²" passes str.isdigit).
-VERSION_ID = re.compile(r"[0-9]{1,18}")
 
 
 def resolve_entity_versions(
