@@ -1,12 +1,13 @@
 """Completing an event and resolving an encounter: PRE → ON_RESOLVE → POST in priority order,
 each effect on what the previous one wrote; atomic; dry runs; refused twice; links enforced."""
 
+import datetime
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
 
-from campaign.models import AuditLog, Campaign, Encounter, Event, Settlement
+from campaign.models import AuditLog, Branch, Campaign, Encounter, Event, Settlement
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 from realtime.publish import room
@@ -311,3 +312,38 @@ def test_a_dry_run_announces_nothing(
         complete_event(owner, event_id=festival.uid, dry_run=True)
 
     assert pending == []
+
+
+def test_a_triggered_target_scheduled_later_in_world_time_stays_scheduled(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a branch clock at 4710-03-01 and a triggered encounter scheduled after it
+    now = datetime.datetime(4710, 3, 1, tzinfo=datetime.UTC)
+    Branch.objects.filter(campaign=campaign).update(current_world_time=now)
+    spark = builders.event(owner, campaign)
+    later = builders.encounter(owner, campaign, scheduled_at="4710-03-08T00:00:00Z")
+    builders.link(owner, campaign, spark, later, link_type="triggers")
+
+    # When the trigger happens, the encounter waits for its time
+    report = complete_event(owner, event_id=spark.uid)
+
+    later.refresh_from_db()
+    assert report.triggered == []
+    assert not later.is_resolved
+
+
+def test_an_updated_payload_is_checked_against_the_target_again(
+    owner: Actor, campaign: Campaign, town: Settlement, writes: Any
+) -> None:
+    saved = effect(owner, builders.event(owner, campaign), town, [population(5)])
+    before = writes()
+
+    with pytest.raises(ValidationError) as refused:
+        rules.update_effect(
+            owner,
+            effect_id=saved.uid,
+            data={"payload": [{"op": "add", "path": "/variables/gold", "value": 1}]},
+        )
+
+    assert refused.value.field == "payload.0.path"
+    assert writes() == before
