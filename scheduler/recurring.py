@@ -82,6 +82,10 @@ def attach_recurring_effect(
         target = entities.load(
             actor, target_type, target_id, branch_id=branch_id, minimum=WRITE, field="targetId"
         )
+        if target.branch_id is None:  # a world's own variable lives on no branch, so no clock
+            raise ValidationError(
+                "A recurring effect needs an entity of a campaign branch", field="targetId"
+            )
         cleaned = f.clean_fields(
             data,
             {

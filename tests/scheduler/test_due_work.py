@@ -13,6 +13,7 @@ from campaign.models import AuditLog, Campaign, Event, Settlement, Version
 from kernel.actor import Actor
 from kernel.errors import ValidationError
 from kernel.snapshots import iso
+from rules import actions as rules
 from scheduler import jobs
 from scheduler.models import RecurringEffect
 from scheduler.recurring import attach_recurring_effect
@@ -188,3 +189,31 @@ def test_a_bad_recurring_effect_is_refused_naming_the_field(
     with pytest.raises(ValidationError) as refused:
         weekly_growth(gm, town, **data)
     assert refused.value.field == field
+
+
+def test_a_world_variable_takes_no_recurring_effect(owner: Actor, golarion: Campaign) -> None:
+    # given a variable of the world itself, which lives on no branch and so has no clock
+    era = rules.create_state_variable(
+        owner,
+        data={
+            "scope": "world",
+            "scope_id": str(golarion.world_id),
+            "key": "era",
+            "type": "string",
+            "value": "Age of Lost Omens",
+        },
+    )
+
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        attach_recurring_effect(
+            owner,
+            target_type="state_variable",
+            target_id=era.uid,
+            data={
+                "name": "Eras pass",
+                "payload": [{"op": "replace", "path": "/value", "value": "Next"}],
+                "period_days": 365,
+            },
+        )
+    assert refused.value.field == "targetId"
