@@ -12,7 +12,8 @@ from scheduler.models import DeadLetter
 
 def _send(task_name: str, args: list[object], kwargs: dict[str, object]) -> None:
     # Through the task itself rather than by name, so that the embedded default (eager tasks)
-    # runs it in-process.
+    # runs it in-process; a web process has not necessarily imported the apps' tasks yet.
+    current_app.loader.import_default_modules()
     current_app.tasks[task_name].apply_async(args, kwargs)
 
 
