@@ -4,8 +4,7 @@ production broker waits an hour), so that a killed worker's task comes back with
 
 from config.celery import app
 from scheduler import schedule
-
-TICK_SECONDS = 2
+from tests.scheduler.process_tick import TICK_SECONDS
 
 schedule.PERIODIC["fire-due-work"] = schedule.Periodic(
     "scheduler.fire_all_due_work", TICK_SECONDS, 10

@@ -23,7 +23,7 @@ from scheduler.recurring import attach_recurring_effect
 from scheduler.world_time import advance_world_time
 from tests import builders
 from tests.conftest import Personas
-from tests.scheduler.process_app import TICK_SECONDS
+from tests.scheduler.process_tick import TICK_SECONDS
 
 pytestmark = [
     pytest.mark.postgres,
