@@ -288,6 +288,26 @@ CASES: list[Case] = [
          versioned=False, select="{ id name tags version }"),
     Case("deleteBranch", lambda c: {"id": c.side_branch}, True, ("branch", "DELETE"),
          versioned=False, persona="owner"),
+    Case("forkBranch", lambda c: {"input": {"sourceBranchId": c.main_branch, "name": "Fork",
+                                            "worldTime": "2024-03-02T00:00:00Z"}},
+         {"branch": {"name": "Fork", "parentId": ...}, "versionsCopied": ...},
+         ("branch", "FORK"), versioned=False,
+         select="{ branch { id name parentId } versionsCopied }"),
+    # The side branch forked before anything was made: the merge creates it all there.
+    Case("executeMerge", lambda c: {"input": {"sourceBranchId": c.main_branch,
+                                              "targetBranchId": c.side_branch,
+                                              "worldTime": "2024-03-02T00:00:00Z"}},
+         {"success": True, "versionsCreated": ...}, ("branch", "MERGE"), versioned=False,
+         select="{ success versionsCreated }"),
+    # The kingdom's creation, picked onto the side branch, creates it there.
+    Case("cherryPickVersion", lambda c: {"input": {"sourceVersionId": c.kingdom_versions[0],
+                                                   "targetBranchId": c.side_branch}},
+         {"success": True, "hasConflict": False, "versionId": ...}, ("kingdom", "CREATE"),
+         select="{ success hasConflict versionId }"),
+    Case("restoreVersion", lambda c: {"input": {"versionId": c.kingdom_versions[0],
+                                                "branchId": c.main_branch}},
+         {"entityType": "kingdom", "entityId": ...}, ("kingdom", "UPDATE"),
+         select="{ entityType entityId }"),
 ]  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from campaign.actions import (
     kingdoms,
     links,
     locations,
+    merges,
     worlds,
 )
 from campaign.models import Branch, Campaign, Kingdom, Role, Settlement, User
@@ -271,7 +272,40 @@ def add_kingdom(scene: Scene, variables: dict[str, Any], i: int) -> None:
     builders.kingdom(scene.owner, scene.campaign)
 
 
+FORKED = "2025-01-02T00:00:00Z"
+
+
+def merge_history_vars(scene: Scene) -> dict[str, Any]:
+    """The main branch, and a fork of it named "Merged" whose merges into main are listed."""
+    main = Branch.objects.get(campaign=scene.campaign, parent__isnull=True)
+    branches.fork_branch(
+        scene.owner, source_branch_id=main.pk, data={"name": "Merged", "world_time": FORKED}
+    )
+    return {"branchId": str(main.pk)}
+
+
+def add_merge(scene: Scene, variables: dict[str, Any], i: int) -> None:
+    # Each merge brings a new kingdom of the fork into main.
+    fork = Branch.objects.get(campaign=scene.campaign, name="Merged")
+    kingdoms.create_kingdom(
+        scene.owner, campaign_id=scene.campaign.pk, data={"name": f"Realm {i}"}, branch_id=fork.pk
+    )
+    merges.execute_merge(
+        scene.owner,
+        source_branch_id=fork.pk,
+        target_branch_id=variables["branchId"],
+        world_time=FORKED,
+    )
+
+
 CASES: dict[str, ListCase] = {
+    "getMergeHistory": ListCase(
+        "query($branchId: ID!) { getMergeHistory(branchId: $branchId) {"
+        " id sourceBranchId sourceBranch { id name } targetBranch { id name } mergedBy"
+        " entitiesMerged resolutionsData } }",
+        merge_history_vars,
+        add_merge,
+    ),
     "kingdomsByCampaign": ListCase(
         "query($campaignId: ID!) { kingdomsByCampaign(campaignId: $campaignId) {"
         " id name level campaignId branchId version variables variableSchemas { name } } }",
