@@ -37,6 +37,7 @@ class Access(Enum):
     MANAGE = "the owner only (deletes, membership, new campaigns in the owner's world)"
     OWN = "any signed-in user, on their own things"
     SELF = "the user themself (userAuditHistory of the owner)"
+    OPERATOR = "staff users only (operations: getCacheStats); no campaign role is enough"
 
 
 EXPECTED: dict[Access, dict[str | None, str]] = {
@@ -74,6 +75,7 @@ EXPECTED: dict[Access, dict[str | None, str]] = {
         **dict.fromkeys(("outsider", "viewer", "player", "gm"), FORBIDDEN),
         "owner": OK,
     },
+    Access.OPERATOR: {None: UNAUTHENTICATED, **dict.fromkeys(CALLERS[1:], FORBIDDEN)},
 }
 
 Args = Callable[[Dataset], dict[str, Any]]
@@ -164,6 +166,7 @@ def life_cycle(kind: str, attr: str) -> dict[str, Entry]:
 MATRIX: dict[str, Entry] = {
     # --- worlds, campaigns, locations, world time -------------------------------------------
     "health": Entry(Access.PUBLIC),
+    "getCacheStats": Entry(Access.OPERATOR),
     "worlds": Entry(Access.MINE),
     "world": find("world"),
     "campaigns": Entry(Access.MINE),
