@@ -42,3 +42,36 @@ async def test_a_client_without_the_subprotocol_is_refused_with_4406() -> None:
         await socket.receive_text(5)
 
     assert closed.value.code == 4406
+
+
+async def test_a_frame_over_the_size_limit_closes_with_1009() -> None:
+    socket = CommunicatorSocket(conformance_app.application, "/graphql", SUBPROTOCOLS)
+    await socket.open()
+
+    await socket.send_text("x" * (conformance_app.ConformanceConsumer.max_message_chars + 1))
+
+    with pytest.raises(scenarios.Closed) as closed:
+        await socket.receive_text(5)
+    assert closed.value.code == 1009
+
+
+async def test_operations_beyond_the_limit_get_an_error_and_the_socket_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(conformance_app.ConformanceConsumer, "max_operations", 1)
+    socket = CommunicatorSocket(conformance_app.application, "/graphql", SUBPROTOCOLS)
+    await socket.open()
+    await socket.send_json({"type": "connection_init"})
+    await socket.receive_json()
+
+    forever = {"query": "subscription { forever }"}
+    await socket.send_json({"id": "a", "type": "subscribe", "payload": forever})
+    await socket.send_json({"id": "b", "type": "subscribe", "payload": forever})
+
+    refused = await socket.receive_json()
+    assert refused["id"] == "b"
+    assert refused["type"] == "error"
+    assert refused["payload"] == [{"message": "At most 1 operations at once"}]
+    await socket.send_json({"type": "ping"})
+    assert await socket.receive_json() == {"type": "pong"}
+    await socket.close()
