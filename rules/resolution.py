@@ -8,8 +8,9 @@
 3. run its PRE effects, mark it completed (``occurredAt``) or resolved (``resolvedAt``) at the
    branch's world time, else now, then ON_RESOLVE and POST effects: priority order, each effect
    through ``rules.effects.apply_patch`` on what the previous one wrote, one EffectExecution each;
-4. complete what it ``triggers``: a target scheduled later than the branch's world time stays
-   scheduled (world time fires it), any other is resolved now, in the same transaction.
+4. complete what it ``triggers``: a target scheduled later than the branch's world time is
+   announced (``rules.signals.trigger_deferred``) and left to the scheduler, which completes it
+   when the clock reaches it; any other is resolved now, in the same transaction.
 
 One failing effect (or triggered target) rolls back everything, the completion included, and the
 error names the effect and the reason. A dry run does all of it and rolls it back, returning the
@@ -31,6 +32,7 @@ from kernel.ids import EntityId
 from rules.availability import Occurrence, describe, is_done, obstacles
 from rules.effects import Run, Summary, atomically, effects_of
 from rules.models.effects import EffectTiming
+from rules.signals import trigger_deferred
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,19 @@ def complete_event(
     branch_id: EntityId | None = None,
     dry_run: bool = False,
     force: bool = False,
+    world_time: datetime.datetime | None = None,
 ) -> Resolution:
-    return _resolve(actor, "event", event_id, branch_id=branch_id, dry_run=dry_run, force=force)
+    """``world_time``: when it happened (default: the branch's clock); the scheduler gives the
+    world time a deferred completion fell due."""
+    return _resolve(
+        actor,
+        "event",
+        event_id,
+        branch_id=branch_id,
+        dry_run=dry_run,
+        force=force,
+        world_time=world_time,
+    )
 
 
 def resolve_encounter(
@@ -64,9 +77,16 @@ def resolve_encounter(
     branch_id: EntityId | None = None,
     dry_run: bool = False,
     force: bool = False,
+    world_time: datetime.datetime | None = None,
 ) -> Resolution:
     return _resolve(
-        actor, "encounter", encounter_id, branch_id=branch_id, dry_run=dry_run, force=force
+        actor,
+        "encounter",
+        encounter_id,
+        branch_id=branch_id,
+        dry_run=dry_run,
+        force=force,
+        world_time=world_time,
     )
 
 
@@ -78,9 +98,10 @@ def _resolve(
     branch_id: EntityId | None,
     dry_run: bool,
     force: bool,
+    world_time: datetime.datetime | None,
 ) -> Resolution:
     entity: Occurrence = entities.load(actor, kind, entity_id, branch_id=branch_id, minimum=WRITE)
-    run = Run(actor, dry_run=dry_run, world_time=entity.branch.current_world_time)
+    run = Run(actor, dry_run=dry_run, world_time=world_time or entity.branch.current_world_time)
     return atomically(lambda: _resolve_locked(actor, entity, run, force), dry_run=dry_run)
 
 
@@ -149,18 +170,23 @@ def _mark(actor: Actor, entity: Occurrence, world_time: datetime.datetime | None
 
 
 def _trigger(actor: Actor, source: Occurrence, run: Run, force: bool) -> list[Resolution]:
-    """Resolve now what ``source`` triggers, unless it is scheduled later in world time (link
-    cycles are refused when links are made, so this ends)."""
+    """Resolve now what ``source`` triggers, or announce it when it is scheduled later in world
+    time (link cycles are refused when links are made, so this ends)."""
     links = Link.objects.filter(
         branch_id=source.branch_id,
         link_type=LinkType.TRIGGERS,
         **{f"source_{source.entity_type}": source},
     ).select_related("target_event", "target_encounter")
-    now = source.branch.current_world_time
+    now = run.world_time  # the clock, or the world time a deferred completion fell due
     resolved = []
     for link in links.order_by("created_at", "pk"):
         target: Occurrence = link.target  # type: ignore[assignment]
-        if is_done(target) or (now and target.scheduled_at and target.scheduled_at > now):
+        if is_done(target):
+            continue
+        if now and target.scheduled_at and target.scheduled_at > now:
+            trigger_deferred.send(
+                sender=type(source), source=source, target=target, due_at=target.scheduled_at
+            )
             continue
         resolved.append(_resolve_locked(actor, target, run, force))
     return resolved
