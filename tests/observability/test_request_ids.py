@@ -22,9 +22,9 @@ def test_a_sane_request_id_is_echoed(client: Client) -> None:
 
 @pytest.mark.parametrize("sent", [None, "", "x" * 129, "two words", "line\nbreak"])
 def test_a_missing_or_odd_request_id_is_replaced(client: Client, sent: str | None) -> None:
-    headers = {} if sent is None else {"HTTP_X_REQUEST_ID": sent}
+    headers = {} if sent is None else {"X-Request-ID": sent}
 
-    response = client.get("/health/live/", **headers)
+    response = client.get("/health/live/", headers=headers)
 
     assert response["X-Request-ID"] != sent
     assert len(response["X-Request-ID"]) == 32
