@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from campaign import world_time
 from campaign.actions import announcements, entities, history, kinds
 from campaign.actions import fields as f
 from campaign.models import (
@@ -16,7 +17,7 @@ from campaign.models import (
 )
 from campaign.permissions import MANAGE, WRITE, require_creator
 from kernel.actor import Actor
-from kernel.dates import InstantInput
+from kernel.dates import InstantInput, parse_instant
 from kernel.errors import Conflict, NotFound, ValidationError
 from kernel.ids import EntityId
 from kernel.snapshots import snapshot
@@ -218,19 +219,27 @@ def advance_world_time(
     to: InstantInput | None,
     branch_id: EntityId | None = None,
     expected_version: int | None = None,
-) -> Branch:
-    """Move a branch's clock forward (never back). Due work fires through the scheduler."""
+) -> tuple[datetime.datetime | None, Branch]:
+    """Move a branch's clock forward (never back, never before its calendar's epoch); the time
+    it moved from and the branch. Due work fires through the scheduler."""
     campaign = entities.load(actor, "campaign", campaign_id, minimum=WRITE, field="campaignId")
-    target = f.moment(to, "worldTime")
+    target = f.moment(to, "to")
     if target is None:
-        raise ValidationError("worldTime is required", field="worldTime")
+        raise ValidationError("to is required", field="to")
+    calendar = world_time.calendar_of(campaign)
+    if calendar is not None and target < calendar.epoch:
+        raise ValidationError(
+            f"to {target.isoformat()} is before the epoch of the calendar {calendar.name!r}"
+            f" ({calendar.epoch.isoformat()})",
+            field="to",
+        )
 
     def forward(current: Branch) -> dict[str, object]:
         if current.current_world_time is not None and target <= current.current_world_time:
             raise ValidationError(
-                "World time only moves forward: the new time must be after"
-                f" {current.current_world_time.isoformat()}",
-                field="worldTime",
+                "Cannot advance time to the past: the new time must be after the current world"
+                f" time {current.current_world_time.isoformat()}",
+                field="to",
             )
         return {"current_world_time": target}
 
@@ -274,4 +283,5 @@ def advance_world_time(
                 new=new["current_world_time"],
             ),
         )
-    return branch
+    moved_from = previous["current_world_time"]
+    return (parse_instant(moved_from) if moved_from else None), branch
