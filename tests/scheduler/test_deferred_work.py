@@ -23,6 +23,7 @@ from scheduler.recurring import attach_recurring_effect
 from scheduler.world_time import advance_world_time
 from tests import builders
 from tests.conftest import Personas
+from tests.graphql_client import GraphQLClient, code_of, error_of, ok
 from tests.scheduler.conftest import DAY, START
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
@@ -255,3 +256,53 @@ def test_an_effect_deferred_twice_to_one_time_is_refused(
 
     assert refused.value.field == "at"
     assert DeferredWork.objects.count() == 1
+
+
+DEFER = """mutation Defer($input: DeferEffectInput!) {
+  deferEffect(input: $input) { id entityType entityId dueAt scheduledBy doneAt error } }"""
+LIST = """query Deferred($c: ID!, $pending: Boolean) {
+  deferredWork(campaignId: $c, pending: $pending) { id entityType dueAt doneAt error } }"""
+
+
+def test_an_effect_is_deferred_and_fires_through_graphql(
+    gql: GraphQLClient,
+    gm: Actor,
+    golarion: Campaign,
+    town: Settlement,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    # given an effect deferred to day 3 through the API
+    tax = effect_on(gm, builders.event(gm, golarion), town, gold(30))
+    deferred = ok(
+        gql(DEFER, {"input": {"effectId": str(tax.uid), "at": iso(START + 3 * DAY)}}, "gm")
+    )["deferEffect"]
+    assert (deferred["entityType"], deferred["entityId"]) == ("effect", str(tax.uid))
+    assert (deferred["scheduledBy"], deferred["doneAt"], deferred["error"]) == (
+        "deferEffect", None, ""
+    )  # fmt: skip
+    pending = ok(gql(LIST, {"c": str(golarion.pk), "pending": True}, "viewer"))["deferredWork"]
+
+    # when the clock passes it and the due work fires
+    due = advance(gm, golarion, 4, django_capture_on_commit_callbacks)
+    fired = jobs.fire_due_work(golarion.main_branch.pk)
+
+    # then it was due, fired, and is listed as done
+    assert [row["id"] for row in pending] == [deferred["id"]]
+    assert (due, fired["kinds"]) == (1, ["deferred_effect"])
+    town.refresh_from_db()
+    assert town.variables["gold"] == 30
+    listed = ok(gql(LIST, {"c": str(golarion.pk)}, "viewer"))["deferredWork"]
+    assert [(row["id"], row["doneAt"] is not None) for row in listed] == [(deferred["id"], True)]
+    assert ok(gql(LIST, {"c": str(golarion.pk), "pending": True}, "gm"))["deferredWork"] == []
+
+
+def test_a_deferral_to_the_past_is_refused_through_graphql_naming_the_field(
+    gql: GraphQLClient, gm: Actor, golarion: Campaign, town: Settlement
+) -> None:
+    tax = effect_on(gm, builders.event(gm, golarion), town, gold(30))
+
+    body = gql(DEFER, {"input": {"effectId": str(tax.uid), "at": iso(START - DAY)}}, "gm")
+
+    assert code_of(body) == "BAD_REQUEST"
+    assert error_of(body)["extensions"]["field"] == "at"
+    assert not DeferredWork.objects.exists()

@@ -10,6 +10,7 @@ from graphene.utils.str_converters import to_camel_case
 from api.graphql.scheduler.schema import WorldTimeMutations, WorldTimeQueries
 from campaign.models import Campaign
 from kernel.snapshots import iso
+from rules import actions as rules
 from scheduler.recurring import attach_recurring_effect
 from tests import builders
 from tests.conftest import Personas
@@ -39,6 +40,19 @@ def recurring(personas: Personas, campaign: Campaign) -> str:
     return str(effect.uid)
 
 
+def effect(personas: Personas, campaign: Campaign) -> str:
+    gm = personas.actor("gm")
+    source = builders.event(gm, campaign)
+    return str(
+        rules.create_effect(
+            gm,
+            data={"entity_type": "event", "entity_id": str(source.uid), "target_type": "self",
+                  "name": "Omen", "effect_type": "patch",
+                  "payload": [{"op": "replace", "path": "/description", "value": "Fulfilled"}]},
+        ).uid
+    )  # fmt: skip
+
+
 def event(personas: Personas, campaign: Campaign) -> str:
     return str(builders.event(personas.actor("gm"), campaign, scheduled_at=iso(START)).uid)
 
@@ -49,6 +63,7 @@ MATRIX: dict[str, tuple[dict[str | None, str], Args]] = {
     "formatWorldTime": (READ, lambda p, c: {"campaignId": str(c.pk)}),
     "parseWorldDate": (READ, lambda p, c: {"campaignId": str(c.pk), "text": "1 Neth 4708"}),
     "recurringEffects": (READ, lambda p, c: {"campaignId": str(c.pk)}),
+    "deferredWork": (READ, lambda p, c: {"campaignId": str(c.pk)}),
     "advanceWorldTime": (
         WRITE, lambda p, c: {"input": {"campaignId": str(c.pk), "to": iso(START + DAY)}}
     ),
@@ -66,6 +81,9 @@ MATRIX: dict[str, tuple[dict[str | None, str], Args]] = {
         },
     ),
     "deleteRecurringEffect": (MANAGE, lambda p, c: {"id": recurring(p, c)}),
+    "deferEffect": (
+        WRITE, lambda p, c: {"input": {"effectId": effect(p, c), "at": iso(START + DAY)}}
+    ),
 }  # fmt: skip
 
 

@@ -14,9 +14,9 @@ from campaign.actions import fields as f
 from campaign.models import Branch, Event
 from kernel.errors import ValidationError
 from kernel.snapshots import iso
-from scheduler import recurring
+from scheduler import deferred, recurring
 from scheduler import world_time as advancing
-from scheduler.models import RecurringEffect
+from scheduler.models import DeferredWork, RecurringEffect
 
 
 @dataclass(frozen=True)
@@ -134,4 +134,23 @@ def attach_recurring_effect(
         branch_id=data.pop("branch_id", None),
         starts_at=data.pop("starts_at", None),
         data=data,
+    )
+
+
+def resolve_deferred_work(
+    root: None,
+    info: ResolveInfo,
+    campaign_id: str,
+    branch_id: str | None = None,
+    pending: bool = False,
+) -> list[DeferredWork]:
+    rows = DeferredWork.objects.filter(branch=campaign_branch(info, campaign_id, branch_id))
+    if pending:
+        rows = rows.filter(done_at__isnull=True)
+    return capped(rows.order_by("due_at", "pk"))
+
+
+def defer_effect(root: None, info: ResolveInfo, input: dict[str, Any]) -> DeferredWork:
+    return deferred.defer_effect(
+        actor(info), effect_id=input["effect_id"], at=input["at"], branch_id=input.get("branch_id")
     )

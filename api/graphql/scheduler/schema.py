@@ -1,6 +1,7 @@
 """World time's root fields: the contract's ``advanceWorldTime``, ``getOverdueEvents`` and
-``expireEvent``, and this API's calendar dates (``formatWorldTime``, ``parseWorldDate``) and
-recurring effects, each declared by name in the order the printed schema lists them."""
+``expireEvent``, and this API's calendar dates (``formatWorldTime``, ``parseWorldDate``),
+recurring effects and deferred work, each declared by name in the order the printed schema
+lists them."""
 
 import graphene
 
@@ -8,7 +9,12 @@ from api.graphql.campaign.mutations.factory import delete
 from api.graphql.campaign.types.events import Event
 from api.graphql.scalars import JSON, DateTime
 from api.graphql.scheduler import resolvers
-from api.graphql.scheduler.types import CalendarDate, RecurringEffect, WorldTimeResult
+from api.graphql.scheduler.types import (
+    CalendarDate,
+    DeferredWork,
+    RecurringEffect,
+    WorldTimeResult,
+)
 
 
 class AdvanceWorldTimeInput(graphene.InputObjectType):
@@ -37,6 +43,12 @@ class AttachRecurringEffectInput(graphene.InputObjectType):
     )
     period_days = graphene.Int(required=True, description="World days between applications.")
     starts_at = DateTime(description="The first application is one period later (default: now).")
+
+
+class DeferEffectInput(graphene.InputObjectType):
+    effect_id = graphene.ID(required=True)
+    branch_id = graphene.ID()
+    at = DateTime(required=True, description="World time, after the branch's clock.")
 
 
 class WorldTimeQueries(graphene.ObjectType):
@@ -75,6 +87,15 @@ class WorldTimeQueries(graphene.ObjectType):
         branch_id=graphene.ID(),
         resolver=resolvers.resolve_recurring_effects,
     )
+    deferred_work = graphene.List(
+        graphene.NonNull(DeferredWork),
+        required=True,
+        campaign_id=graphene.ID(required=True),
+        branch_id=graphene.ID(),
+        pending=graphene.Boolean(default_value=False, description="Only what is not done yet."),
+        description="Deferred effects and triggered events of the branch, by world time due.",
+        resolver=resolvers.resolve_deferred_work,
+    )
 
 
 class WorldTimeMutations(graphene.ObjectType):
@@ -98,3 +119,10 @@ class WorldTimeMutations(graphene.ObjectType):
         resolver=resolvers.attach_recurring_effect,
     )
     delete_recurring_effect = delete("recurring_effect", RecurringEffect)
+    defer_effect = graphene.Field(
+        DeferredWork,
+        required=True,
+        input=DeferEffectInput(required=True),
+        description="Apply an active effect once, when the branch's world time reaches `at`.",
+        resolver=resolvers.defer_effect,
+    )

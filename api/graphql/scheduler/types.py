@@ -1,5 +1,5 @@
-"""World time's types: the result of advancing it, a world time told as a calendar date, and
-recurring effects."""
+"""World time's types: the result of advancing it, a world time told as a calendar date,
+recurring effects and deferred work."""
 
 from typing import Any
 
@@ -59,3 +59,28 @@ class RecurringEffect(BranchScoped, graphene.ObjectType):
     @staticmethod
     def resolve_target_id(root: Any, info: ResolveInfo) -> str:
         return str(root.target_uid)
+
+
+class DeferredWork(graphene.ObjectType):
+    """Work done once when the branch's clock reaches dueAt: a deferred effect, or an event or
+    encounter that a triggers link set off for a later world time."""
+
+    id = graphene.ID(required=True)
+    branch_id = graphene.ID(required=True)
+    entity_type = graphene.String(required=True, description="effect, event or encounter")
+    entity_id = graphene.ID(required=True)
+    due_at = DateTime(required=True, description="World time")
+    scheduled_by = graphene.String(
+        required=True, description="deferEffect, or the source that triggered it (event:<id>)"
+    )
+    created_at = DateTime(required=True)
+    done_at = DateTime(description="When it was done (wall clock); null while pending")
+    error = graphene.String(required=True, description="Why it could not be done; empty if done")
+
+    @staticmethod
+    def resolve_id(root: Any, info: ResolveInfo) -> str:
+        return str(root.uid)
+
+    @staticmethod
+    def resolve_entity_id(root: Any, info: ResolveInfo) -> str:
+        return str(root.entity_uid)
