@@ -57,3 +57,11 @@ def test_recurring_effects_are_shown_but_not_edited_in_the_admin(admin: Client) 
     response = admin.get(reverse("admin:scheduler_recurringeffect_changelist"))
     assert response.status_code == 200
     assert admin.get(reverse("admin:scheduler_recurringeffect_add")).status_code == 403
+
+
+def test_deferred_work_is_shown_but_not_edited_in_the_admin(admin: Client) -> None:
+    response = admin.get(
+        reverse("admin:scheduler_deferredwork_changelist") + "?done_at__isnull=True"
+    )
+    assert response.status_code == 200
+    assert admin.get(reverse("admin:scheduler_deferredwork_add")).status_code == 403
