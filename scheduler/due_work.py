@@ -7,8 +7,11 @@ Due work lives in rows, not in long Celery countdowns (DESIGN §9): recurring ef
 deferred work goes first (a triggered event is completed before the grace that would expire it),
 then recurring effects. ``fire_due`` takes one item at a time,
 earliest first, each in its own transaction holding the item's row, claimed with
-``SELECT … FOR UPDATE SKIP LOCKED``: two runners on one branch share the work instead of doing it
-twice, and a runner that dies rolls back only the item it was on.
+``SELECT … FOR UPDATE SKIP LOCKED``, and a runner that dies rolls back only the item it was on.
+Each item's transaction also holds the branch row (``FOR NO KEY UPDATE SKIP LOCKED``, which
+writes referring to the branch do not wait for): a second runner on the branch stops instead of
+firing a later item while an earlier one is under way, so items that build on each other (an
+effect testing what the one before wrote) apply in world-time order, never twice.
 """
 
 import datetime
@@ -61,7 +64,11 @@ def fire_due(branch_id: object, *, limit: int = MAX_ITEMS_PER_RUN) -> list[Fired
 
 
 def _fire_next(branch_id: object) -> Fired | None:
-    branch = Branch.objects.filter(pk=branch_id, deleted_at__isnull=True).first()
+    branch = (
+        Branch.objects.select_for_update(no_key=True, skip_locked=True)
+        .filter(pk=branch_id, deleted_at__isnull=True)
+        .first()
+    )
     if branch is None or branch.current_world_time is None:
         return None
     now = branch.current_world_time
