@@ -4,12 +4,13 @@ settlements they read (kernel/generations.py). A committed change bumps them, so
 never stale, whichever replica computed it, and nothing is ever deleted by pattern."""
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
 
-from kernel import generations
+from kernel import cache_stats, generations
 
 T = TypeVar("T")
 TTL = 300
@@ -26,7 +27,12 @@ def remember(
     key = f"spatial:{operation}:{hashlib.sha256(identity).hexdigest()}"
     found: T | None = cache.get(key)
     if found is not None:
+        cache_stats.count(cache_stats.SPATIAL, hits=1)
         return found
+    began = time.perf_counter()
     value = compute()
     cache.set(key, value, TTL)
+    cache_stats.count(
+        cache_stats.SPATIAL, misses=1, sets=1, compute_ms=cache_stats.elapsed_ms(began)
+    )
     return value
