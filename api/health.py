@@ -2,8 +2,11 @@
 
 Liveness answers as long as the process serves requests; it checks no dependency, so an outage
 of PostgreSQL or Redis never gets healthy web replicas restarted. Readiness checks each
-dependency that is configured and answers 503 when one is down, so a load balancer stops routing
-to this replica until it recovers. GraphQL's ``health`` runs the same checks.
+dependency that is configured. Without the database nothing can be served: 503 ``unavailable``,
+so a load balancer stops routing to this replica until it recovers. Without Redis (the cache,
+the channel layer) the API still answers from the database, only slower and without real-time
+events: 200 ``degraded``, so the replica stays in rotation while operators are told. GraphQL's
+``health`` runs the same checks.
 
 Anyone may learn whether the service is up; only operators learn which check failed and why
 (the messages can name hosts, ports and databases): a staff user signed in to the admin, or a
@@ -29,7 +32,10 @@ from redis.asyncio import Redis as AsyncRedis
 from api.outages import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
 
 OK = "ok"
+DEGRADED = "degraded"
 UNAVAILABLE = "unavailable"
+# The one dependency nothing can be served without; every other one only slows answers down.
+REQUIRED = "database"
 
 
 class Database(checks.Database):
@@ -58,7 +64,9 @@ class Readiness:
 
     @property
     def status(self) -> str:
-        return OK if all(outcome == OK for outcome in self.checks.values()) else UNAVAILABLE
+        if self.checks.get(REQUIRED, OK) != OK:
+            return UNAVAILABLE
+        return OK if all(outcome == OK for outcome in self.checks.values()) else DEGRADED
 
 
 async def readiness() -> Readiness:
@@ -98,8 +106,8 @@ class ReadinessView(View):
         body: dict[str, Any] = {"status": result.status}
         if await may_see_details(request):
             body["checks"] = result.checks
-        response = JsonResponse(body, status=200 if result.status == OK else 503)
-        if result.status != OK:
+        response = JsonResponse(body, status=503 if result.status == UNAVAILABLE else 200)
+        if result.status == UNAVAILABLE:
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie", "X-Health-Token"])
