@@ -1,7 +1,10 @@
-"""Load over HTTP on loopback (issue 15): the requests of the issue's table and the single-page
-app's read mix, at 1, 10, 50 and 100 concurrent clients, p50/p95/p99 and requests a second,
-against the floor of the same SQL sent straight through the driver (psycopg or sqlite3), measured
-in the same run; optionally the servers' memory before and after a mixed load of ``--minutes``.
+"""Load over HTTP on loopback (issues 14 and 15): the requests of issue 15's table and the
+single-page app's read mix, alone and with a fraction ``--writes`` (10 % by default) of its turns
+a write (a fresh read of a settlement's version, then updateSettlement with it as
+``expectedVersion``; refusals for a stale version are counted as conflicts, apart from errors),
+at 1, 10, 50 and 100 concurrent clients: p50/p95/p99, requests a second, errors, against the floor
+of the same SQL sent straight through the driver (psycopg or sqlite3), measured in the same run;
+optionally the servers' memory before and after a mixed load of ``--minutes``.
 
 Without ``--url`` it seeds a throwaway test database on the configured backend (SQLite by
 default; ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and starts gunicorn with the
@@ -10,22 +13,24 @@ nginx in front of several replicas) it seeds a fresh bench user and campaign int
 database, which must be the one those servers use, and measures them (no memory figure).
 
 Run from the repository root: ``.venv/bin/python -m tests.benchmarks.bench_load [--url URL]
-[--seconds S] [--clients 1,10,50,100] [--minutes M]``. Each figure is one run of S seconds; the
-clients are asyncio connections in this process (keep-alive), so they take a share of the CPU the
-servers could otherwise use. Prints figures, no verdicts.
+[--seconds S] [--clients 1,10,50,100] [--writes 0.1] [--client asyncio|wrk] [--install-wrk]
+[--minutes M]``. Each figure is one run of S seconds. The default clients are asyncio
+connections in this process (keep-alive), so they take a share of the CPU the servers could
+otherwise use; ``--client wrk`` sends the same mix with wrk (``wrk_client``, ``wrk_mix.lua``),
+which ``--install-wrk`` installs from the Debian archive when missing. Prints figures, no verdicts.
 """
 
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import secrets
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,36 +50,28 @@ if "DATABASE_URL" not in os.environ:
     settings.DATABASES["default"]["TEST"] = {"NAME": str(SQLITE_FILE)}
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
 
 from tests import servers  # noqa: E402
-from tests.benchmarks import request_scene  # noqa: E402
+from tests.benchmarks import request_scene, wrk_client  # noqa: E402
+from tests.benchmarks.load_mix import HEADER, Figures, Mix  # noqa: E402
 from tests.benchmarks.request_scene import Request, Scene  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Figures:
-    latencies: list[float]
-    errors: int
-    seconds: float
-
-    def line(self, label: str, clients: int) -> str:
-        if not self.latencies:
-            return f"{label:22} {clients:4}  no answer ({self.errors} errors)"
-        cuts = statistics.quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [0] * 99
-        p50 = statistics.median(self.latencies)
-        rate = len(self.latencies) / self.seconds
-        return (
-            f"{label:22} {clients:4} {1000 * p50:8.2f} {1000 * cuts[94]:8.2f}"
-            f" {1000 * cuts[98]:8.2f} {rate:8.0f} {self.errors:6}"
-        )
+OK, CONFLICT, ERROR = "ok", "conflict", "error"
 
 
-HEADER = (
-    f"{'request':22} {'cli':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}"
-    f" {'errors':>6}"
-)
+def outcome(status: int, body: bytes) -> str:
+    if status != 200:
+        return ERROR
+    if b'"errors"' not in body:
+        return OK
+    return CONFLICT if b'"CONFLICT"' in body else ERROR
 
 
 class Connection:
@@ -85,7 +82,7 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def send(self, raw: bytes) -> int:
+    async def send(self, raw: bytes) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -103,7 +100,7 @@ class Connection:
         body = await self.reader.readexactly(length)
         if close:
             self.close()
-        return status if b'"errors"' not in body else 599
+        return status, body
 
     def close(self) -> None:
         if self.writer is not None:
@@ -120,54 +117,105 @@ def raw_request(request: Request, host: str, token: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + request.body
 
 
-async def load(url: str, bodies: Sequence[bytes], clients: int, seconds: float) -> Figures:
-    """``clients`` connections sending ``bodies`` in turn for ``seconds``."""
+async def load(url: str, token: str, mix: Mix, clients: int, seconds: float) -> Figures:
+    """``clients`` connections sending ``mix`` for ``seconds``."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
+
+    def raw(request: Request) -> bytes:
+        return raw_request(request, parts.netloc, token)
+
+    reads = [raw(request) for request in mix.reads]
     latencies: list[float] = []
-    errors = 0
+    counts = {OK: 0, CONFLICT: 0, ERROR: 0}
+    writes = 0
     deadline = time.perf_counter() + seconds
 
+    async def timed(conn: Connection, message: bytes) -> tuple[str, bytes]:
+        nonlocal writes
+        started = time.perf_counter()
+        try:
+            status, body = await conn.send(message)
+        except (OSError, asyncio.IncompleteReadError):
+            conn.close()
+            counts[ERROR] += 1
+            return ERROR, b""
+        result = outcome(status, body)
+        counts[result] += 1
+        if result == OK:
+            latencies.append(time.perf_counter() - started)
+            writes += b'"updateSettlement"' in body
+        return result, body
+
+    async def write(conn: Connection, target: str, level: int) -> None:
+        result, body = await timed(conn, raw(request_scene.version(target)))
+        if result != OK:
+            return
+        current = json.loads(body)["data"]["settlement"]["version"]
+        update = request_scene.update_settlement(target, level, expected_version=current)
+        await timed(conn, raw(update))
+
     async def client(offset: int) -> None:
-        nonlocal errors
         conn = Connection(host, port)
-        for raw in itertools.islice(itertools.cycle(bodies), offset, None):
+        for turn in itertools.count(offset):
             if time.perf_counter() >= deadline:
                 break
-            started = time.perf_counter()
-            try:
-                status = await conn.send(raw)
-            except (OSError, asyncio.IncompleteReadError):
-                conn.close()
-                errors += 1
-                continue
-            if status == 200:
-                latencies.append(time.perf_counter() - started)
+            if mix.writes_at(turn):
+                await write(conn, mix.targets[turn % len(mix.targets)], 1 + turn % 10)
             else:
-                errors += 1
+                await timed(conn, reads[turn % len(reads)])
         conn.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client(n) for n in range(clients)))
-    return Figures(latencies, errors, time.perf_counter() - started)
+    return Figures.of(
+        latencies, counts[ERROR], time.perf_counter() - started, counts[CONFLICT], writes
+    )
 
 
-def sql_of(request: Request, scene: Scene) -> list[str]:
-    """The SQL the application issues for ``request``, captured in this process."""
-    from django.test.utils import CaptureQueriesContext
-
+def app_request(request: Request, scene: Scene) -> bytes:
+    """``request`` answered in this process, through the stack gunicorn runs."""
     from tests.wsgi import wsgi_request
 
     headers = [("Content-Type", "application/json")]
     token = scene.token if request.authorized else None
-    wsgi_request(request.method, request.path, body=request.body, headers=headers, token=token)
+    return wsgi_request(
+        request.method, request.path, body=request.body, headers=headers, token=token
+    ).body
+
+
+def sql_of(request: Request, scene: Scene) -> list[str]:
+    """The SQL the application issues for ``request``, captured in this process."""
+    app_request(request, scene)
     with CaptureQueriesContext(connection) as captured:
-        wsgi_request(request.method, request.path, body=request.body, headers=headers, token=token)
+        app_request(request, scene)
     return [query["sql"] for query in captured.captured_queries]
 
 
-def sql_floor(statements: list[str], runs: int = 200) -> float:
-    """Median time to run ``statements`` straight through the driver, on one connection."""
+class RolledBack(Exception):
+    pass
+
+
+def write_sql(scene: Scene) -> list[str]:
+    """The SQL of the mix's write (updateSettlement with a fresh expectedVersion), captured in a
+    transaction rolled back after, so that replaying it inserts nothing already there."""
+    app_request(request_scene.update(scene, 5), scene)
+    current = json.loads(app_request(request_scene.version(scene.settlement), scene))
+    write = request_scene.update_settlement(
+        scene.settlement, 6, expected_version=current["data"]["settlement"]["version"]
+    )
+    try:
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            app_request(write, scene)
+            raise RolledBack
+    except RolledBack:
+        pass
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def sql_floor(statements: list[str], runs: int = 200, *, writes: bool = False) -> float:
+    """Median time to run ``statements`` straight through the driver, on one connection; writes
+    in a transaction rolled back (its ROLLBACK timed in place of the COMMIT)."""
     if not statements:
         return 0.0
     connection.ensure_connection()
@@ -176,10 +224,14 @@ def sql_floor(statements: list[str], runs: int = 200) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
+        if writes:
+            cursor.execute("BEGIN")
         for sql in statements:
             cursor.execute(sql)
             if cursor.description is not None:
                 cursor.fetchall()
+        if writes:
+            cursor.execute("ROLLBACK")
         times.append(time.perf_counter() - started)
     cursor.close()
     return statistics.median(times)
@@ -236,10 +288,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", default="1,10,50,100")
     parser.add_argument("--minutes", type=float, default=0, help="memory under a mixed load")
+    parser.add_argument(
+        "--writes", type=float, default=0.1, help="fraction of the mixed run's turns that write"
+    )
+    parser.add_argument(
+        "--client", choices=["asyncio", "wrk"], default="asyncio", help="what sends the load"
+    )
+    parser.add_argument(
+        "--install-wrk", action="store_true", help="apt-get install wrk first when missing"
+    )
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
+    if args.install_wrk:
+        wrk_client.install()
     setup_test_environment()
     databases = [] if args.url else setup_databases(verbosity=0, interactive=False)
     try:
@@ -259,52 +322,83 @@ def main() -> None:
         SQLITE_FILE.unlink(missing_ok=True)
 
 
+Measure = Callable[[str, str, Mix, int, float], Figures]
+
+
+def asyncio_load(url: str, token: str, mix: Mix, clients: int, seconds: float) -> Figures:
+    return asyncio.run(load(url, token, mix, clients, seconds))
+
+
 def run(
     url: str, pid: int | None, scene: Scene, levels: list[int], args: argparse.Namespace
 ) -> None:
-    host = urlsplit(url).netloc
+    measure: Measure = wrk_client.load if args.client == "wrk" else asyncio_load
     table = request_scene.requests(scene)
     print(
         f"{connection.vendor}; {url}"
         + ("" if pid is None else f" (gunicorn, {os.cpu_count()} processes x 4 threads)")
         + f"; {args.seconds:g} s a figure; kingdom of {args.settlements} x {args.structures}"
+        + f"; {args.client} client"
     )
     print("\nSQL floor: the statements the app issues for each request, through the driver")
     for request in table:
         statements = sql_of(request, scene)
         floor = sql_floor(statements)
         print(f"{request.name:22} {len(statements):2} statements {1000 * floor:7.3f} ms")
+    reads = spa_mix(scene)
+    read_floor = statistics.mean(sql_floor(sql_of(request, scene)) for request in reads)
+    version = sql_of(request_scene.version(scene.settlement), scene)
+    version_floor = sql_floor(version)
+    print(f"{'settlement version':22} {len(version):2} statements {1000 * version_floor:7.3f} ms")
+    write = write_sql(scene)
+    write_floor = sql_floor(write, writes=True)
+    print(
+        f"{'updateSettlement':22} {len(write):2} statements {1000 * write_floor:7.3f} ms"
+        " (with expectedVersion; in a transaction rolled back)"
+    )
+    w = args.writes
+    # A write is two requests (the version read, then the update) in place of one read.
+    mixed_floor = ((1 - w) * read_floor + w * (version_floor + write_floor)) / (1 + w)
+    print(
+        f"SPA read mix {1000 * read_floor:.3f} ms a request; with {w:.0%} writes"
+        f" {1000 * mixed_floor:.3f} ms a request"
+    )
     # Every worker has imported the app and warmed its caches before anything is measured.
-    warm = [raw_request(request, host, scene.token) for request in table]
-    asyncio.run(load(url, warm, 2 * (os.cpu_count() or 1), 3))
+    measure(url, scene.token, Mix(table), 2 * (os.cpu_count() or 1), 3)
     print(f"\nEach request alone\n{HEADER}")
     for request in table:
-        raw = raw_request(request, host, scene.token)
         for clients in [n for n in levels if n <= 10]:
-            figures = asyncio.run(load(url, [raw], clients, args.seconds))
+            figures = measure(url, scene.token, Mix([request]), clients, args.seconds)
             print(figures.line(request.name, clients))
-    writes = [
-        raw_request(request_scene.update(scene, 1 + n % 10), host, scene.token) for n in range(10)
-    ]
+    updates = Mix([request_scene.update(scene, 1 + n % 10) for n in range(10)])
     for clients in [n for n in levels if n <= 10]:
-        print(
-            asyncio.run(load(url, writes, clients, args.seconds)).line("updateSettlement", clients)
-        )
-    mix = [raw_request(request, host, scene.token) for request in spa_mix(scene)]
-    print(f"\nThe SPA's read mix ({len(mix)} documents in turn)\n{HEADER}")
+        figures = measure(url, scene.token, updates, clients, args.seconds)
+        print(figures.line("updateSettlement", clients))
+    mixed = Mix(reads, w, tuple(scene.settlements))
+    print(
+        f"\nThe SPA's read mix ({len(reads)} documents in turn), alone and with {w:.0%} of turns"
+        f" a write (read the version, then updateSettlement with it)\n{HEADER}"
+    )
     for clients in levels:
-        print(asyncio.run(load(url, mix, clients, args.seconds)).line("SPA read mix", clients))
+        print(
+            measure(url, scene.token, Mix(reads), clients, args.seconds).line(
+                "SPA read mix", clients
+            )
+        )
+        if w:
+            figures = measure(url, scene.token, mixed, clients, args.seconds)
+            print(figures.line(f"read mix + {w:.0%} writes", clients))
     if args.minutes and pid is not None:
         pids = server_pids(pid)
         before = rss_mib(pids)
-        figures = asyncio.run(load(url, [*mix, *writes[:2]], 10, 60 * args.minutes))
+        figures = measure(url, scene.token, mixed, 10, 60 * args.minutes)
         after = rss_mib(server_pids(pid))
         print(
             f"\nMemory, {len(pids)} server processes, {args.minutes:g} min mixed load at 10 clients"
         )
         print(f"RSS before {before:.1f} MiB, after {after:.1f} MiB ({after - before:+.1f} MiB)")
         print(HEADER)
-        print(figures.line("mixed (reads+writes)", 10))
+        print(figures.line(f"read mix + {w:.0%} writes", 10))
 
 
 def spa_mix(scene: Scene) -> list[Request]:

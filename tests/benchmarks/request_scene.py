@@ -30,6 +30,8 @@ UPDATE = """
     mutation Update($id: ID!, $input: UpdateSettlementInput!) {
       updateSettlement(id: $id, input: $input) { id level version }
     }"""
+VERSION = """
+    query Version($id: ID!) { settlement(id: $id) { id version } }"""
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Scene:
     kingdom: str
     settlement: str
     sql_user: dict[str, Any] = field(default_factory=dict)
+    # Every settlement of the kingdom: what concurrent writers spread their writes over.
+    settlements: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,22 @@ def requests(scene: Scene) -> list[Request]:
 
 def update(scene: Scene, level: int) -> Request:
     """A write as the SPA makes it, without an expected version (read-then-write costs one more
-    read: the ``settlement`` request)."""
-    return graphql("updateSettlement", UPDATE, {"id": scene.settlement, "input": {"level": level}})
+    read: ``version``)."""
+    return update_settlement(scene.settlement, level)
+
+
+def update_settlement(
+    settlement: str, level: int, *, expected_version: int | None = None
+) -> Request:
+    data: dict[str, Any] = {"level": level}
+    if expected_version is not None:
+        data["expectedVersion"] = expected_version
+    return graphql("updateSettlement", UPDATE, {"id": settlement, "input": data})
+
+
+def version(settlement: str) -> Request:
+    """The read before a write: the settlement's current version, its ``expectedVersion``."""
+    return graphql("settlement version", VERSION, {"id": settlement})
 
 
 def seed(*, settlements: int = 20, structures: int = 5, name: str = "bench") -> Scene:
@@ -142,4 +160,5 @@ def seed(*, settlements: int = 20, structures: int = 5, name: str = "bench") -> 
         campaign=str(campaign.pk),
         kingdom=str(kingdom.uid),
         settlement=str(town.uid),
+        settlements=[str(row.uid) for row in rows],
     )
