@@ -1,9 +1,16 @@
-"""What bench_load's clients send (a ``Mix``) and what a run of them measured (``Figures``),
-shared by its two clients: the asyncio one in bench_load and wrk (``wrk_client``)."""
+"""What bench_load's clients send (a ``Mix``), what a run of them measured (``Figures``), and the
+asyncio client (``load``: keep-alive HTTP/1.1 connections in this process); ``wrk_client`` sends
+the same ``Mix`` through wrk."""
 
+import asyncio
+import itertools
+import json
 import statistics
+import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from tests.benchmarks import request_scene
 from tests.benchmarks.request_scene import Request
 
 
@@ -62,3 +69,113 @@ HEADER = (
     f"{'request':22} {'cli':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}"
     f" {'errors':>6} {'conflicts':>9} {'writes/s':>8}"
 )
+
+
+OK, CONFLICT, ERROR = "ok", "conflict", "error"
+
+
+def outcome(status: int, body: bytes) -> str:
+    if status != 200:
+        return ERROR
+    if b'"errors"' not in body:
+        return OK
+    return CONFLICT if b'"CONFLICT"' in body else ERROR
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; answers are read by Content-Length."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, raw: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        close = False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+            elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                close = True
+        body = await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def raw_request(request: Request, host: str, token: str) -> bytes:
+    lines = [f"{request.method} {request.path} HTTP/1.1", f"Host: {host}"]
+    if request.authorized:
+        lines.append(f"Authorization: Bearer {token}")
+    if request.body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(request.body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + request.body
+
+
+async def load(url: str, token: str, mix: Mix, clients: int, seconds: float) -> Figures:
+    """``clients`` connections sending ``mix`` for ``seconds``."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+
+    def raw(request: Request) -> bytes:
+        return raw_request(request, parts.netloc, token)
+
+    reads = [raw(request) for request in mix.reads]
+    latencies: list[float] = []
+    counts = {OK: 0, CONFLICT: 0, ERROR: 0}
+    writes = 0
+    deadline = time.perf_counter() + seconds
+
+    async def timed(conn: Connection, message: bytes) -> tuple[str, bytes]:
+        nonlocal writes
+        started = time.perf_counter()
+        try:
+            status, body = await conn.send(message)
+        except (OSError, asyncio.IncompleteReadError):
+            conn.close()
+            counts[ERROR] += 1
+            return ERROR, b""
+        result = outcome(status, body)
+        counts[result] += 1
+        if result == OK:
+            latencies.append(time.perf_counter() - started)
+            writes += b'"updateSettlement"' in body
+        return result, body
+
+    async def write(conn: Connection, target: str, level: int) -> None:
+        result, body = await timed(conn, raw(request_scene.version(target)))
+        if result != OK:
+            return
+        current = json.loads(body)["data"]["settlement"]["version"]
+        update = request_scene.update_settlement(target, level, expected_version=current)
+        await timed(conn, raw(update))
+
+    async def client(offset: int) -> None:
+        conn = Connection(host, port)
+        for turn in itertools.count(offset):
+            if time.perf_counter() >= deadline:
+                break
+            if mix.writes_at(turn):
+                await write(conn, mix.targets[turn % len(mix.targets)], 1 + turn % 10)
+            else:
+                await timed(conn, reads[turn % len(reads)])
+        conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    return Figures.of(
+        latencies, counts[ERROR], time.perf_counter() - started, counts[CONFLICT], writes
+    )
