@@ -13,11 +13,13 @@ from kernel import cache_stats
 logger = logging.getLogger(__name__)
 
 # The key each namespace's entries start with (rules/computed_fields.py, rules/dependencies.py,
-# campaign/spatial/cache.py); entity lists are not cached, so they hold nothing.
+# campaign/spatial/cache.py, campaign/list_cache.py).
 KEY_PATTERNS = {
     cache_stats.COMPUTED_FIELDS: "computed:*",
     cache_stats.RULES_GRAPH: "rules-graph:*",
     cache_stats.SPATIAL: "spatial:*",
+    cache_stats.SETTLEMENTS: "list:settlements:*",
+    cache_stats.STRUCTURES: "list:structures:*",
 }
 
 

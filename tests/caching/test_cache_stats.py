@@ -2,6 +2,7 @@
 operators through getCacheStats and manage.py cache_stats."""
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -49,7 +50,7 @@ def test_a_miss_then_a_hit_are_counted_in_the_namespace(
 
 
 def test_no_traffic_is_a_hit_rate_of_zero_and_empty_namespaces_count_zero_keys(
-    db: None, gql: GraphQLClient
+    db: None, gql: GraphQLClient, settings: Any
 ) -> None:
     operator = make_user("operator@example.com", is_staff=True)
 
@@ -57,7 +58,8 @@ def test_no_traffic_is_a_hit_rate_of_zero_and_empty_namespaces_count_zero_keys(
 
     assert stats["hitRate"] == 0.0
     assert stats["computedFields"] == {"hits": 0, "misses": 0, "sets": 0, "hitRate": 0.0}
-    assert stats["settlementsKeyCount"] == 0
+    # Keys are counted by a Redis SCAN; the embedded local-memory cache cannot say.
+    assert stats["settlementsKeyCount"] == (0 if settings.REDIS_CACHE_URL else None)
 
 
 def test_only_operators_read_the_statistics(personas: Personas, gql: GraphQLClient) -> None:

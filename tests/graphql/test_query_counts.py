@@ -159,8 +159,8 @@ def add_settlement_near(scene: Scene, variables: dict[str, Any], i: int) -> None
 
 
 def committed(add: Add) -> Add:
-    """``add``, with its after-commit work done (spatial answers are cached under generations
-    that a commit bumps; the test's transaction never commits)."""
+    """``add``, with its after-commit work done (spatial answers and entity lists are cached
+    under generations that a commit bumps; the test's transaction never commits)."""
 
     def add_and_commit(scene: Scene, variables: dict[str, Any], i: int) -> None:
         with TestCase.captureOnCommitCallbacks(execute=True):
@@ -317,13 +317,13 @@ CASES: dict[str, ListCase] = {
         " id name kingdomId x y ownerId campaignId isArchived"
         " structures { id settlement { id } } location { id geojson } } }",
         kingdom_vars,
-        add_settlement,
+        committed(add_settlement),
     ),
     "structuresBySettlement": ListCase(
         "query($settlementId: ID!) { structuresBySettlement(settlementId: $settlementId) {"
         " id name typeId settlementId settlement { id } } }",
         settlement_vars,
-        add_structure,
+        committed(add_structure),
     ),
     "charactersByCampaign": ListCase(
         "query($campaignId: ID!) { charactersByCampaign(campaignId: $campaignId) {"

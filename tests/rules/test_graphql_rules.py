@@ -1121,7 +1121,7 @@ def count_queries(gql: GraphQLClient, query: str, variables: dict[str, Any]) -> 
 
 
 def test_settlement_computed_fields_cost_the_same_for_one_or_many(
-    gql: GraphQLClient, owner: Actor, campaign: Campaign
+    gql: GraphQLClient, owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
     # Given a kingdom with one settlement, a type-wide and an instance condition, a variable
     kingdom = builders.kingdom(owner, campaign)
@@ -1155,19 +1155,21 @@ def test_settlement_computed_fields_cost_the_same_for_one_or_many(
     variables = {"k": str(kingdom.uid)}
     for_one, body_one = count_queries(gql, query, variables)
 
-    # When it grows to 25 settlements, each with a condition and a structure of its own
-    for i in range(24):
-        settlement = builders.settlement(owner, kingdom, level=1 + i % 5)
-        builders.structure(owner, settlement)
-        rules.create_field_condition(
-            owner,
-            data={
-                "entity_type": "settlement",
-                "entity_id": str(settlement.uid),
-                "field": "own",
-                "expression": i,
-            },
-        )
+    # When it grows to 25 settlements, each with a condition and a structure of its own, committed
+    # (the kingdom's list is cached under a generation that a commit bumps)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(24):
+            settlement = builders.settlement(owner, kingdom, level=1 + i % 5)
+            builders.structure(owner, settlement)
+            rules.create_field_condition(
+                owner,
+                data={
+                    "entity_type": "settlement",
+                    "entity_id": str(settlement.uid),
+                    "field": "own",
+                    "expression": i,
+                },
+            )
     for_many, body_many = count_queries(gql, query, variables)
 
     # Then the request issues as many SQL queries, and computes every settlement's fields

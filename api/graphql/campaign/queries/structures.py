@@ -5,7 +5,9 @@ from typing import Any
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import capped, readable
+from campaign import list_cache
 from campaign.models import Structure
+from kernel import cache_stats
 
 
 def resolve_structures_by_settlement(
@@ -13,4 +15,6 @@ def resolve_structures_by_settlement(
 ) -> Any:
     settlement = readable(info, "settlement", settlement_id, "settlementId", branch_id)
     query = Structure.objects.filter(settlement=settlement).select_related("branch__campaign")
-    return capped(query.order_by("name", "pk"))
+    return list_cache.remember(
+        cache_stats.STRUCTURES, settlement, lambda: capped(query.order_by("name", "pk"))
+    )
