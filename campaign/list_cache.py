@@ -1,5 +1,5 @@
-"""Entity lists (a kingdom's settlements, a settlement's structures), cached under the
-(campaign, branch) generation of the branch their parent belongs to (kernel/generations.py).
+"""Entity lists (a branch's kingdoms, a kingdom's settlements, a settlement's structures), cached
+under the (campaign, branch) generation of the branch they belong to (kernel/generations.py).
 
 Every committed write of the branch bumps that generation, so a list is never read stale, on
 whichever replica it was stored, and nothing is deleted by pattern; a write on one branch leaves
@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
+from campaign.models import Branch
 from kernel import cache_stats, generations
 
 T = TypeVar("T")
@@ -21,9 +22,10 @@ PREFIX = "list"
 
 
 def remember(namespace: str, parent: Any, load: Callable[[], list[T]]) -> list[T]:
-    """``load()``'s rows under ``parent`` (a row of a branch), from the cache when the branch has
-    not changed since they were stored; ``namespace`` is a ``kernel.cache_stats`` namespace."""
-    branch = parent.branch
+    """``load()``'s rows under ``parent`` (a branch, or a row of one), from the cache when the
+    branch has not changed since they were stored; ``namespace`` is a ``kernel.cache_stats``
+    namespace, naming what the rows are."""
+    branch = parent if isinstance(parent, Branch) else parent.branch
     generation = generations.current(branch.campaign_id, branch.pk)
     key = f"{PREFIX}:{namespace}:{parent.pk}:{generation}"
     found: list[T] | None = cache.get(key)

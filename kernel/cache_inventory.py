@@ -20,6 +20,7 @@ KEY_PATTERNS = {
     cache_stats.SPATIAL: "spatial:*",
     cache_stats.SETTLEMENTS: "list:settlements:*",
     cache_stats.STRUCTURES: "list:structures:*",
+    cache_stats.KINGDOMS: "list:kingdoms:*",
 }
 
 

@@ -1,6 +1,7 @@
-"""Entity lists (settlementsByKingdom, structuresBySettlement) are cached under the generation of
-their branch: a committed write is seen by the next read, another branch keeps its cached lists,
-the parent is authorized before the cache is read, and every hit, miss and set is counted."""
+"""Entity lists (kingdomsByCampaign, settlementsByKingdom, structuresBySettlement) are cached
+under the generation of their branch: a committed write is seen by the next read, another branch
+keeps its cached lists, the parent is authorized before the cache is read, and every hit, miss
+and set is counted."""
 
 from typing import Any
 
@@ -18,6 +19,7 @@ SETTLEMENTS = (
     "query($k: ID!, $b: ID) { settlementsByKingdom(kingdomId: $k, branchId: $b) { name } }"
 )
 STRUCTURES = "query($s: ID!) { structuresBySettlement(settlementId: $s) { name } }"
+KINGDOMS = "query($c: ID!) { kingdomsByCampaign(campaignId: $c) { name } }"
 STATS = "{ getCacheStats { namespaces { namespace hits misses sets } } }"
 FORKED = "2025-01-02T00:00:00Z"
 OPERATOR = "operator@example.com"
@@ -127,3 +129,24 @@ def test_a_settlements_structures_are_cached_and_see_a_new_one(
     # Then the next read lists it
     assert names(gql, STRUCTURES, variables, "structuresBySettlement") == ["Arena", "Keep"]
     assert counted(gql, cache_stats.STRUCTURES) == (1, 2, 2)
+
+
+def test_a_branchs_kingdoms_are_cached_and_see_a_new_one(
+    gql: GraphQLClient,
+    owner: Actor,
+    campaign: Campaign,
+    kingdom: Kingdom,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given the campaign's kingdoms read twice
+    variables = {"c": str(campaign.pk)}
+    names(gql, KINGDOMS, variables, "kingdomsByCampaign")
+    assert names(gql, KINGDOMS, variables, "kingdomsByCampaign") == ["Brevoy"]
+
+    # When a kingdom is founded
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.kingdom(owner, campaign, name="Aldori")
+
+    # Then the next read lists it
+    assert names(gql, KINGDOMS, variables, "kingdomsByCampaign") == ["Aldori", "Brevoy"]
+    assert counted(gql, cache_stats.KINGDOMS) == (1, 2, 2)

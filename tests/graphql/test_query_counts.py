@@ -310,7 +310,7 @@ CASES: dict[str, ListCase] = {
         "query($campaignId: ID!) { kingdomsByCampaign(campaignId: $campaignId) {"
         " id name level campaignId branchId version variables variableSchemas { name } } }",
         campaign_vars,
-        add_kingdom,
+        committed(add_kingdom),
     ),
     "settlementsByKingdom": ListCase(
         "query($kingdomId: ID!) { settlementsByKingdom(kingdomId: $kingdomId) {"

@@ -113,6 +113,7 @@ from campaign.models import Encounter as EncounterModel
 from campaign.models import Event as EventModel
 from campaign.models import Kingdom as KingdomModel
 from campaign.models import Party as PartyModel
+from kernel import cache_stats
 
 
 class CampaignQueries(graphene.ObjectType):
@@ -264,7 +265,9 @@ class CampaignQueries(graphene.ObjectType):
     kingdom = by_id(Kingdom, "kingdom")
     settlement = by_id(Settlement, "settlement")
     structure = by_id(Structure, "structure")
-    kingdoms_by_campaign = in_campaign(Kingdom, KingdomModel, ("name",))
+    kingdoms_by_campaign = in_campaign(
+        Kingdom, KingdomModel, ("name",), cached_as=cache_stats.KINGDOMS
+    )
     settlements_by_kingdom = graphene.List(
         graphene.NonNull(Settlement),
         required=True,

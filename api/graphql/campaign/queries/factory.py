@@ -10,6 +10,7 @@ from graphene import ResolveInfo
 from api.graphql.campaign.access import actor, campaign_branch, capped, get_or_none, readable
 from api.graphql.campaign.types.common import Variable, VariableSchemaType
 from api.graphql.errors import camel
+from campaign import list_cache
 from campaign.actions.entities import parse_id
 from campaign.permissions import readable_campaigns
 
@@ -26,15 +27,21 @@ def by_id(type_: type, kind: str) -> graphene.Field:
     return graphene.Field(type_, id=graphene.ID(required=True), branch_id=BRANCH, resolver=resolve)
 
 
-def in_campaign(type_: type, model: Any, order: tuple[str, ...]) -> graphene.List:
-    """<kinds>ByCampaign(campaignId:, branchId:): the unarchived rows of the branch."""
+def in_campaign(
+    type_: type, model: Any, order: tuple[str, ...], *, cached_as: str | None = None
+) -> graphene.List:
+    """<kinds>ByCampaign(campaignId:, branchId:): the unarchived rows of the branch, kept in the
+    cross-request cache under the ``cached_as`` namespace when given (campaign/list_cache.py)."""
 
     def resolve(
         root: None, info: ResolveInfo, campaign_id: str, branch_id: str | None = None
     ) -> Any:
         branch = campaign_branch(info, campaign_id, branch_id)
         query = model.objects.filter(branch=branch).unarchived().select_related("branch")
-        return capped(query.order_by(*order, "pk"))
+        rows = query.order_by(*order, "pk")
+        if cached_as is None:
+            return capped(rows)
+        return list_cache.remember(cached_as, branch, lambda: capped(rows))
 
     return graphene.List(
         graphene.NonNull(type_),
