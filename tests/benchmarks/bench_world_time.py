@@ -8,7 +8,12 @@ Two figures, each as time and SQL queries (in all and per item):
   ``update_event`` calls marking them completed);
 * 1,000 periods of one recurring rule: a daily growth of a settlement's population (a JSONLogic
   ``valueRule``), applied 1,000 times by one advance of 1,000 days (baseline: 1,000
-  ``update_settlement`` calls writing the same values).
+  ``update_settlement`` calls writing the same values);
+* 1,000 deferred effects, a minute apart, each writing a settlement's gold, fired by one advance
+  (baseline: the same 1,000 effects applied by ``execute_effect``, the effect path without the
+  scheduler).
+
+Name figures to measure only those (``due``, ``recurring``, ``deferred``); all by default.
 
 Run from the repository root: ``.venv/bin/python -m tests.benchmarks.bench_world_time``. It builds
 a throwaway test database on the configured backend (SQLite by default; set ``DATABASE_URL`` to
@@ -17,6 +22,7 @@ measure PostgreSQL); tasks run in-process. It prints figures, no verdicts.
 
 import datetime
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -173,6 +179,60 @@ def bench_recurring_periods() -> None:
     report(f"{ITEMS} periods of a daily recurring rule applied by one advance", baseline, scheduled)
 
 
+def bench_deferred_effects() -> None:
+    from rules import actions as rules
+    from rules.effects import execute_effect
+    from scheduler.deferred import defer_effect
+    from scheduler.world_time import advance_world_time
+    from tests import builders
+
+    def effects(gm: Any, campaign: Any, kingdom: Any) -> list[Any]:
+        town = builders.settlement(
+            gm,
+            kingdom,
+            variable_schemas=[{"name": "gold", "type": "number"}],
+            variables={"gold": 0},
+        )
+        source = builders.event(gm, campaign)
+        return [
+            rules.create_effect(
+                gm,
+                data={
+                    "entity_type": "event",
+                    "entity_id": str(source.uid),
+                    "target_type": "settlement",
+                    "target_id": str(town.uid),
+                    "name": f"Tithe {n}",
+                    "effect_type": "patch",
+                    "payload": [{"op": "replace", "path": "/variables/gold", "value": n + 1}],
+                },
+            )
+            for n in range(ITEMS)
+        ]
+
+    gm, campaign, kingdom = scene()
+    direct = effects(gm, campaign, kingdom)
+    baseline = measured(lambda: [execute_effect(gm, effect_id=e.uid) for e in direct])
+    gm, campaign, kingdom = scene()
+    for n, effect in enumerate(effects(gm, campaign, kingdom)):
+        defer_effect(gm, effect_id=effect.uid, at=START + (n + 1) * datetime.timedelta(minutes=1))
+    scheduled = measured(
+        lambda: advance_world_time(gm, campaign_id=campaign.pk, to=START + ITEMS * DAY)
+    )
+    from scheduler.models import DeferredWork
+
+    if DeferredWork.objects.filter(done_at__isnull=False, error="").count() != ITEMS:
+        raise SystemExit(f"expected {ITEMS} deferred effects done without error")
+    report(f"{ITEMS} deferred effects fired by one advance", baseline, scheduled)
+
+
+BENCHES = {
+    "due": bench_due_items,
+    "recurring": bench_recurring_periods,
+    "deferred": bench_deferred_effects,
+}
+
+
 def main() -> None:
     from config.celery import app as celery_app
 
@@ -181,8 +241,8 @@ def main() -> None:
     databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         print(f"Backend: {connection.vendor}")
-        bench_due_items()
-        bench_recurring_periods()
+        for name in sys.argv[1:] or BENCHES:
+            BENCHES[name]()
     finally:
         teardown_databases(databases, verbosity=0)
 
