@@ -1,6 +1,5 @@
-"""The single-page app's operations against our schema: every one
-validates unless it needs a root field or type that is still pending; every one that touches only
-the core domain's root fields runs on real data and returns data without errors."""
+"""The single-page app's operations against our schema: every one validates, and every one that
+touches only the core domain's root fields runs on real data and returns data without errors."""
 
 from collections.abc import Callable
 from typing import Any
@@ -15,11 +14,6 @@ from tests.builders import Dataset, geo_point
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
 from tests.graphql.spa_operations import OPERATIONS
 from tests.graphql_client import GraphQLClient, ok
-from tests.test_schema_contract import PENDING
-
-# Operations that do not validate yet, and why; each must really fail validation.
-SKIPPED: dict[str, str] = {
-}
 
 
 def root_fields(document: str) -> set[str]:
@@ -143,26 +137,14 @@ def merged_into_side_branch(data: Dataset) -> str:
     return data.side_branch
 
 
-def test_the_skip_list_is_accurate() -> None:
-    # Given the skipped operations
-    pending = PENDING["Query"] | PENDING["Mutation"]
-
-    # Then each one really fails validation, and none only touches the core domain
-    for name, reason in SKIPPED.items():
-        errors = validate(GRAPHQL_SCHEMA, parse(OPERATIONS[name]))
-        assert errors, f"{name} validates now: take it off SKIPPED ({reason})"
-        assert name not in CORE or root_fields(OPERATIONS[name]) & pending, name
-
-
 def test_every_core_operation_runs_here() -> None:
     # Then every operation on the core domain's root fields has variables to run with
-    assert set(VARIABLES) == CORE - set(SKIPPED)
+    assert set(VARIABLES) == CORE
 
 
-@pytest.mark.parametrize("name", sorted(set(OPERATIONS) - set(SKIPPED)))
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
 def test_operation_validates_against_our_schema(name: str) -> None:
-    # Given one of the app's operation documents that needs no pending field
-    # (test_the_skip_list_is_accurate checks the others really still fail)
+    # Given one of the app's operation documents
     document = parse(OPERATIONS[name])
 
     # When it is validated against our schema
