@@ -2,9 +2,8 @@
 
 Every root field, type field, argument and input field of the original contract (vendored as
 ``tests/fixtures/original-schema.graphql``) that we implement keeps its name and a compatible
-type; the deliberate fixes of the contract are listed here with their reason. Root fields that
-later work will add are listed as pending, and the test fails when one of them lands without
-leaving the list, so the list always tells the truth.
+type; the deliberate fixes of the contract are listed here with their reason. Every root field
+of the contract is implemented.
 """
 
 from pathlib import Path
@@ -28,11 +27,6 @@ from config.schema import schema
 
 REPO = Path(__file__).resolve().parents[1]
 ORIGINAL = REPO / "tests" / "fixtures" / "original-schema.graphql"
-
-PENDING: dict[str, set[str]] = {
-    "Query": set(),
-    "Mutation": set(),
-}
 
 # Deliberate fixes of the contract, each with its reason.
 OUTPUT_FIXES = {
@@ -135,16 +129,14 @@ def field_problems(type_name: str, name: str, old: GraphQLField, new: GraphQLFie
     return problems
 
 
-def test_every_root_field_of_the_contract_is_implemented_or_pending() -> None:
+def test_every_root_field_of_the_contract_is_implemented() -> None:
     for root in ("Query", "Mutation"):
         old_root = original().get_type(root)
         new_root = ours().get_type(root)
         assert isinstance(old_root, GraphQLObjectType)
         assert isinstance(new_root, GraphQLObjectType)
-        missing = set(old_root.fields) - set(new_root.fields) - PENDING[root]
-        landed = PENDING[root] & set(new_root.fields)
+        missing = set(old_root.fields) - set(new_root.fields)
         assert not missing, f"{root} fields missing: {sorted(missing)}"
-        assert not landed, f"{root} fields implemented but still listed as pending: {landed}"
 
 
 def test_implemented_fields_and_arguments_are_compatible() -> None:
@@ -160,8 +152,7 @@ def test_implemented_fields_and_arguments_are_compatible() -> None:
         for name, old_field in old_type.fields.items():
             new_field = new_type.fields.get(name)
             if new_field is None:
-                if name not in PENDING.get(type_name, set()):
-                    problems.append(f"{type_name}.{name} is missing")
+                problems.append(f"{type_name}.{name} is missing")
                 continue
             problems += field_problems(type_name, name, old_field, new_field)
     assert not problems, "\n".join(problems)
