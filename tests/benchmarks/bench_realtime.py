@@ -132,7 +132,10 @@ async def next_event_ms(ws: aiohttp.ClientWebSocketResponse) -> float:
         if packet.packet_type == eio.PING:
             await ws.send_str(eio.Packet(eio.PONG).encode())
             continue
-        _, event = sio.Packet(encoded_packet=packet.data).data
+        message_packet = sio.Packet(encoded_packet=packet.data)
+        if message_packet.packet_type != sio.EVENT:
+            continue  # a namespace's CONNECT answer can arrive after the first event was sent
+        _, event = message_packet.data
         return since_event(event)
 
 
