@@ -14,6 +14,7 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -118,7 +119,9 @@ def sql_time(send: Callable[[Request], int], request: Request) -> tuple[int, flo
     return len(spent), sum(spent)
 
 
-def profile(send: Callable[[Request], int], request: Request, top: int) -> None:
+def profile(
+    send: Callable[[Request], int], request: Request, top: int, callers: str | None
+) -> None:
     for _ in range(30):
         send(request)
     times = []
@@ -151,12 +154,18 @@ def profile(send: Callable[[Request], int], request: Request, top: int) -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
         print("\n".join(out.getvalue().splitlines()[6:]))
+    if callers:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_callers(callers)
+        print("\n".join(out.getvalue().splitlines()[4:]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--asgi", action="store_true", help="through config.asgi, not config.wsgi")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
+    parser.add_argument("--callers", help="also print who calls the functions matching this regex")
+    parser.add_argument("--only", help="profile only the requests whose name matches this regex")
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
     args = parser.parse_args()
@@ -169,7 +178,8 @@ def main() -> None:
         print(f"{connection.vendor}, {stack}, in-process; {RUNS} timed runs, {PROFILED} profiled")
         print(f"kingdom: {args.settlements} settlements x {args.structures} structures")
         for request in [*request_scene.requests(scene), request_scene.update(scene, 5)]:
-            profile(send, request, args.top)
+            if args.only is None or re.search(args.only, request.name):
+                profile(send, request, args.top, args.callers)
     finally:
         teardown_databases(databases, verbosity=0)
     sys.stdout.flush()
