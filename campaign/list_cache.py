@@ -21,13 +21,17 @@ TTL = 300
 PREFIX = "list"
 
 
-def remember(namespace: str, parent: Any, load: Callable[[], list[T]]) -> list[T]:
+def remember(
+    namespace: str, parent: Any, window: tuple[int, int], load: Callable[[], list[T]]
+) -> list[T]:
     """``load()``'s rows under ``parent`` (a branch, or a row of one), from the cache when the
     branch has not changed since they were stored; ``namespace`` is a ``kernel.cache_stats``
-    namespace, naming what the rows are."""
+    namespace, naming what the rows are, and ``window`` the (first, last + 1) positions of the
+    rows ``load`` returns in the whole list."""
     branch = parent if isinstance(parent, Branch) else parent.branch
     generation = generations.current(branch.campaign_id, branch.pk)
-    key = f"{PREFIX}:{namespace}:{parent.pk}:{generation}"
+    first, stop = window
+    key = f"{PREFIX}:{namespace}:{parent.pk}:{first}-{stop}:{generation}"
     found: list[T] | None = cache.get(key)
     if found is not None:
         cache_stats.count(namespace, hits=1)

@@ -8,12 +8,17 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.db.models import F, Model, QuerySet, Window
+from django.db.models.functions import RowNumber
 from graphene import ResolveInfo
 from graphql_sync_dataloaders import SyncDataLoader
 from graphql_sync_dataloaders.sync_future import SyncFuture
 
+from api.graphql.paging import Page
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+M = TypeVar("M", bound=Model)
 
 
 class Loader(SyncDataLoader, Generic[K, V]):  # type: ignore[misc]
@@ -33,6 +38,37 @@ class Loader(SyncDataLoader, Generic[K, V]):  # type: ignore[misc]
 
     def batch_load(self, keys: Sequence[K]) -> list[V]:
         raise NotImplementedError
+
+
+class PagedLoader(Loader[K, list[M]]):
+    """A nested list's loader: one page of each parent's rows. A request asking for two pages of
+    one list (aliases) gets a loader for each."""
+
+    def __init__(self, context: Any, page: Page) -> None:
+        super().__init__(context)
+        self.page = page
+
+    @classmethod
+    def for_page(cls, info: ResolveInfo, page: Page) -> "PagedLoader[K, M]":
+        loaders: dict[str, Loader[Any, Any]] = info.context.loaders
+        key = f"{cls.context_key}:{page.skip}:{page.take}"
+        loader = loaders.get(key)
+        if loader is None:
+            loader = loaders[key] = cls(info.context, page)
+        return loader  # type: ignore[return-value]
+
+    def page_of_each(self, rows: QuerySet[M], parent: str, order: Sequence[str]) -> list[M]:
+        """This loader's page of ``rows`` under each ``parent``, in ``order`` (a leading "-"
+        descends), cut in the database by a window rank, however many rows a parent has."""
+        ranked = rows.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F(parent),
+                order_by=[F(n[1:]).desc() if n.startswith("-") else F(n).asc() for n in order],
+            )
+        )
+        window = ranked.filter(rank__gt=self.page.skip, rank__lte=self.page.stop)
+        return list(window.order_by(*order))
 
 
 def by_key(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> list[V | None]:

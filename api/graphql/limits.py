@@ -50,7 +50,7 @@ MAX_MAP_FEATURES = 5000
 # rules lists of one entity (its conditions, effects, variables) are cut at the same size.
 MAX_PAGE_SIZE = 100
 DEFAULT_AUDIT_PAGE = 50
-MAX_AUDIT_SKIP = 100_000
+MAX_SKIP = 100_000
 MAX_QUERY_CHARS = 64 * 1024
 MAX_TOKENS = 3000
 MAX_FRAGMENTS = 50

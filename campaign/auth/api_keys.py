@@ -69,10 +69,10 @@ def create_api_key(
     return key, raw
 
 
-def list_api_keys(actor: Actor) -> list[ApiKey]:
+def list_api_keys(actor: Actor) -> QuerySet[ApiKey]:
     """The actor's keys that are not revoked, newest first (expired ones included, to renew)."""
     user = sessions.session_user(actor)
-    return list(ApiKey.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at"))
+    return ApiKey.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk")
 
 
 def revoke_api_key(actor: Actor, key_id: Any) -> ApiKey:

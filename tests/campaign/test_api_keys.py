@@ -167,7 +167,7 @@ def test_revoked_key_is_refused(owner: Actor) -> None:
     assert revoked.revoked_at is not None
     with pytest.raises(AuthenticationError, match="revoked"):
         api_keys.authenticate_api_key(raw)
-    assert api_keys.list_api_keys(owner) == []
+    assert list(api_keys.list_api_keys(owner)) == []
     assert AuditLog.objects.filter(entity_id=str(key.pk), operation=Operation.UPDATE).exists()
 
 

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
 from graphene import ResolveInfo
 
-from api.graphql.limits import MAX_LIST_SIZE
 from campaign.actions import entities
 from campaign.models import Branch, Campaign
 from campaign.permissions import READ
@@ -37,7 +35,3 @@ def readable(
 def campaign_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -> Branch:
     campaign: Campaign = readable(info, "campaign", campaign_id, "campaignId")
     return entities.resolve_branch(actor(info), campaign, branch_id, READ)
-
-
-def capped(query: QuerySet[Any]) -> list[Any]:
-    return list(query[:MAX_LIST_SIZE])

@@ -7,6 +7,7 @@ import graphene
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import actor
+from api.graphql.paging import paged_list
 from api.graphql.scalars import DateTime
 from campaign.auth import api_keys, sessions
 from campaign.auth.request_auth import client_for_request
@@ -58,16 +59,11 @@ def signed_in(info: ResolveInfo) -> Any:
 
 class AuthQueries(graphene.ObjectType):
     me = graphene.Field(User, description="The signed-in user, or null.")
-    api_keys = graphene.List(graphene.NonNull(ApiKey), required=True)
+    api_keys = paged_list(ApiKey, lambda root, info: api_keys.list_api_keys(actor(info)))
 
     @staticmethod
     def resolve_me(root: None, info: ResolveInfo) -> Any:
         return actor(info).user
-
-    @staticmethod
-    def resolve_api_keys(root: None, info: ResolveInfo) -> Any:
-        signed_in(info)
-        return api_keys.list_api_keys(actor(info))
 
 
 class AuthMutations(graphene.ObjectType):

@@ -3,11 +3,7 @@
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
-
-from api.graphql.dataloaders import Loader, by_key, grouped
-from api.graphql.limits import MAX_LIST_SIZE
+from api.graphql.dataloaders import Loader, PagedLoader, by_key, grouped
 from campaign.models import Branch, Character, Kingdom, Location, Party, Settlement, Structure
 
 Row = TypeVar("Row", Settlement, Structure)
@@ -21,15 +17,6 @@ def with_branches(rows: list[Row]) -> list[Row]:
     for row in rows:
         row.branch = branches[row.branch_id]
     return rows
-
-
-def first_of_each(rows: QuerySet[Row], parent: str, order: Sequence[str]) -> list[Row]:
-    """At most MAX_LIST_SIZE rows per ``parent``, in ``order``: a nested list is capped as a
-    root list is, in the database, however many rows a parent has."""
-    ranked = rows.annotate(
-        rank=Window(RowNumber(), partition_by=F(parent), order_by=[F(name) for name in order])
-    )
-    return with_branches(list(ranked.filter(rank__lte=MAX_LIST_SIZE).order_by(*order)))
 
 
 class LocationById(Loader[Any, Location | None]):
@@ -57,30 +44,22 @@ class KingdomById(Loader[int, Kingdom | None]):
         return by_key(keys, rows, lambda row: row.pk)
 
 
-class StructuresBySettlement(Loader[int, list[Structure]]):
+class StructuresBySettlement(PagedLoader[int, Structure]):
     context_key = "structures_by_settlement"
 
     def batch_load(self, keys: Sequence[int]) -> list[list[Structure]]:
         rows = Structure.objects.filter(settlement_id__in=keys)
-        capped = first_of_each(rows, "settlement_id", ("name", "pk"))
-        return grouped(keys, capped, lambda row: row.settlement_id)
+        page = with_branches(self.page_of_each(rows, "settlement_id", ("name", "pk")))
+        return grouped(keys, page, lambda row: row.settlement_id)
 
 
-class SettlementsByKingdom(Loader[int, list[Settlement]]):
-    context_key = "settlements_by_kingdom"
-
-    def batch_load(self, keys: Sequence[int]) -> list[list[Settlement]]:
-        rows = Settlement.objects.filter(kingdom_id__in=keys)
-        capped = first_of_each(rows, "kingdom_id", ("name", "pk"))
-        return grouped(keys, capped, lambda row: row.kingdom_id)
-
-
-class MembersByParty(Loader[int, list[Character]]):
+class MembersByParty(PagedLoader[Any, Character]):
     context_key = "members_by_party"
 
-    def batch_load(self, keys: Sequence[int]) -> list[list[Character]]:
+    def batch_load(self, keys: Sequence[Any]) -> list[list[Character]]:
         rows = Character.objects.filter(party_id__in=keys).select_related("branch")
-        return grouped(keys, rows.order_by("name", "pk"), lambda row: row.party_id)
+        page = self.page_of_each(rows, "party_id", ("name", "pk"))
+        return grouped(keys, page, lambda row: row.party_id)
 
 
 class BranchById(Loader[Any, Branch | None]):
@@ -90,12 +69,13 @@ class BranchById(Loader[Any, Branch | None]):
         return by_key(keys, Branch.objects.filter(pk__in=keys), lambda row: row.pk)
 
 
-class ChildBranches(Loader[Any, list[Branch]]):
+class ChildBranches(PagedLoader[Any, Branch]):
     context_key = "child_branches"
 
     def batch_load(self, keys: Sequence[Any]) -> list[list[Branch]]:
-        rows = Branch.objects.filter(parent_id__in=keys).order_by("created_at")
-        return grouped(keys, rows, lambda row: row.parent_id)
+        rows = Branch.objects.filter(parent_id__in=keys)
+        page = self.page_of_each(rows, "parent_id", ("created_at", "pk"))
+        return grouped(keys, page, lambda row: row.parent_id)
 
 
 class MainBranchByCampaign(Loader[Any, Branch | None]):

@@ -107,6 +107,7 @@ from api.graphql.campaign.types.structures import Structure
 from api.graphql.campaign.types.versions import Version, VersionDiff
 from api.graphql.campaign.types.worlds import World
 from api.graphql.limits import DEFAULT_AUDIT_PAGE
+from api.graphql.paging import paged_list
 from api.graphql.scalars import JSON, Date, DateTime
 from campaign.models import Character as CharacterModel
 from campaign.models import Encounter as EncounterModel
@@ -119,31 +120,22 @@ from kernel import cache_stats
 class CampaignQueries(graphene.ObjectType):
     # Branches, members, versions and the audit trail
     branch = graphene.Field(Branch, id=graphene.ID(required=True), resolver=resolve_branch)
-    branches = graphene.List(
-        graphene.NonNull(Branch),
-        required=True,
-        campaign_id=graphene.ID(required=True),
-        resolver=resolve_branches,
-    )
+    branches = paged_list(Branch, resolve_branches, campaign_id=graphene.ID(required=True))
     branch_hierarchy = graphene.List(
         graphene.NonNull(BranchNode),
         required=True,
         campaign_id=graphene.ID(required=True),
         resolver=resolve_branch_hierarchy,
     )
-    campaign_members = graphene.List(
-        graphene.NonNull(CampaignMember),
-        required=True,
-        campaign_id=graphene.ID(required=True),
-        resolver=resolve_campaign_members,
+    campaign_members = paged_list(
+        CampaignMember, resolve_campaign_members, campaign_id=graphene.ID(required=True)
     )
-    entity_versions = graphene.List(
-        graphene.NonNull(Version),
-        required=True,
+    entity_versions = paged_list(
+        Version,
+        resolve_entity_versions,
         branch_id=graphene.ID(required=True),
         entity_id=graphene.ID(required=True),
         entity_type=graphene.String(required=True),
-        resolver=resolve_entity_versions,
     )
     entity_as_of = JSON(
         entity_type=graphene.String(required=True),
@@ -173,11 +165,8 @@ class CampaignQueries(graphene.ObjectType):
         input=merges.PreviewMergeInput(required=True),
         resolver=resolve_preview_merge,
     )
-    get_merge_history = graphene.List(
-        graphene.NonNull(MergeHistoryEntry),
-        required=True,
-        branch_id=graphene.ID(required=True),
-        resolver=resolve_get_merge_history,
+    get_merge_history = paged_list(
+        MergeHistoryEntry, resolve_get_merge_history, branch_id=graphene.ID(required=True)
     )
     version_diff = graphene.Field(
         VersionDiff,
@@ -225,28 +214,25 @@ class CampaignQueries(graphene.ObjectType):
     encounters_by_campaign = in_campaign(Encounter, EncounterModel, ("scheduled_at", "name"))
     events_by_location = at_location(Event, EventModel)
     encounters_by_location = at_location(Encounter, EncounterModel)
-    characters_by_party = graphene.List(
-        graphene.NonNull(Character),
-        required=True,
+    characters_by_party = paged_list(
+        Character,
+        resolve_characters_by_party,
         party_id=graphene.ID(required=True),
         branch_id=BRANCH,
-        resolver=resolve_characters_by_party,
     )
-    links_by_source = graphene.List(
-        graphene.NonNull(Link),
-        required=True,
+    links_by_source = paged_list(
+        Link,
+        links_by("source"),
         source_id=graphene.ID(required=True),
         source_type=graphene.String(required=True),
         branch_id=BRANCH,
-        resolver=links_by("source"),
     )
-    links_by_target = graphene.List(
-        graphene.NonNull(Link),
-        required=True,
+    links_by_target = paged_list(
+        Link,
+        links_by("target"),
         target_id=graphene.ID(required=True),
         target_type=graphene.String(required=True),
         branch_id=BRANCH,
-        resolver=links_by("target"),
     )
     # Typed variables
     kingdom_variable = variable("kingdom")
@@ -268,12 +254,11 @@ class CampaignQueries(graphene.ObjectType):
     kingdoms_by_campaign = in_campaign(
         Kingdom, KingdomModel, ("name",), cached_as=cache_stats.KINGDOMS
     )
-    settlements_by_kingdom = graphene.List(
-        graphene.NonNull(Settlement),
-        required=True,
+    settlements_by_kingdom = paged_list(
+        Settlement,
+        resolve_settlements_by_kingdom,
         kingdom_id=graphene.ID(required=True),
         branch_id=BRANCH,
-        resolver=resolve_settlements_by_kingdom,
     )
     settlement_at_location = graphene.Field(
         Settlement,
@@ -282,24 +267,20 @@ class CampaignQueries(graphene.ObjectType):
         branch_id=BRANCH,
         resolver=resolve_settlement_at_location,
     )
-    structures_by_settlement = graphene.List(
-        graphene.NonNull(Structure),
-        required=True,
+    structures_by_settlement = paged_list(
+        Structure,
+        resolve_structures_by_settlement,
         settlement_id=graphene.ID(required=True),
         branch_id=BRANCH,
-        resolver=resolve_structures_by_settlement,
     )
     # Health, worlds, campaigns and locations
     health = graphene.Field(HealthCheck, required=True, resolver=resolve_health)
-    worlds = graphene.List(graphene.NonNull(World), required=True, resolver=resolve_worlds)
+    worlds = paged_list(World, resolve_worlds)
     world = graphene.Field(World, id=graphene.ID(required=True), resolver=resolve_world)
-    campaigns = graphene.List(graphene.NonNull(Campaign), required=True, resolver=resolve_campaigns)
+    campaigns = paged_list(Campaign, resolve_campaigns)
     campaign = graphene.Field(Campaign, id=graphene.ID(required=True), resolver=resolve_campaign)
-    campaigns_by_world = graphene.List(
-        graphene.NonNull(Campaign),
-        required=True,
-        world_id=graphene.ID(required=True),
-        resolver=resolve_campaigns_by_world,
+    campaigns_by_world = paged_list(
+        Campaign, resolve_campaigns_by_world, world_id=graphene.ID(required=True)
     )
     get_current_world_time = DateTime(
         campaign_id=graphene.ID(required=True),
@@ -307,46 +288,36 @@ class CampaignQueries(graphene.ObjectType):
         resolver=resolve_get_current_world_time,
     )
     location = graphene.Field(Location, id=graphene.ID(required=True), resolver=resolve_location)
-    locations_by_world = graphene.List(
-        graphene.NonNull(Location),
-        required=True,
-        world_id=graphene.ID(required=True),
-        resolver=resolve_locations_by_world,
+    locations_by_world = paged_list(
+        Location, resolve_locations_by_world, world_id=graphene.ID(required=True)
     )
-    locations_by_parent = graphene.List(
-        graphene.NonNull(Location),
-        required=True,
-        parent_location_id=graphene.ID(required=True),
-        resolver=resolve_locations_by_parent,
+    locations_by_parent = paged_list(
+        Location, resolve_locations_by_parent, parent_location_id=graphene.ID(required=True)
     )
     # The map: spatial queries (map units, see campaign/spatial)
-    locations_near = graphene.List(
-        graphene.NonNull(LocationWithDistance),
-        required=True,
+    locations_near = paged_list(
+        LocationWithDistance,
+        spatial.resolve_locations_near,
         input=spatial.LocationsNearInput(required=True),
-        resolver=spatial.resolve_locations_near,
     )
-    locations_in_region = graphene.List(
-        graphene.NonNull(Location),
-        required=True,
+    locations_in_region = paged_list(
+        Location,
+        spatial.resolve_locations_in_region,
         region_id=graphene.ID(required=True),
         world_id=graphene.ID(),
-        resolver=spatial.resolve_locations_in_region,
     )
-    settlements_near = graphene.List(
-        graphene.NonNull(SettlementWithDistance),
-        required=True,
+    settlements_near = paged_list(
+        SettlementWithDistance,
+        spatial.resolve_settlements_near,
         input=spatial.SettlementsNearInput(required=True),
-        resolver=spatial.resolve_settlements_near,
     )
-    settlements_in_region = graphene.List(
-        graphene.NonNull(Settlement),
-        required=True,
+    settlements_in_region = paged_list(
+        Settlement,
+        spatial.resolve_settlements_in_region,
         region_id=graphene.ID(required=True),
         world_id=graphene.ID(),
         campaign_id=graphene.ID(),
         branch_id=BRANCH,
-        resolver=spatial.resolve_settlements_in_region,
     )
     check_region_overlap = graphene.Field(
         RegionOverlapResult,

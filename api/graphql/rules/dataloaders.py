@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from api.graphql.dataloaders import Loader, by_key, grouped
+from api.graphql.dataloaders import Loader, PagedLoader, by_key, grouped
 from rules import availability, computed_fields, variable_values
 from rules.availability import Obstacle
 from rules.evaluation import ComputedFields, Result
@@ -39,12 +39,13 @@ class VariableValue(Loader[StateVariable, Result]):
         return variable_values.values(list(keys))
 
 
-class ExecutionsByEffect(Loader[int, list[EffectExecution]]):
+class ExecutionsByEffect(PagedLoader[int, EffectExecution]):
     context_key = "executions_by_effect"
 
     def batch_load(self, keys: Sequence[int]) -> list[list[EffectExecution]]:
-        rows = EffectExecution.objects.filter(effect_id__in=keys).order_by("-executed_at", "-id")
-        return grouped(keys, rows, lambda row: row.effect_id)
+        rows = EffectExecution.objects.filter(effect_id__in=keys)
+        page = self.page_of_each(rows, "effect_id", ("-executed_at", "-id"))
+        return grouped(keys, page, lambda row: row.effect_id)
 
 
 class EffectById(Loader[int, Effect | None]):

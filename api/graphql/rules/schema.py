@@ -11,6 +11,8 @@ naming it."""
 import graphene
 
 from api.graphql.campaign.queries.factory import BRANCH, by_id
+from api.graphql.limits import MAX_PAGE_SIZE
+from api.graphql.paging import paged_list
 from api.graphql.rules.mutations import effects, field_conditions, resolution, state_variables
 from api.graphql.rules.mutations.dependency_graph import invalidate_dependency_graph
 from api.graphql.rules.mutations.factory import create_rule, delete_rule, toggle_rule, update_rule
@@ -73,16 +75,16 @@ class FieldConditionQueries(graphene.ObjectType):
         resolver=resolve_list_field_conditions,
         **list_args(FieldConditionWhereInput, FieldConditionOrderByInput),
     )
-    get_conditions_for_entity = graphene.List(
-        graphene.NonNull(FieldCondition),
-        required=True,
+    get_conditions_for_entity = paged_list(
+        FieldCondition,
+        resolve_get_conditions_for_entity,
+        most=MAX_PAGE_SIZE,
         entity_type=graphene.String(required=True),
         entity_id=graphene.ID(required=True),
         field=graphene.String(),
         branch_id=BRANCH,
-        description="The active conditions that apply to the entity (its own and its type's),"
+        description="The active conditions that apply to the entity (its own and its type's), "
         " in precedence order: highest priority first, the entity's own before its type's.",
-        resolver=resolve_get_conditions_for_entity,
     )
     evaluate_field_condition = graphene.Field(
         EvaluationResult,
@@ -100,15 +102,15 @@ class StateVariableQueries(graphene.ObjectType):
         resolver=resolve_list_state_variables,
         **list_args(StateVariableWhereInput, StateVariableOrderByInput),
     )
-    get_variables_for_scope = graphene.List(
-        graphene.NonNull(StateVariable),
-        required=True,
+    get_variables_for_scope = paged_list(
+        StateVariable,
+        resolve_get_variables_for_scope,
+        most=MAX_PAGE_SIZE,
         scope=VariableScope(required=True),
         scope_id=graphene.ID(description="Required: the world, campaign, location or entity."),
         key=graphene.String(),
         campaign_id=graphene.ID(description="For location variables: the campaign."),
         branch_id=BRANCH,
-        resolver=resolve_get_variables_for_scope,
     )
     evaluate_state_variable = graphene.Field(
         VariableEvaluationResult,
@@ -126,15 +128,15 @@ class EffectQueries(graphene.ObjectType):
         resolver=resolve_list_effects,
         **list_args(EffectWhereInput, EffectOrderByInput),
     )
-    get_effects_for_entity = graphene.List(
-        graphene.NonNull(Effect),
-        required=True,
+    get_effects_for_entity = paged_list(
+        Effect,
+        resolve_get_effects_for_entity,
+        most=MAX_PAGE_SIZE,
         entity_type=graphene.String(required=True, description="event or encounter, any case"),
         entity_id=graphene.ID(required=True),
         timing=EffectTiming(required=True),
         branch_id=BRANCH,
         description="The active effects of the event or encounter at one timing, in run order.",
-        resolver=resolve_get_effects_for_entity,
     )
 
 

@@ -7,6 +7,7 @@ import graphene
 
 from api.graphql.campaign.mutations.factory import delete
 from api.graphql.campaign.types.events import Event
+from api.graphql.paging import paged_list
 from api.graphql.scalars import JSON, DateTime
 from api.graphql.scheduler import resolvers
 from api.graphql.scheduler.types import (
@@ -52,14 +53,13 @@ class DeferEffectInput(graphene.InputObjectType):
 
 
 class WorldTimeQueries(graphene.ObjectType):
-    get_overdue_events = graphene.List(
-        graphene.NonNull(Event),
-        required=True,
+    get_overdue_events = paged_list(
+        Event,
+        resolvers.resolve_get_overdue_events,
         campaign_id=graphene.ID(required=True),
         branch_id=graphene.ID(),
         description="Events scheduled more than 5 world minutes before the branch clock and"
         " never completed, earliest first (the scheduler expires them).",
-        resolver=resolvers.resolve_get_overdue_events,
     )
     format_world_time = graphene.Field(
         CalendarDate,
@@ -80,21 +80,19 @@ class WorldTimeQueries(graphene.ObjectType):
         description="The world time a date of the world's calendar names.",
         resolver=resolvers.resolve_parse_world_date,
     )
-    recurring_effects = graphene.List(
-        graphene.NonNull(RecurringEffect),
-        required=True,
+    recurring_effects = paged_list(
+        RecurringEffect,
+        resolvers.resolve_recurring_effects,
         campaign_id=graphene.ID(required=True),
         branch_id=graphene.ID(),
-        resolver=resolvers.resolve_recurring_effects,
     )
-    deferred_work = graphene.List(
-        graphene.NonNull(DeferredWork),
-        required=True,
+    deferred_work = paged_list(
+        DeferredWork,
+        resolvers.resolve_deferred_work,
         campaign_id=graphene.ID(required=True),
         branch_id=graphene.ID(),
         pending=graphene.Boolean(default_value=False, description="Only what is not done yet."),
         description="Deferred effects and triggered events of the branch, by world time due.",
-        resolver=resolvers.resolve_deferred_work,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import actor, readable
-from api.graphql.limits import DEFAULT_AUDIT_PAGE, MAX_AUDIT_SKIP, MAX_PAGE_SIZE
+from api.graphql.limits import DEFAULT_AUDIT_PAGE, MAX_PAGE_SIZE, MAX_SKIP
 from campaign.actions.entities import require_authenticated
 from campaign.actions.kinds import KINDS
 from campaign.history_queries import audit_query, entity_campaign, own_audit_rows
@@ -83,8 +83,8 @@ def resolve_user_audit_history(
     if str(user.pk) != str(user_id):
         raise PermissionDenied("You can only view your own audit history")
     skip = skip or 0
-    if not 0 <= skip <= MAX_AUDIT_SKIP:
-        raise ValidationError(f"skip must be between 0 and {MAX_AUDIT_SKIP}", field="skip")
+    if not 0 <= skip <= MAX_SKIP:
+        raise ValidationError(f"skip must be between 0 and {MAX_SKIP}", field="skip")
     rows = audit_limit(limit)
     query = audit_query(
         own_audit_rows(who),

@@ -4,7 +4,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, capped, readable
+from api.graphql.campaign.access import actor, readable
 from campaign.actions.branches import load_branch
 from campaign.models import Branch
 from campaign.permissions import READ
@@ -31,7 +31,7 @@ def resolve_branch(root: None, info: ResolveInfo, id: str) -> Any:
 
 def resolve_branches(root: None, info: ResolveInfo, campaign_id: str) -> Any:
     campaign = readable(info, "campaign", campaign_id, "campaignId")
-    return capped(Branch.objects.filter(campaign=campaign).order_by("created_at", "pk"))
+    return Branch.objects.filter(campaign=campaign).order_by("created_at", "pk")
 
 
 def resolve_branch_hierarchy(root: None, info: ResolveInfo, campaign_id: str) -> Any:

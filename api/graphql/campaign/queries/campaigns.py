@@ -3,18 +3,17 @@ api/graphql/campaign/schema.py)."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, campaign_branch, capped, get_or_none, readable
+from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
 from campaign.actions import entities
 from campaign.models import Campaign, CampaignMembership
 from campaign.permissions import MANAGE, readable_campaigns
 
 
-def resolve_campaigns(root: None, info: ResolveInfo) -> list[Campaign]:
-    return capped(
-        readable_campaigns(actor(info)).filter(archived_at__isnull=True).order_by("name", "pk")
-    )
+def resolve_campaigns(root: None, info: ResolveInfo) -> QuerySet[Campaign]:
+    return readable_campaigns(actor(info)).filter(archived_at__isnull=True).order_by("name", "pk")
 
 
 def resolve_campaign(root: None, info: ResolveInfo, id: str) -> Any:
@@ -24,7 +23,7 @@ def resolve_campaign(root: None, info: ResolveInfo, id: str) -> Any:
 def resolve_campaigns_by_world(root: None, info: ResolveInfo, world_id: str) -> Any:
     world = readable(info, "world", world_id, "worldId")
     query = readable_campaigns(actor(info)).filter(world=world, archived_at__isnull=True)
-    return capped(query.order_by("name", "pk"))
+    return query.order_by("name", "pk")
 
 
 def resolve_get_current_world_time(
@@ -38,4 +37,4 @@ def resolve_campaign_members(root: None, info: ResolveInfo, campaign_id: str) ->
         actor(info), "campaign", campaign_id, minimum=MANAGE, field="campaignId"
     )
     query = CampaignMembership.objects.filter(campaign=campaign).select_related("user")
-    return capped(query.order_by("created_at", "pk"))
+    return query.order_by("created_at", "pk")

@@ -4,7 +4,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import capped, readable
+from api.graphql.campaign.access import readable
 from campaign.models import Character
 
 
@@ -13,4 +13,4 @@ def resolve_characters_by_party(
 ) -> Any:
     party = readable(info, "party", party_id, "partyId", branch_id)
     query = Character.objects.filter(party=party).unarchived().select_related("branch")
-    return capped(query.order_by("name", "pk"))
+    return query.order_by("name", "pk")

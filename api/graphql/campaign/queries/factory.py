@@ -7,9 +7,10 @@ from typing import Any
 import graphene
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, campaign_branch, capped, get_or_none, readable
+from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
 from api.graphql.campaign.types.common import Variable, VariableSchemaType
 from api.graphql.errors import camel
+from api.graphql.paging import Page, paged_list
 from campaign import list_cache
 from campaign.actions.entities import parse_id
 from campaign.permissions import readable_campaigns
@@ -34,22 +35,18 @@ def in_campaign(
     cross-request cache under the ``cached_as`` namespace when given (campaign/list_cache.py)."""
 
     def resolve(
-        root: None, info: ResolveInfo, campaign_id: str, branch_id: str | None = None
+        root: None, info: ResolveInfo, page: Page, campaign_id: str, branch_id: str | None = None
     ) -> Any:
         branch = campaign_branch(info, campaign_id, branch_id)
         query = model.objects.filter(branch=branch).unarchived().select_related("branch")
         rows = query.order_by(*order, "pk")
         if cached_as is None:
-            return capped(rows)
-        return list_cache.remember(cached_as, branch, lambda: capped(rows))
+            return page.cut(rows)
+        return list_cache.remember(
+            cached_as, branch, (page.skip, page.stop), lambda: page.cut(rows)
+        )
 
-    return graphene.List(
-        graphene.NonNull(type_),
-        required=True,
-        campaign_id=graphene.ID(required=True),
-        branch_id=BRANCH,
-        resolver=resolve,
-    )
+    return paged_list(type_, resolve, campaign_id=graphene.ID(required=True), branch_id=BRANCH)
 
 
 def at_location(type_: type, model: Any) -> graphene.List:
@@ -67,15 +64,9 @@ def at_location(type_: type, model: Any) -> graphene.List:
         else:
             query = query.filter(branch_id=parse_id(branch_id, "branchId"))
         query = query.unarchived().select_related("branch")
-        return capped(query.order_by("scheduled_at", "name", "pk"))
+        return query.order_by("scheduled_at", "name", "pk")
 
-    return graphene.List(
-        graphene.NonNull(type_),
-        required=True,
-        location_id=graphene.ID(required=True),
-        branch_id=BRANCH,
-        resolver=resolve,
-    )
+    return paged_list(type_, resolve, location_id=graphene.ID(required=True), branch_id=BRANCH)
 
 
 # The typed-variable trio: <kind>Variable, <kind>Variables and <kind>VariableSchemas, each

@@ -4,7 +4,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import capped, readable
+from api.graphql.campaign.access import readable
 from campaign.models import Link
 from kernel.errors import ValidationError
 
@@ -24,6 +24,6 @@ def links_by(end: str) -> Any:
         query = Link.objects.filter(**{f"{end}_{kind}": entity}).select_related(
             "branch", "source_event", "source_encounter", "target_event", "target_encounter"
         )
-        return capped(query.order_by("created_at", "pk"))
+        return query.order_by("created_at", "pk")
 
     return resolve

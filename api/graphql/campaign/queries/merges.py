@@ -5,7 +5,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, capped
+from api.graphql.campaign.access import actor
 from campaign.actions import merges, versions
 from campaign.actions.from_snapshot import past_state
 from campaign.actions.kinds import KINDS
@@ -23,7 +23,7 @@ def resolve_preview_merge(root: None, info: ResolveInfo, input: dict[str, Any]) 
 
 
 def resolve_get_merge_history(root: None, info: ResolveInfo, branch_id: str) -> Any:
-    return capped(merges.merge_history(actor(info), branch_id=branch_id))
+    return merges.merge_history(actor(info), branch_id=branch_id)
 
 
 def resolve_entity_as_of(

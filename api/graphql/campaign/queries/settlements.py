@@ -4,7 +4,8 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, campaign_branch, capped, get_or_none, readable
+from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
+from api.graphql.paging import Page
 from campaign import list_cache
 from campaign.models import Settlement
 from campaign.permissions import readable_campaigns
@@ -12,13 +13,14 @@ from kernel import cache_stats
 
 
 def resolve_settlements_by_kingdom(
-    root: None, info: ResolveInfo, kingdom_id: str, branch_id: str | None = None
+    root: None, info: ResolveInfo, page: Page, kingdom_id: str, branch_id: str | None = None
 ) -> Any:
     kingdom = readable(info, "kingdom", kingdom_id, "kingdomId", branch_id)
     settlements = list_cache.remember(
         cache_stats.SETTLEMENTS,
         kingdom,
-        lambda: capped(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk")),
+        (page.skip, page.stop),
+        lambda: page.cut(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk")),
     )
     # Every row is of this kingdom and its branch: set them rather than join them onto each row.
     for settlement in settlements:

@@ -7,7 +7,8 @@ import graphene
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import actor
-from api.graphql.limits import MAX_LIST_SIZE, MAX_MAP_FEATURES
+from api.graphql.limits import MAX_MAP_FEATURES
+from api.graphql.paging import Page
 from campaign.spatial import queries, shapes
 
 SRID = "Accepted for compatibility and ignored: map coordinates are planar map units."
@@ -57,46 +58,57 @@ def _circle(input: dict[str, Any]) -> shapes.Circle:
     return shapes.circle(point["longitude"], point["latitude"], input["radius"])
 
 
-def resolve_locations_near(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
-    return queries.locations_near(
-        actor(info), circle=_circle(input), world_id=input.get("world_id"), limit=MAX_LIST_SIZE
+def resolve_locations_near(root: None, info: ResolveInfo, page: Page, input: dict[str, Any]) -> Any:
+    return page.cut(
+        queries.locations_near(
+            actor(info), circle=_circle(input), world_id=input.get("world_id"), limit=page.stop
+        )
     )
 
 
-def resolve_settlements_near(root: None, info: ResolveInfo, input: dict[str, Any]) -> Any:
-    return queries.settlements_near(
-        actor(info),
-        circle=_circle(input),
-        world_id=input.get("world_id"),
-        campaign_id=input.get("campaign_id"),
-        branch_id=input.get("branch_id"),
-        limit=MAX_LIST_SIZE,
+def resolve_settlements_near(
+    root: None, info: ResolveInfo, page: Page, input: dict[str, Any]
+) -> Any:
+    return page.cut(
+        queries.settlements_near(
+            actor(info),
+            circle=_circle(input),
+            world_id=input.get("world_id"),
+            campaign_id=input.get("campaign_id"),
+            branch_id=input.get("branch_id"),
+            limit=page.stop,
+        )
     )
 
 
 def resolve_locations_in_region(
-    root: None, info: ResolveInfo, region_id: str, world_id: str | None = None
+    root: None, info: ResolveInfo, page: Page, region_id: str, world_id: str | None = None
 ) -> Any:
-    return queries.locations_in_region(
-        actor(info), region_id=region_id, world_id=world_id, limit=MAX_LIST_SIZE
+    return page.cut(
+        queries.locations_in_region(
+            actor(info), region_id=region_id, world_id=world_id, limit=page.stop
+        )
     )
 
 
 def resolve_settlements_in_region(
     root: None,
     info: ResolveInfo,
+    page: Page,
     region_id: str,
     world_id: str | None = None,
     campaign_id: str | None = None,
     branch_id: str | None = None,
 ) -> Any:
-    return queries.settlements_in_region(
-        actor(info),
-        region_id=region_id,
-        world_id=world_id,
-        campaign_id=campaign_id,
-        branch_id=branch_id,
-        limit=MAX_LIST_SIZE,
+    return page.cut(
+        queries.settlements_in_region(
+            actor(info),
+            region_id=region_id,
+            world_id=world_id,
+            campaign_id=campaign_id,
+            branch_id=branch_id,
+            limit=page.stop,
+        )
     )
 
 

@@ -4,17 +4,21 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import capped, readable
+from api.graphql.campaign.access import readable
+from api.graphql.paging import Page
 from campaign import list_cache
 from campaign.models import Structure
 from kernel import cache_stats
 
 
 def resolve_structures_by_settlement(
-    root: None, info: ResolveInfo, settlement_id: str, branch_id: str | None = None
+    root: None, info: ResolveInfo, page: Page, settlement_id: str, branch_id: str | None = None
 ) -> Any:
     settlement = readable(info, "settlement", settlement_id, "settlementId", branch_id)
     query = Structure.objects.filter(settlement=settlement).select_related("branch__campaign")
     return list_cache.remember(
-        cache_stats.STRUCTURES, settlement, lambda: capped(query.order_by("name", "pk"))
+        cache_stats.STRUCTURES,
+        settlement,
+        (page.skip, page.stop),
+        lambda: page.cut(query.order_by("name", "pk")),
     )

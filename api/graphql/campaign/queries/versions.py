@@ -5,7 +5,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, capped, readable
+from api.graphql.campaign.access import actor, readable
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.entities import require_authenticated
@@ -32,7 +32,7 @@ def resolve_entity_versions(
     if not scoped:
         # Worlds and locations are global: their history is readable with the entity.
         readable(info, kind.entity_type, entity_id, "entityId")
-    return capped(query.order_by("sequence"))
+    return query.order_by("sequence")
 
 
 def resolve_version_diff(root: None, info: ResolveInfo, version_id1: str, version_id2: str) -> Any:

@@ -6,6 +6,7 @@ import graphene
 from graphene import ResolveInfo
 
 from api.graphql.campaign.dataloaders import BranchById, ChildBranches
+from api.graphql.paging import paged_list
 from api.graphql.scalars import DateTime
 
 
@@ -16,7 +17,10 @@ class Branch(graphene.ObjectType):
     description = graphene.String()
     parent_id = graphene.ID()
     parent = graphene.Field(lambda: Branch)
-    children = graphene.List(graphene.NonNull(lambda: Branch), required=True)
+    children = paged_list(
+        lambda: Branch,
+        lambda root, info, page: ChildBranches.for_page(info, page).load(root.pk),
+    )
     diverged_at = DateTime()
     current_world_time = DateTime()
     is_pinned = graphene.Boolean(required=True)
@@ -38,10 +42,6 @@ class Branch(graphene.ObjectType):
     @staticmethod
     def resolve_parent(root: Any, info: ResolveInfo) -> Any:
         return BranchById.of(info).load(root.parent_id) if root.parent_id else None
-
-    @staticmethod
-    def resolve_children(root: Any, info: ResolveInfo) -> Any:
-        return ChildBranches.of(info).load(root.pk)
 
 
 class BranchNode(graphene.ObjectType):

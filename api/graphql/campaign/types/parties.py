@@ -1,13 +1,11 @@
 """The Party type."""
 
-from typing import Any
-
 import graphene
-from graphene import ResolveInfo
 
 from api.graphql.campaign.dataloaders import MembersByParty
 from api.graphql.campaign.types.characters import Character
 from api.graphql.campaign.types.common import BranchScoped, VariableSchemaType
+from api.graphql.paging import paged_list
 from api.graphql.rules.computed import WithComputedFields
 from api.graphql.scalars import JSON
 
@@ -19,8 +17,6 @@ class Party(BranchScoped, WithComputedFields, graphene.ObjectType):
     level = graphene.Int(description="The manual override if set, else the average level.")
     variables = JSON(required=True)
     variable_schemas = graphene.List(graphene.NonNull(VariableSchemaType), required=True)
-    members = graphene.List(graphene.NonNull(Character), required=True)
-
-    @staticmethod
-    def resolve_members(root: Any, info: ResolveInfo) -> Any:
-        return MembersByParty.of(info).load(root.pk)
+    members = paged_list(
+        Character, lambda root, info, page: MembersByParty.for_page(info, page).load(root.pk)
+    )

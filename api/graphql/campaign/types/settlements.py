@@ -9,6 +9,7 @@ from api.graphql.campaign.dataloaders import KingdomById, StructuresBySettlement
 from api.graphql.campaign.types.common import BranchScoped
 from api.graphql.campaign.types.locations import Location, location_of
 from api.graphql.dataloaders import then
+from api.graphql.paging import paged_list
 from api.graphql.rules.computed import WithComputedFields
 from api.graphql.scalars import JSON
 
@@ -39,7 +40,10 @@ class Settlement(BranchScoped, WithComputedFields, graphene.ObjectType):
     kingdom_id = graphene.ID(required=True)
     location_id = graphene.ID(required=True)
     location = graphene.Field(Location, required=True)
-    structures = graphene.List(graphene.NonNull(STRUCTURE), required=True)
+    structures = paged_list(
+        STRUCTURE,
+        lambda root, info, page: StructuresBySettlement.for_page(info, page).load(root.pk),
+    )
     variables = JSON(required=True)
     variable_schemas = JSON(
         required=True,
@@ -59,10 +63,6 @@ class Settlement(BranchScoped, WithComputedFields, graphene.ObjectType):
     @staticmethod
     def resolve_location_id(root: Any, info: ResolveInfo) -> str:
         return str(root.location_id)
-
-    @staticmethod
-    def resolve_structures(root: Any, info: ResolveInfo) -> Any:
-        return StructuresBySettlement.of(info).load(root.pk)
 
     @staticmethod
     def resolve_owner_id(root: Any, info: ResolveInfo) -> str:

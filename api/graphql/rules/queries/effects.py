@@ -5,7 +5,6 @@ from typing import Any
 import graphene
 from graphene import ResolveInfo
 
-from api.graphql.limits import MAX_PAGE_SIZE
 from api.graphql.rules.queries.lists import (
     base_query,
     common_filters,
@@ -89,4 +88,4 @@ def resolve_get_effects_for_entity(
         timing=value_of(timing),
         is_active=True,
     ).select_related("branch__campaign")
-    return list(query.order_by("priority", "created_at", "pk")[:MAX_PAGE_SIZE])
+    return query.order_by("priority", "created_at", "pk")

@@ -7,7 +7,6 @@ import graphene
 from django.db.models import F, Q
 from graphene import ResolveInfo
 
-from api.graphql.limits import MAX_PAGE_SIZE
 from api.graphql.rules.queries.lists import (
     base_query,
     common_filters,
@@ -92,11 +91,7 @@ def resolve_get_conditions_for_entity(
     ).select_related("branch__campaign")
     if field is not None:
         query = query.filter(field=field)
-    return list(
-        query.order_by("-priority", F("target_uid").asc(nulls_last=True), "created_at", "uid")[
-            :MAX_PAGE_SIZE
-        ]
-    )
+    return query.order_by("-priority", F("target_uid").asc(nulls_last=True), "created_at", "uid")
 
 
 def resolve_evaluate_field_condition(

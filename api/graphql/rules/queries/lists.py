@@ -10,12 +10,12 @@ from graphene import ResolveInfo
 from api.graphql.campaign.access import actor, campaign_branch, readable
 from api.graphql.campaign.queries.factory import BRANCH
 from api.graphql.limits import MAX_PAGE_SIZE
+from api.graphql.paging import Page
 from campaign.actions import entities
 from campaign.actions.branches import load_branch
 from campaign.actions.entities import require_authenticated
 from campaign.models import Branch
 from campaign.permissions import READ, readable_campaigns
-from kernel.errors import ValidationError
 
 
 def value_of(choice: Any) -> Any:
@@ -36,13 +36,7 @@ def visible_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -
 
 
 def page(query: QuerySet[Any], skip: int | None, take: int | None) -> list[Any]:
-    skip = 0 if skip is None else skip
-    take = MAX_PAGE_SIZE if take is None else take
-    if skip < 0:
-        raise ValidationError("skip must be at least 0", field="skip")
-    if take < 0:
-        raise ValidationError("take must be at least 0", field="take")
-    return list(query[skip : skip + min(take, MAX_PAGE_SIZE)])
+    return Page.of(skip, take, MAX_PAGE_SIZE).cut(query)
 
 
 def list_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any) -> Branch | None:

@@ -8,7 +8,6 @@ from django.db.models import Q
 from graphene import ResolveInfo
 
 from api.graphql.campaign.access import actor
-from api.graphql.limits import MAX_PAGE_SIZE
 from api.graphql.rules.queries.lists import (
     base_query,
     common_filters,
@@ -120,7 +119,7 @@ def resolve_get_variables_for_scope(
         query = query.filter(branch=entity.branch, scope_uid=entity.uid)
     if key is not None:
         query = query.filter(key=key)
-    return list(query.select_related("branch__campaign").order_by("key", "pk")[:MAX_PAGE_SIZE])
+    return query.select_related("branch__campaign").order_by("key", "pk")
 
 
 def resolve_evaluate_state_variable(

@@ -7,6 +7,7 @@ from graphene import ResolveInfo
 
 from api.graphql.campaign.types.common import actor_id
 from api.graphql.dataloaders import then
+from api.graphql.paging import page_args, paginated
 from api.graphql.rules.dataloaders import EffectById, ExecutionsByEffect
 from api.graphql.rules.types.common import RuleFields
 from api.graphql.rules.types.enums import EffectTiming
@@ -83,7 +84,14 @@ class Effect(RuleFields, graphene.ObjectType):
     payload = JSON(required=True)
     timing = graphene.Field(EffectTiming, required=True)
     priority = graphene.Int(required=True, description="Lower runs first.")
-    executions = graphene.List(graphene.NonNull(EffectExecution), description="Most recent first.")
+    executions = graphene.List(
+        graphene.NonNull(EffectExecution),
+        description="Most recent first.",
+        resolver=paginated(
+            lambda root, info, page: ExecutionsByEffect.for_page(info, page).load(root.pk)
+        ),
+        **page_args(),
+    )
 
     @staticmethod
     def resolve_entity_type(root: Any, info: ResolveInfo) -> str:
@@ -96,7 +104,3 @@ class Effect(RuleFields, graphene.ObjectType):
     @staticmethod
     def resolve_target_id(root: Any, info: ResolveInfo) -> str | None:
         return str(root.target_uid) if root.target_uid else None
-
-    @staticmethod
-    def resolve_executions(root: Any, info: ResolveInfo) -> Any:
-        return ExecutionsByEffect.of(info).load(root.pk)
