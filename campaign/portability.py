@@ -41,6 +41,8 @@ NOT_EXPORTED = {
     "campaign.Location",
     "campaign.Campaign",
 }
+# Kinds that have moved to another app since exports named them, by the label an export gives.
+MOVED_KINDS = {"scheduler.DeferredWork": "rules.DeferredWork"}
 Progress = Callable[[str, int, int], None]
 
 
@@ -297,7 +299,7 @@ def import_(document: dict[str, Any], progress: Progress = _no_progress) -> Camp
         versions_in_order: list[int] = []
         branches: list[dict[str, Any]] = []
         for kind in document["kinds"]:
-            model = apps.get_model(kind["kind"])
+            model = apps.get_model(MOVED_KINDS.get(kind["kind"], kind["kind"]))
             objects = [_instance(model, row, created) for row in kind["rows"]]
             if model is Branch:
                 branches = kind["rows"]

@@ -3,7 +3,8 @@
 Every write goes through ``rules.actions`` (see ``base.EntityAdmin``): the actions
 validate expressions and patches, refuse dependency cycles and version and audit the change.
 What a rule points at (its entity, an effect's source and target, a variable's scope) is fixed
-when it is created. Effect executions are a record written by the engine: read-only here.
+when it is created. Effect executions and deferred work are records written by the engine and
+the API's actions: read-only here.
 """
 
 import json
@@ -35,7 +36,14 @@ from campaign.models import AuditLog, Branch, Version
 from kernel.actor import Actor
 from kernel.errors import DomainError
 from rules import actions as rules
-from rules.models import Condition, Effect, EffectExecution, FieldCondition, StateVariable
+from rules.models import (
+    Condition,
+    DeferredWork,
+    Effect,
+    EffectExecution,
+    FieldCondition,
+    StateVariable,
+)
 from rules.models.effects import EffectTarget
 from rules.models.kinds import Occurrence, RuleTarget
 from rules.models.variables import VariableScope
@@ -520,3 +528,13 @@ class EffectExecutionAdmin(ReadOnlyAdmin):
     @admin.display(description="result")
     def result_json(self, obj: EffectExecution) -> str:
         return pretty_json(obj.result)
+
+
+@admin.register(DeferredWork)
+class DeferredWorkAdmin(ReadOnlyAdmin):
+    """An effect deferred to a world time, or a triggered event or encounter left to the clock;
+    done (or failed, with the reason) once the branch's world time reached it."""
+
+    list_display = ("entity_type", "entity_uid", "due_at", "scheduled_by", "done_at", "error")
+    list_filter = ("entity_type", ("done_at", admin.EmptyFieldListFilter))
+    search_fields = ("entity_uid", "scheduled_by")

@@ -8,9 +8,10 @@
 3. run its PRE effects, mark it completed (``occurredAt``) or resolved (``resolvedAt``) at the
    branch's world time, else now, then ON_RESOLVE and POST effects: priority order, each effect
    through ``rules.effects.apply_patch`` on what the previous one wrote, one EffectExecution each;
-4. complete what it ``triggers``: a target scheduled later than the branch's world time is
-   announced (``rules.signals.trigger_deferred``) and left to the scheduler, which completes it
-   when the clock reaches it; any other is resolved now, in the same transaction.
+4. complete what it ``triggers``: a target scheduled later than the branch's world time is kept
+   as deferred work (``rules.deferred_work.defer_triggered``, in the same transaction, so a dry
+   run schedules nothing), which the scheduler completes when the clock reaches it; any other is
+   resolved now, in the same transaction.
 
 One failing effect (or triggered target) rolls back everything, the completion included, and the
 error names the effect and the reason. A dry run does all of it and rolls it back, returning the
@@ -30,9 +31,9 @@ from kernel.actor import Actor
 from kernel.errors import NotFound, ValidationError
 from kernel.ids import EntityId
 from rules.availability import Occurrence, describe, is_done, obstacles
+from rules.deferred_work import defer_triggered
 from rules.effects import Run, Summary, atomically, effects_of
 from rules.models.effects import EffectTiming
-from rules.signals import trigger_deferred
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _mark(actor: Actor, entity: Occurrence, world_time: datetime.datetime | None
 
 
 def _trigger(actor: Actor, source: Occurrence, run: Run, force: bool) -> list[Resolution]:
-    """Resolve now what ``source`` triggers, or announce it when it is scheduled later in world
+    """Resolve now what ``source`` triggers, or defer it when it is scheduled later in world
     time (link cycles are refused when links are made, so this ends)."""
     links = Link.objects.filter(
         branch_id=source.branch_id,
@@ -184,9 +185,7 @@ def _trigger(actor: Actor, source: Occurrence, run: Run, force: bool) -> list[Re
         if is_done(target):
             continue
         if now and target.scheduled_at and target.scheduled_at > now:
-            trigger_deferred.send(
-                sender=type(source), source=source, target=target, due_at=target.scheduled_at
-            )
+            defer_triggered(source=source, target=target, due_at=target.scheduled_at)
             continue
         resolved.append(_resolve_locked(actor, target, run, force))
     return resolved

@@ -1,13 +1,12 @@
-"""The scheduler in the admin: recurring effects and deferred work (read-only: they are made
-through the API's actions) and the dead letters of jobs that failed for good, with an action
-that retries them."""
+"""The scheduler in the admin: recurring effects (read-only: they are made through the API's
+actions) and the dead letters of jobs that failed for good, with an action that retries them."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from campaign.admin.base import ReadOnlyAdmin
-from scheduler.models import DeadLetter, DeferredWork, RecurringEffect
+from scheduler.models import DeadLetter, RecurringEffect
 from scheduler.retry import retry_dead_letters
 
 
@@ -25,13 +24,6 @@ class RecurringEffectAdmin(ReadOnlyAdmin):
     )
     list_filter = ("is_active", "target_type")
     search_fields = ("name",)
-
-
-@admin.register(DeferredWork)
-class DeferredWorkAdmin(ReadOnlyAdmin):
-    list_display = ("entity_type", "entity_uid", "due_at", "scheduled_by", "done_at", "error")
-    list_filter = ("entity_type", ("done_at", admin.EmptyFieldListFilter))
-    search_fields = ("entity_uid", "scheduled_by")
 
 
 @admin.register(DeadLetter)

@@ -2,8 +2,9 @@
 
 Due work lives in rows, not in long Celery countdowns (DESIGN §9): recurring effects whose
 ``next_due_at`` the branch clock has reached, deferred effects and triggered events or encounters
-(``scheduler.deferred``) whose ``due_at`` it has reached, and events overdue past the grace period
-(``campaign.world_time.overdue_events``), which are expired. Of items due at the same world time,
+(``rules.models.DeferredWork``, fired by ``scheduler.deferred``) whose ``due_at`` it has reached,
+and events overdue past the grace period (``campaign.world_time.overdue_events``), which are
+expired. Of items due at the same world time,
 deferred work goes first (a triggered event is completed before the grace that would expire it),
 then recurring effects. ``fire_due`` takes one item at a time,
 earliest first, each in its own transaction holding the item's row, claimed with
@@ -25,8 +26,9 @@ from campaign.actions import events
 from campaign.models import Branch, Event
 from kernel.actor import Actor
 from kernel.errors import DomainError
+from rules.models import DeferredWork
 from scheduler import deferred
-from scheduler.models import DeferredWork, RecurringEffect
+from scheduler.models import RecurringEffect
 from scheduler.recurring import apply_due, suspend
 
 # One run fires at most this many items; a bigger backlog is taken up by the next run.

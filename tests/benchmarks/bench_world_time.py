@@ -181,8 +181,8 @@ def bench_recurring_periods() -> None:
 
 def bench_deferred_effects() -> None:
     from rules import actions as rules
+    from rules.deferred_work import defer_effect
     from rules.effects import execute_effect
-    from scheduler.deferred import defer_effect
     from scheduler.world_time import advance_world_time
     from tests import builders
 
@@ -219,7 +219,7 @@ def bench_deferred_effects() -> None:
     scheduled = measured(
         lambda: advance_world_time(gm, campaign_id=campaign.pk, to=START + ITEMS * DAY)
     )
-    from scheduler.models import DeferredWork
+    from rules.models import DeferredWork
 
     if DeferredWork.objects.filter(done_at__isnull=False, error="").count() != ITEMS:
         raise SystemExit(f"expected {ITEMS} deferred effects done without error")

@@ -1,5 +1,6 @@
 """manage.py export_campaign / import_campaign: everything of a campaign, and back, the same."""
 
+import datetime
 import json
 from io import StringIO
 from pathlib import Path
@@ -10,8 +11,10 @@ from django.core.management import CommandError, call_command
 
 from campaign import portability
 from campaign.actions import branches, entities
-from campaign.models import AuditLog, Branch, Campaign, Kingdom, Version
+from campaign.models import AuditLog, Branch, Campaign, Event, Kingdom, Version
 from kernel.actor import Actor
+from rules.deferred_work import defer_triggered
+from rules.models import DeferredWork
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,6 +94,30 @@ def test_the_export_holds_every_branch_history_and_rules(demo: Campaign, tmp_pat
     assert kinds["rules.FieldCondition"] > 0
     assert kinds["rules.StateVariable"] > 0
     assert "password" not in json.dumps(document["users"])
+
+
+def test_an_export_naming_deferred_work_as_the_schedulers_imports(
+    demo: Campaign, tmp_path: Path
+) -> None:
+    # given an export from when deferred work was the scheduler's, an event left to the clock in it
+    source, target = Event.objects.filter(branch__campaign=demo, branch__parent=None)[:2]
+    due_at = datetime.datetime(4710, 1, 1, tzinfo=datetime.UTC)
+    defer_triggered(source=source, target=target, due_at=due_at)
+    document = export(demo.pk, tmp_path / "now.json")
+    for kind in document["kinds"]:
+        if kind["kind"] == "rules.DeferredWork":
+            kind["kind"] = "scheduler.DeferredWork"
+    (tmp_path / "before.json").write_text(json.dumps(document))
+    forget(demo)
+
+    # when it is imported
+    call_command(
+        "import_campaign", str(tmp_path / "before.json"), stdout=StringIO(), stderr=StringIO()
+    )
+
+    # then the event is left to the clock again
+    rows = DeferredWork.objects.filter(branch__campaign=demo)
+    assert list(rows.values_list("entity_uid", "due_at")) == [(target.uid, due_at)]
 
 
 def test_an_existing_campaign_is_not_imported_over(demo: Campaign, tmp_path: Path) -> None:

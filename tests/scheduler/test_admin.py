@@ -60,8 +60,6 @@ def test_recurring_effects_are_shown_but_not_edited_in_the_admin(admin: Client) 
 
 
 def test_deferred_work_is_shown_but_not_edited_in_the_admin(admin: Client) -> None:
-    response = admin.get(
-        reverse("admin:scheduler_deferredwork_changelist") + "?done_at__isnull=True"
-    )
+    response = admin.get(reverse("admin:rules_deferredwork_changelist") + "?done_at__isnull=True")
     assert response.status_code == 200
-    assert admin.get(reverse("admin:scheduler_deferredwork_add")).status_code == 403
+    assert admin.get(reverse("admin:rules_deferredwork_add")).status_code == 403

@@ -14,11 +14,10 @@ from kernel.actor import Actor
 from kernel.errors import ValidationError
 from kernel.snapshots import iso
 from rules import actions as rules
-from rules.models import Effect, EffectExecution
+from rules.deferred_work import defer_effect
+from rules.models import DeferredWork, Effect, EffectExecution
 from rules.resolution import complete_event
 from scheduler import due_work, jobs
-from scheduler.deferred import defer_effect
-from scheduler.models import DeferredWork
 from scheduler.recurring import attach_recurring_effect
 from scheduler.world_time import advance_world_time
 from tests import builders

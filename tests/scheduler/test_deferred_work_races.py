@@ -8,10 +8,9 @@ from campaign.actions import campaigns
 from campaign.models import Campaign, Settlement
 from kernel.actor import Actor
 from rules import actions as rules
-from rules.models import EffectExecution
+from rules.deferred_work import defer_effect
+from rules.models import DeferredWork, EffectExecution
 from scheduler import due_work
-from scheduler.deferred import defer_effect
-from scheduler.models import DeferredWork
 from tests import builders
 from tests.campaign.races import race
 from tests.conftest import Personas

@@ -14,9 +14,11 @@ from campaign.actions import fields as f
 from campaign.models import Branch, Event
 from kernel.errors import ValidationError
 from kernel.snapshots import iso
-from scheduler import deferred, recurring
+from rules import deferred_work
+from rules.models import DeferredWork
+from scheduler import recurring
 from scheduler import world_time as advancing
-from scheduler.models import DeferredWork, RecurringEffect
+from scheduler.models import RecurringEffect
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,6 @@ def resolve_deferred_work(
 
 
 def defer_effect(root: None, info: ResolveInfo, input: dict[str, Any]) -> DeferredWork:
-    return deferred.defer_effect(
+    return deferred_work.defer_effect(
         actor(info), effect_id=input["effect_id"], at=input["at"], branch_id=input.get("branch_id")
     )
