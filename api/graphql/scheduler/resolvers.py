@@ -5,9 +5,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from graphene import ResolveInfo
 
-from api.graphql.campaign.access import actor, campaign_branch, capped
+from api.graphql.campaign.access import actor, campaign_branch
 from campaign import calendars, world_time
 from campaign.actions import events
 from campaign.actions import fields as f
@@ -46,8 +47,8 @@ def told(
 
 def resolve_get_overdue_events(
     root: None, info: ResolveInfo, campaign_id: str, branch_id: str | None = None
-) -> list[Event]:
-    return capped(world_time.overdue_events(campaign_branch(info, campaign_id, branch_id)))
+) -> QuerySet[Event]:
+    return world_time.overdue_events(campaign_branch(info, campaign_id, branch_id))
 
 
 def resolve_format_world_time(
@@ -116,13 +117,10 @@ def expire_event(
 
 def resolve_recurring_effects(
     root: None, info: ResolveInfo, campaign_id: str, branch_id: str | None = None
-) -> list[RecurringEffect]:
+) -> QuerySet[RecurringEffect]:
     branch = campaign_branch(info, campaign_id, branch_id)
-    return capped(
-        RecurringEffect.objects.filter(branch=branch)
-        .select_related("branch")
-        .order_by("next_due_at", "pk")
-    )
+    rows = RecurringEffect.objects.filter(branch=branch).select_related("branch")
+    return rows.order_by("next_due_at", "pk")
 
 
 def attach_recurring_effect(
@@ -145,11 +143,11 @@ def resolve_deferred_work(
     campaign_id: str,
     branch_id: str | None = None,
     pending: bool = False,
-) -> list[DeferredWork]:
+) -> QuerySet[DeferredWork]:
     rows = DeferredWork.objects.filter(branch=campaign_branch(info, campaign_id, branch_id))
     if pending:
         rows = rows.filter(done_at__isnull=True)
-    return capped(rows.order_by("due_at", "pk"))
+    return rows.order_by("due_at", "pk")
 
 
 def defer_effect(root: None, info: ResolveInfo, input: dict[str, Any]) -> DeferredWork:
