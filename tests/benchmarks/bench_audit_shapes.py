@@ -12,20 +12,15 @@ It builds a throwaway test database on the configured backend (SQLite by default
 """
 
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+# isort: split
+from django.test import Client
 
 ROWS = 100
 REPEATS = 200
@@ -133,14 +128,10 @@ def bench_request(user: Any) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         user = seed()
         bench_shaping()
         bench_request(user)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

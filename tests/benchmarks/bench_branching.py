@@ -15,23 +15,14 @@ It builds a throwaway test database on the configured backend (SQLite by default
 ``DATABASE_URL`` to measure PostgreSQL) and prints figures, no verdicts.
 """
 
-import os
 import time
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+# isort: split
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 SIZES = (50, 5_000)
 CHANGED = 100
@@ -153,9 +144,7 @@ def bench(owner: Any, entities: int) -> dict[str, tuple[float, int]]:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         from campaign.models import User
         from kernel.actor import Actor
 
@@ -169,8 +158,6 @@ def main() -> None:
                 f"  {what}: {SIZES[1] // SIZES[0]}x the entities -> {t1 / t0:5.1f}x the time,"
                 f" {q1 - q0:+d} queries"
             )
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -9,20 +9,15 @@ no verdicts.
 """
 
 import json
-import os
 import random
 import time
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+# isort: split
+from django.core.cache import cache
+from django.test import Client
 
 SETTLEMENTS = 50
 READS = 400
@@ -144,13 +139,9 @@ def run(token: str, ids: list[str]) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         token, ids = seed()
         run(token, ids)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

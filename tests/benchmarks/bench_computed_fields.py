@@ -8,21 +8,16 @@ It builds a throwaway test database on the configured backend (SQLite by default
 """
 
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
+# isort: split
+from django.core.cache import cache
+from django.test import Client
 
 SETTLEMENTS = 1000
 CONDITIONS_PER_SETTLEMENT = 5
@@ -203,14 +198,10 @@ def bench_requests(owner: Any, settlements: list[Any]) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         owner, settlements = seed()
         bench_batch(settlements)
         bench_requests(owner, settlements)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

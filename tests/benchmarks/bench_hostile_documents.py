@@ -15,27 +15,22 @@ It builds a throwaway test database on the configured backend and prints figures
 
 import asyncio
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-
-from api.graphql.limits import (  # noqa: E402
+# isort: split
+from api.graphql.limits import (
     MAX_BODY_BYTES,
     MAX_FRAGMENTS,
     MAX_QUERY_CHARS,
 )
-from api.graphql.view import cached_check_document  # noqa: E402
-from tests.asgi import asgi_request  # noqa: E402
+from api.graphql.view import cached_check_document
+from tests.asgi import asgi_request
 
 RUNS = 7
 CHUNK = 64 * 1024
@@ -139,10 +134,7 @@ def median_of(run: Callable[[], tuple[float, int, str]]) -> tuple[float, int, st
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    loop = asyncio.new_event_loop()
-    try:
+    with throwaway_databases(), closing(asyncio.new_event_loop()) as loop:
 
         def baseline() -> tuple[float, int, str]:
             return loop.run_until_complete(send(Request("baseline", query(BASELINE))))
@@ -170,9 +162,6 @@ def main() -> None:
                     f"  {seconds / base:6.1f}x  {message[:70]}"
                 )
             print(f"  WORST {worst * 1000:.2f} ms = {worst / base:.1f}x the baseline")
-    finally:
-        loop.close()
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,16 @@ builds a throwaway test database on the configured backend and prints figures, n
 """
 
 import json
-import os
 import statistics
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("JWT_ACCESS_TOKEN_MINUTES", "1440")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
+# isort: split
+from django.db import connection
 
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-
-from tests.benchmarks import request_scene  # noqa: E402
-from tests.wsgi import wsgi_request  # noqa: E402
+from tests.benchmarks import request_scene
+from tests.wsgi import wsgi_request
 
 SIZES = (100, 300, 1000)
 STRUCTURES = 10
@@ -45,9 +39,7 @@ def timed(body: bytes, token: str) -> tuple[float, dict[str, object]]:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_databases():
         print(
             f"{connection.vendor}; settlementsByKingdom with structures and location; p50 of {RUNS}"
         )
@@ -63,8 +55,6 @@ def main() -> None:
                 f"{size:11} {len(listed):9} {rows:6} {1000 * seconds:9.1f}"
                 f" {1e6 * seconds / rows:8.1f}   (campaigns: {1000 * baseline:.2f} ms)"
             )
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -32,34 +32,26 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("JWT_ACCESS_TOKEN_MINUTES", "1440")
 # The servers run as in production (DEBUG off); this process signs their tokens with their key.
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+from tests.benchmarks.harness import throwaway_databases  # sets Django up: after the above
+
+# isort: split
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from tests import servers
+from tests.benchmarks import request_scene, wrk_client
+from tests.benchmarks.load_mix import HEADER, Figures, Mix, load
+from tests.benchmarks.request_scene import Request, Scene
+
 SQLITE_FILE = Path(tempfile.gettempdir()) / f"cm-bench-{os.getpid()}.sqlite3"
-
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-
 if "DATABASE_URL" not in os.environ:
     # The servers must share the test database: a file, not SQLite's in-memory default.
-    settings.DATABASES["default"]["TEST"] = {"NAME": str(SQLITE_FILE)}
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
-
-from tests import servers  # noqa: E402
-from tests.benchmarks import request_scene, wrk_client  # noqa: E402
-from tests.benchmarks.load_mix import HEADER, Figures, Mix, load  # noqa: E402
-from tests.benchmarks.request_scene import Request, Scene  # noqa: E402
+    connection.settings_dict["TEST"]["NAME"] = str(SQLITE_FILE)
 
 
 def app_request(request: Request, scene: Scene) -> bytes:
@@ -192,10 +184,10 @@ def main() -> None:
     levels = [int(n) for n in args.clients.split(",")]
     if args.install_wrk:
         wrk_client.install()
-    setup_test_environment()
-    databases = [] if args.url else setup_databases(verbosity=0, interactive=False)
     try:
         with ExitStack() as stack:
+            if not args.url:
+                stack.enter_context(throwaway_databases())
             name = f"bench{os.getpid()}"
             scene = request_scene.seed(
                 settlements=args.settlements, structures=args.structures, name=name
@@ -206,8 +198,6 @@ def main() -> None:
                 url, pid = stack.enter_context(local_servers())
             run(url, pid, scene, levels, args)
     finally:
-        if databases:
-            teardown_databases(databases, verbosity=0)
         SQLITE_FILE.unlink(missing_ok=True)
 
 

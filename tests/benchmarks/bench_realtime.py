@@ -13,27 +13,22 @@ builds a throwaway test database and prints figures, no verdicts.
 
 import asyncio
 import datetime
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
+# isort: split
+import aiohttp
+import engineio.packet as eio
+import socketio.packet as sio
+from django.conf import settings
+from django.db import connection
 
-django.setup()
-
-import aiohttp  # noqa: E402
-import engineio.packet as eio  # noqa: E402
-import socketio.packet as sio  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-
-from tests.realtime.processes import EventClient, database_env, rename_settlement  # noqa: E402
-from tests.realtime.servers import daphne  # noqa: E402
+from tests.realtime.processes import EventClient, database_env, rename_settlement
+from tests.realtime.servers import daphne
 
 APP = "config.asgi:application"
 MUTATIONS = 200
@@ -167,9 +162,7 @@ async def many_sockets(address: str, pid: int, scene: dict[str, Any]) -> None:
 def main() -> None:
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the servers share them")
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         scene = seed()
         env = database_env()
         with daphne(APP, env) as one, daphne(APP, env) as other:
@@ -189,8 +182,6 @@ def main() -> None:
         )
         with daphne(APP, env) as single:
             asyncio.run(many_sockets(single.address, single.pid, scene))
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

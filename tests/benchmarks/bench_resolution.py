@@ -10,26 +10,17 @@ throwaway test database on the configured backend (SQLite by default; set ``DATA
 measure PostgreSQL) and prints figures, no verdicts.
 """
 
-import os
 import statistics
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+# isort: split
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 EFFECTS = 20
 RUNS = 20
@@ -90,9 +81,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         from campaign.actions import settlements
         from campaign.models import Settlement
         from rules.resolution import complete_event
@@ -140,8 +129,6 @@ def main() -> None:
             f"  per effect: {(cost - base) / EFFECTS * 1000:.2f} ms and"
             f" {(cost_q - base_q) / EFFECTS:.1f} queries beyond the completion's own update"
         )
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

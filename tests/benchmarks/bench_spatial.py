@@ -26,20 +26,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+# isort: split
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 SIZES = (10_000, 100_000)
 SIDE = 10_000.0  # the map is SIDE map units square
@@ -221,16 +213,12 @@ def main() -> None:
     from campaign.models import User
     from kernel.actor import Actor
 
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         user = User.objects.create_user("bench@example.com", "correct horse battery staple")
         headers = {"Authorization": f"Bearer {issue_access_token(user)}"}
         print(f"Spatial queries on {connection.vendor}; {SAMPLES} samples each")
         for count in SIZES:
             bench_world(Actor(user), Client(), headers, count)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

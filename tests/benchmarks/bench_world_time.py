@@ -21,24 +21,15 @@ measure PostgreSQL); tasks run in-process. It prints figures, no verdicts.
 """
 
 import datetime
-import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+# isort: split
+from django.db import connection
 
 ITEMS = 1_000
 DAY = datetime.timedelta(days=1)
@@ -237,14 +228,10 @@ def main() -> None:
     from config.celery import app as celery_app
 
     celery_app.conf.task_always_eager = True  # the due work runs in this process, measured
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_databases():
         print(f"Backend: {connection.vendor}")
         for name in sys.argv[1:] or BENCHES:
             BENCHES[name]()
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ default; set ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and prints
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import re
 import statistics
@@ -22,19 +21,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("JWT_ACCESS_TOKEN_MINUTES", "1440")
+from tests.benchmarks.harness import throwaway_databases  # first: it sets Django up
 
-import django
+# isort: split
+from asgiref.sync import async_to_sync
+from django.db import connection
 
-django.setup()
-
-from asgiref.sync import async_to_sync  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-
-from tests.benchmarks import request_scene  # noqa: E402
-from tests.benchmarks.request_scene import Request, Scene  # noqa: E402
+from tests.benchmarks import request_scene
+from tests.benchmarks.request_scene import Request, Scene
 
 RUNS = 300
 PROFILED = 200
@@ -169,9 +163,7 @@ def main() -> None:
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
     args = parser.parse_args()
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_databases():
         scene = request_scene.seed(settlements=args.settlements, structures=args.structures)
         send = sender(args.asgi, scene)
         stack = "ASGI (config.asgi)" if args.asgi else "WSGI (config.wsgi)"
@@ -180,8 +172,6 @@ def main() -> None:
         for request in [*request_scene.requests(scene), request_scene.update(scene, 5)]:
             if args.only is None or re.search(args.only, request.name):
                 profile(send, request, args.top, args.callers)
-    finally:
-        teardown_databases(databases, verbosity=0)
     sys.stdout.flush()
 
 
