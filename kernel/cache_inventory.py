@@ -13,14 +13,14 @@ from kernel import cache_stats
 logger = logging.getLogger(__name__)
 
 # The key each namespace's entries start with (rules/computed_fields.py, rules/dependencies.py,
-# campaign/spatial/cache.py, campaign/list_cache.py).
+# campaign/spatial/cache.py, api/graphql/answers.py).
 KEY_PATTERNS = {
     cache_stats.COMPUTED_FIELDS: "computed:*",
     cache_stats.RULES_GRAPH: "rules-graph:*",
     cache_stats.SPATIAL: "spatial:*",
-    cache_stats.SETTLEMENTS: "list:settlements:*",
-    cache_stats.STRUCTURES: "list:structures:*",
-    cache_stats.KINGDOMS: "list:kingdoms:*",
+    cache_stats.SETTLEMENTS: "answer:settlements:*",
+    cache_stats.STRUCTURES: "answer:structures:*",
+    cache_stats.KINGDOMS: "answer:kingdoms:*",
 }
 
 

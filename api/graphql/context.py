@@ -1,7 +1,7 @@
 """The per-request GraphQL context: who is asking, and the request's DataLoaders."""
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -9,11 +9,18 @@ from api.health import Readiness, check_readiness
 from campaign.auth.request_auth import actor_for_request
 from kernel.actor import Actor
 
+if TYPE_CHECKING:
+    from api.graphql.answers import Pending
+
 
 class GraphQLContext:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         self.loaders: dict[str, Any] = {}
+        # What api/graphql/answers.py keys answers by (query, variables, operation name), and
+        # the answers to keep.
+        self.operation_request: tuple[str, Any, str | None] | None = None
+        self.pending_answers: list[Pending] = []
 
     @cached_property
     def actor(self) -> Actor:

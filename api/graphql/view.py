@@ -20,10 +20,10 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql_sync_dataloaders import DeferredExecutionContext
 
 from api.graphql.context import GraphQLContext
 from api.graphql.errors import RequestErrorCode, coded, field_name, format_error
+from api.graphql.execution import ExecutionContext
 from api.graphql.limits import finite, limit_errors, out_of_range, parse_within_limits
 from api.graphql.text_inputs import StorableTextRule, refused_variables
 from api.observation_middleware import name_graphql_operation
@@ -137,7 +137,7 @@ def strict_json(text: str, what: str, path: tuple[str, ...] = ()) -> Any:
 
 
 class CampaignGraphQLView(GraphQLView):
-    execution_context_class = DeferredExecutionContext
+    execution_context_class = ExecutionContext
     validation_rules = VALIDATION_RULES
 
     # graphene-django's, without its ensure_csrf_cookie: the endpoint takes tokens, never
@@ -230,12 +230,14 @@ class CampaignGraphQLView(GraphQLView):
         refused = refused_variables(schema, document, operation, variables)
         if refused:
             return ExecutionResult(data=None, errors=refused)
+        context = self.get_context(request)
+        context.operation_request = (query, variables, operation_name)
         try:
             return execute(  # type: ignore[return-value]
                 schema,
                 document,
                 root_value=self.get_root_value(request),
-                context_value=self.get_context(request),
+                context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,
                 middleware=self.get_middleware(request),

@@ -29,12 +29,12 @@ from graphql import (
     get_operation_ast,
     subscribe,
 )
-from graphql_sync_dataloaders import DeferredExecutionContext
 
 from api.graphql.errors import format_error, request_error
+from api.graphql.execution import ExecutionContext
 from api.graphql.text_inputs import refused_variables
 from api.graphql.view import cached_check_document
-from api.websocket import access
+from api.websocket import access, background
 from api.websocket.rooms import Rooms
 from kernel.actor import Actor
 from kernel.errors import DomainError
@@ -135,9 +135,9 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             metrics.websocket_closed(SUBPROTOCOL, by_client=not self.closing)
             self.counted = False
         self.closing = True
-        for task in [*self.timers, *self.operations.values()]:
-            task.cancel()
+        tasks = [*self.timers, *self.operations.values()]
         self.operations.clear()
+        await background.stop(tasks)
         await self.rooms.leave_all()
 
     async def close_with(self, code: CloseCode, reason: str) -> None:
@@ -327,7 +327,7 @@ class GraphQLTransportWSConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,
-                execution_context_class=DeferredExecutionContext,
+                execution_context_class=ExecutionContext,
             )
 
         return await database_sync_to_async(run_query)()

@@ -7,11 +7,11 @@ from typing import Any
 import graphene
 from graphene import ResolveInfo
 
+from api.graphql import answers
 from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
 from api.graphql.campaign.types.common import Variable, VariableSchemaType
 from api.graphql.errors import camel
 from api.graphql.paging import Page, paged_list
-from campaign import list_cache
 from campaign.actions.entities import parse_id
 from campaign.permissions import readable_campaigns
 
@@ -31,8 +31,8 @@ def by_id(type_: type, kind: str) -> graphene.Field:
 def in_campaign(
     type_: type, model: Any, order: tuple[str, ...], *, cached_as: str | None = None
 ) -> graphene.List:
-    """<kinds>ByCampaign(campaignId:, branchId:): the unarchived rows of the branch, kept in the
-    cross-request cache under the ``cached_as`` namespace when given (campaign/list_cache.py)."""
+    """<kinds>ByCampaign(campaignId:, branchId:): the unarchived rows of the branch; answers are
+    kept across requests under the ``cached_as`` namespace when given (api/graphql/answers.py)."""
 
     def resolve(
         root: None, info: ResolveInfo, page: Page, campaign_id: str, branch_id: str | None = None
@@ -42,9 +42,7 @@ def in_campaign(
         rows = query.order_by(*order, "pk")
         if cached_as is None:
             return page.cut(rows)
-        return list_cache.remember(
-            cached_as, branch, (page.skip, page.stop), lambda: page.cut(rows)
-        )
+        return answers.remember(info, cached_as, branch, branch, lambda: page.cut(rows))
 
     return paged_list(type_, resolve, campaign_id=graphene.ID(required=True), branch_id=BRANCH)
 

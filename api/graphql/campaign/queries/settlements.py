@@ -4,9 +4,9 @@ from typing import Any
 
 from graphene import ResolveInfo
 
+from api.graphql import answers
 from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
 from api.graphql.paging import Page
-from campaign import list_cache
 from campaign.models import Settlement
 from campaign.permissions import readable_campaigns
 from kernel import cache_stats
@@ -16,17 +16,16 @@ def resolve_settlements_by_kingdom(
     root: None, info: ResolveInfo, page: Page, kingdom_id: str, branch_id: str | None = None
 ) -> Any:
     kingdom = readable(info, "kingdom", kingdom_id, "kingdomId", branch_id)
-    settlements = list_cache.remember(
-        cache_stats.SETTLEMENTS,
-        kingdom,
-        (page.skip, page.stop),
-        lambda: page.cut(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk")),
-    )
-    # Every row is of this kingdom and its branch: set them rather than join them onto each row.
-    for settlement in settlements:
-        settlement.kingdom = kingdom
-        settlement.branch = kingdom.branch
-    return settlements
+
+    def load() -> list[Settlement]:
+        settlements = page.cut(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk"))
+        # Every row is of this kingdom and its branch: set them rather than join them on each.
+        for settlement in settlements:
+            settlement.kingdom = kingdom
+            settlement.branch = kingdom.branch
+        return settlements
+
+    return answers.remember(info, cache_stats.SETTLEMENTS, kingdom.branch, kingdom, load)
 
 
 def resolve_settlement_at_location(

@@ -4,9 +4,9 @@ from typing import Any
 
 from graphene import ResolveInfo
 
+from api.graphql import answers
 from api.graphql.campaign.access import readable
 from api.graphql.paging import Page
-from campaign import list_cache
 from campaign.models import Structure
 from kernel import cache_stats
 
@@ -16,9 +16,10 @@ def resolve_structures_by_settlement(
 ) -> Any:
     settlement = readable(info, "settlement", settlement_id, "settlementId", branch_id)
     query = Structure.objects.filter(settlement=settlement).select_related("branch__campaign")
-    return list_cache.remember(
+    return answers.remember(
+        info,
         cache_stats.STRUCTURES,
+        settlement.branch,
         settlement,
-        (page.skip, page.stop),
         lambda: page.cut(query.order_by("name", "pk")),
     )
