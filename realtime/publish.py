@@ -5,15 +5,23 @@ that was rolled back. A broken channel layer is logged, never raised: the change
 committed and the caller's action succeeded. An event goes to all its rooms at once, within
 ``PUBLISH_TIMEOUT_SECONDS`` in all: a frozen Redis delays each write by that much at most (the
 event is then dropped), rather than for as long as Redis hangs.
+
+Synchronous code with no server loop to hand the send to (a WSGI request, a Celery task, a
+command) sends on one long-lived loop of the process, in a thread of its own: ``async_to_sync``
+would start a thread and a loop for every event there, and the Redis channel layer, which keeps
+its connections per loop, new connections with them (issue 15: that was most of a write's time).
 """
 
 import asyncio
 import logging
+import os
+import threading
 import uuid
+from collections.abc import Coroutine
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import BaseChannelLayer, get_channel_layer
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,7 +52,11 @@ def send_now(rooms: list[str], event: dict[str, Any]) -> None:
         return
     message = {"type": MESSAGE_TYPE, "event": event, "rooms": rooms}
     try:
-        async_to_sync(_send_to_rooms)(layer, rooms, message)
+        if _in_server_thread() or isinstance(layer, InMemoryChannelLayer):
+            # The server's loop runs the send (the in-memory layer works on that loop only).
+            async_to_sync(_send_to_rooms)(layer, rooms, message)
+        else:
+            _on_publisher_loop(_send_to_rooms(layer, rooms, message))
     except TimeoutError:
         logger.error(
             "Publishing %s to %s timed out after %s s; the event was dropped",
@@ -52,6 +64,33 @@ def send_now(rooms: list[str], event: dict[str, Any]) -> None:
             ", ".join(rooms),
             PUBLISH_TIMEOUT_SECONDS,
         )
+
+
+def _in_server_thread() -> bool:
+    """Whether this thread runs sync code for an ASGI server's loop in this process."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    pid = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None)
+    return loop is not None and pid == os.getpid() and loop.is_running()
+
+
+_publisher_lock = threading.Lock()
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+
+
+def _on_publisher_loop(send: Coroutine[Any, Any, None]) -> None:
+    """Run ``send`` on the process's publishing loop and wait for it (so events leave in the
+    order they were committed); a forked child starts its own loop."""
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=loop.run_forever, name="realtime-publisher", daemon=True
+            ).start()
+            _publisher = (os.getpid(), loop)
+        loop = _publisher[1]
+    # The send bounds itself; this bound only guards against a loop that stopped answering.
+    asyncio.run_coroutine_threadsafe(send, loop).result(timeout=2 * PUBLISH_TIMEOUT_SECONDS)
 
 
 async def _send_to_rooms(
