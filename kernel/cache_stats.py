@@ -1,8 +1,11 @@
 """Hits, misses and sets of the cross-request cache, per namespace (docs/realtime.md#caching).
 
-In production the counters are Redis hashes next to the cached entries (``HINCRBY``, one pipelined
-round trip per count), so every replica adds to the same numbers and they survive restarts; the
-embedded default, one process, counts in memory. Counting never fails the caller: with Redis down
+In production the counters are Redis hashes next to the cached entries, so every replica adds to
+the same numbers and they survive restarts; each process counts in memory and adds what it
+counted to them (``HINCRBY``, one pipelined round trip) at most every ``FLUSH_SECONDS``, and
+before it reads them, rather than on every hit (issue 15: a round trip a request). What a
+process counted in its last second is lost if it dies. The embedded default, one process,
+counts in memory only. Counting never fails the caller: with Redis down
 the numbers simply stop growing. ``compute_ms`` adds up the time misses spent computing, so the time
 hits saved is estimated from measurements rather than from assumed costs.
 """
@@ -28,6 +31,7 @@ RULES_GRAPH = "rules-graph"
 KINGDOMS = "kingdoms"
 NAMESPACES = (COMPUTED_FIELDS, SETTLEMENTS, STRUCTURES, SPATIAL, RULES_GRAPH, KINGDOMS)
 STARTED = "started"
+FLUSH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class _Local:
         self.lock = threading.Lock()
         self.counts: dict[str, Counter[str]] = {}
         self.started = time.time()
+        self.flushed = 0.0  # time.monotonic() of the last hand-over to Redis
 
     def add(self, namespace: str, counts: dict[str, float]) -> None:
         with self.lock:
@@ -66,6 +71,16 @@ class _Local:
     def read(self) -> tuple[dict[str, dict[str, float]], float | None]:
         with self.lock:
             return {n: dict(c) for n, c in self.counts.items()}, self.started
+
+    def take(self) -> dict[str, Counter[str]]:
+        """What was counted since the last hand-over, which is now."""
+        with self.lock:
+            self.flushed = time.monotonic()
+            counts, self.counts = self.counts, {}
+            return counts
+
+    def due(self) -> bool:
+        return time.monotonic() - self.flushed >= FLUSH_SECONDS
 
     def reset(self) -> None:
         with self.lock:
@@ -103,16 +118,25 @@ def add(namespace: str, counts: dict[str, float]) -> None:
     counts = {name: value for name, value in counts.items() if value}
     if not counts:
         return
-    if not _uses_redis():
-        _local.add(namespace, counts)
+    _local.add(namespace, counts)
+    if _uses_redis() and _local.due():
+        flush()
+
+
+def flush() -> None:
+    """Add what this process counted to the shared counters (dropped if Redis cannot take it,
+    as counting stops during an outage)."""
+    counted = _local.take()
+    if not counted:
         return
     try:
         pipe = _redis().pipeline(transaction=False)
-        for name, value in counts.items():
-            if isinstance(value, float):
-                pipe.hincrbyfloat(counters_key(namespace), name, value)
-            else:
-                pipe.hincrby(counters_key(namespace), name, value)
+        for namespace, counts in counted.items():
+            for name, value in counts.items():
+                if isinstance(value, float):
+                    pipe.hincrbyfloat(counters_key(namespace), name, value)
+                else:
+                    pipe.hincrby(counters_key(namespace), name, int(value))
         pipe.hsetnx(counters_key(STARTED), "at", time.time())
         pipe.execute()
     except Exception:  # statistics must never fail the request that counts
@@ -124,6 +148,7 @@ def read() -> tuple[list[NamespaceStats], datetime.datetime | None]:
     raw: dict[str, dict[str, float]]
     started: float | None
     if _uses_redis():
+        flush()
         try:
             pipe = _redis().pipeline(transaction=False)
             for namespace in NAMESPACES:
@@ -155,7 +180,7 @@ def read() -> tuple[list[NamespaceStats], datetime.datetime | None]:
 
 
 def reset() -> None:
+    _local.reset()
     if not _uses_redis():
-        _local.reset()
         return
     _redis().delete(*(counters_key(n) for n in (*NAMESPACES, STARTED)))

@@ -82,6 +82,7 @@ def test_counters_live_in_redis_where_every_replica_adds_to_them() -> None:
     from django_redis import get_redis_connection
 
     cache_stats.count(cache_stats.SPATIAL, hits=2, sets=1)
+    cache_stats.flush()
 
     stored = get_redis_connection("default").hgetall(cache_stats.counters_key(cache_stats.SPATIAL))
     assert stored == {b"hits": b"2", b"sets": b"1"}
