@@ -127,7 +127,9 @@ class Writer:
             )
             response = connection.getresponse()
             payload = response.read()
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
+            # A connection refused or reset, or an answer cut short (IncompleteRead): not
+            # acknowledged, named for the test to judge.
             return None, type(error).__name__
         finally:
             connection.close()
