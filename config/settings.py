@@ -186,7 +186,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer, with a receive that stops when cancelled (see the module).
+            "BACKEND": "realtime.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {

@@ -30,7 +30,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
-from api.websocket import access
+from api.websocket import access, background
 from api.websocket.rooms import Rooms
 from kernel.actor import Actor
 from kernel.errors import DomainError
@@ -88,10 +88,8 @@ class SocketIOConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.counted = False
         self.closing = True
         if hasattr(self, "heartbeat"):
-            self.heartbeat.cancel()
-            for namespace in self.namespaces.values():
-                if namespace.expiry is not None:
-                    namespace.expiry.cancel()
+            expiries = [ns.expiry for ns in self.namespaces.values() if ns.expiry is not None]
+            await background.stop([self.heartbeat, *expiries])
             await self.rooms.leave_all()
 
     async def shut(self, code: int = 1000) -> None:
@@ -185,8 +183,8 @@ class SocketIOConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         namespace = self.namespaces.pop(name, None)
         if namespace is None:
             return
-        if namespace.expiry is not None and namespace.expiry is not asyncio.current_task():
-            namespace.expiry.cancel()
+        if namespace.expiry is not None:
+            await background.stop([namespace.expiry])
         for group in namespace.groups:
             await self.rooms.leave(group)
 

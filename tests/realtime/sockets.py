@@ -2,7 +2,7 @@
 the network to a real server with aiohttp. Both read as ``scenarios.Socket``."""
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 from channels.testing import WebsocketCommunicator
@@ -13,12 +13,18 @@ ORIGIN = (b"origin", b"http://localhost")
 
 
 class CommunicatorSocket:
+    # Opened and not yet closed by the test: a test that fails midway, or ends on the server's
+    # close, leaves its consumer running. tests/realtime/conftest.py disconnects these when the
+    # test ends, so that no consumer is left to the event loop's teardown.
+    unclosed: ClassVar[set["CommunicatorSocket"]] = set()
+
     def __init__(self, application: Any, path: str, subprotocols: list[str]) -> None:
         self.communicator = WebsocketCommunicator(
             application, path, headers=[ORIGIN], subprotocols=subprotocols
         )
 
     async def open(self) -> None:
+        CommunicatorSocket.unclosed.add(self)
         connected, _ = await self.communicator.connect()
         assert connected
 
@@ -45,7 +51,17 @@ class CommunicatorSocket:
         return json.loads(await self.receive_text(timeout))
 
     async def close(self) -> None:
+        CommunicatorSocket.unclosed.discard(self)
         await self.communicator.disconnect()
+
+    @classmethod
+    async def close_unclosed(cls) -> None:
+        while cls.unclosed:
+            socket = cls.unclosed.pop()
+            # An application that already ended (it crashed, or a receive timed out and
+            # cancelled it) has nothing left to disconnect; the test has seen why.
+            if not socket.communicator.future.done():
+                await socket.communicator.disconnect()
 
 
 class NetworkSocket:
