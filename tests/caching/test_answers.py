@@ -112,3 +112,24 @@ def test_an_answer_that_failed_is_not_kept(gql: GraphQLClient, kingdom: Kingdom)
     # Then nothing was kept, and the failure was not counted as a miss
     [stats] = [n for n in cache_stats.read()[0] if n.namespace == cache_stats.SETTLEMENTS]
     assert (stats.hits, stats.misses, stats.sets) == (0, 0, 0)
+
+
+def test_a_settlement_read_by_id_is_kept_and_sees_a_new_structure(
+    gql: GraphQLClient, owner: Actor, kingdom: Kingdom, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given a settlement read by id with its structures, twice
+    [restov] = Settlement.objects.filter(kingdom=kingdom)
+    query = "query($id: ID!) { settlement(id: $id) { name structures { name } } }"
+    first = ok(gql(query, {"id": str(restov.uid)}, "viewer"))["settlement"]
+    with CaptureQueriesContext(connection) as queries:
+        again = ok(gql(query, {"id": str(restov.uid)}, "viewer"))["settlement"]
+
+    # When a structure is built there
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.structure(owner, restov, name="Arena")
+
+    # Then the second read was answered without its structures, and the next one lists the new
+    assert again == first
+    assert not any("campaign_structure" in q["sql"] for q in queries.captured_queries)
+    after = ok(gql(query, {"id": str(restov.uid)}, "viewer"))["settlement"]["structures"]
+    assert after == [{"name": "Arena"}, {"name": "Keep"}]

@@ -248,9 +248,9 @@ class CampaignQueries(graphene.ObjectType):
     party_variables = variables("party")
     party_variable_schemas = variable_schemas("party")
     # Kingdoms, settlements and structures
-    kingdom = by_id(Kingdom, "kingdom")
-    settlement = by_id(Settlement, "settlement")
-    structure = by_id(Structure, "structure")
+    kingdom = by_id(Kingdom, "kingdom", cached_as=cache_stats.KINGDOMS)
+    settlement = by_id(Settlement, "settlement", cached_as=cache_stats.SETTLEMENTS)
+    structure = by_id(Structure, "structure", cached_as=cache_stats.STRUCTURES)
     kingdoms_by_campaign = in_campaign(
         Kingdom, KingdomModel, ("name",), cached_as=cache_stats.KINGDOMS
     )

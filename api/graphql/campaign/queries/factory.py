@@ -18,12 +18,16 @@ from campaign.permissions import readable_campaigns
 BRANCH = graphene.ID(description="The branch to read; the campaign's main branch by default.")
 
 
-def by_id(type_: type, kind: str) -> graphene.Field:
+def by_id(type_: type, kind: str, *, cached_as: str | None = None) -> graphene.Field:
     """A field finding one `kind` by id on a branch: null when it is missing or hidden from the
-    caller."""
+    caller; answers are kept across requests under the ``cached_as`` namespace when given
+    (api/graphql/answers.py)."""
 
     def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:
-        return get_or_none(info, kind, id, branch_id)
+        found = get_or_none(info, kind, id, branch_id)
+        if found is None or cached_as is None:
+            return found
+        return answers.remember(info, cached_as, found.branch, found, lambda: found)
 
     return graphene.Field(type_, id=graphene.ID(required=True), branch_id=BRANCH, resolver=resolve)
 
