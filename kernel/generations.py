@@ -6,6 +6,7 @@ so stale entries are simply never read again and expire on their own: no pattern
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.cache import cache
 
@@ -27,8 +28,15 @@ def current(campaign_id: object, branch_id: object) -> int:
 
 def current_many(keys: Sequence[str]) -> list[int]:
     """The generations under ``keys`` (from ``key`` or ``map_key``), in one cache round trip."""
-    found = cache.get_many(list(keys))
-    return [int(found[k]) if found.get(k) is not None else 0 for k in keys]
+    return current_with(keys, None)[0]
+
+
+def current_with(keys: Sequence[str], entry: str | None) -> tuple[list[int], Any]:
+    """The generations under ``keys`` and the cache entry under ``entry`` (None if absent),
+    read together in one round trip."""
+    found = cache.get_many([*keys, *([entry] if entry else [])])
+    generations = [int(found[k]) if found.get(k) is not None else 0 for k in keys]
+    return generations, found.get(entry) if entry else None
 
 
 def bump(campaign_id: object, branch_id: object) -> None:

@@ -10,12 +10,13 @@ its rows never read and its resolvers never run.
 
 What an answer holds is decided by the rows of one branch (the generation of the branch: rows,
 rules, variables, its clock) and the map of its world (the map's generation: locations), besides
-what never changes (ids, the campaign's owner); the key carries both generations, read before
-the rows, so a committed write is never answered stale and nothing is deleted
-(kernel/generations.py). The key
-also carries the parent, the field's response name and a digest of the document, its variables
-and operation name. The parent is authorized before the cache is read, and an answer must not
-depend on who reads it beyond that: no type under these fields has a field that does.
+what never changes (ids, the campaign's owner). An answer is kept with both generations as they
+were read before its rows, and used only while they are still current, so a committed write is
+never answered stale and nothing is deleted (kernel/generations.py); the generations and the
+kept answer are read together, in one round trip. The key names the parent, the field's response
+name and a digest of the document, its variables and operation name. The parent is authorized
+before the cache is read, and an answer must not depend on who reads it beyond that: no type
+under these fields has a field that does.
 
 An answer is kept only when its field completed without an error.
 """
@@ -50,6 +51,7 @@ class Pending:
     namespace: str
     key: str
     response_name: str
+    generations: list[int]
     began: float
 
 
@@ -74,20 +76,16 @@ def remember(info: ResolveInfo, namespace: str, branch: Branch, parent: Any, loa
     if request is None:
         return load()
     campaign = branch.campaign
-    branch_generation, map_generation = generations.current_many(
-        [generations.key(campaign.pk, branch.pk), generations.map_key(campaign.world_id)]
-    )
     response_name = info.path.key
-    key = (
-        f"{PREFIX}:{namespace}:{parent.pk}:{branch_generation}:{map_generation}:"
-        f"{response_name}:{request}"
+    key = f"{PREFIX}:{namespace}:{parent.pk}:{response_name}:{request}"
+    current, kept = generations.current_with(
+        [generations.key(campaign.pk, branch.pk), generations.map_key(campaign.world_id)], key
     )
-    found = cache.get(key)
-    if found is not None:
+    if kept is not None and kept[0] == current:
         cache_stats.count(namespace, hits=1)
-        return Answered(found)
+        return Answered(kept[1])
     info.context.pending_answers.append(
-        Pending(namespace, key, str(response_name), time.perf_counter())
+        Pending(namespace, key, str(response_name), current, time.perf_counter())
     )
     return load()
 
@@ -99,6 +97,6 @@ def keep(pending: list[Pending], data: dict[str, Any] | None, errors: list[Graph
         if data is None or answer.response_name in failed or answer.response_name not in data:
             cache_stats.count(answer.namespace, misses=1)
             continue
-        cache.set(answer.key, data[answer.response_name], TTL)
+        cache.set(answer.key, (answer.generations, data[answer.response_name]), TTL)
         compute_ms = cache_stats.elapsed_ms(answer.began)
         cache_stats.count(answer.namespace, misses=1, sets=1, compute_ms=compute_ms)
