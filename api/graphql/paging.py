@@ -47,9 +47,6 @@ class Page:
         return list(rows[self.skip : self.stop])
 
 
-FIRST = Page(0, MAX_LIST_SIZE)
-
-
 def page_args(most: int = MAX_LIST_SIZE) -> dict[str, Any]:
     return {
         "skip": graphene.Int(

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaign.actions import locations, structures
-from campaign.models import Campaign, Kingdom, Settlement, Structure
+from campaign.models import Kingdom, Settlement, Structure
 from kernel import cache_stats
 from kernel.actor import Actor
 from tests import builders
@@ -21,17 +21,9 @@ SETTLEMENTS = """query($k: ID!) { settlementsByKingdom(kingdomId: $k) {
 
 
 @pytest.fixture(autouse=True)
-def _from_zero() -> None:
-    cache_stats.reset()
-
-
-@pytest.fixture
-def kingdom(owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any) -> Kingdom:
+def _keep(owner: Actor, kingdom: Kingdom, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        made = builders.kingdom(owner, campaign, name="Brevoy")
-        restov = builders.settlement(owner, made, name="Restov")
-        builders.structure(owner, restov, name="Keep")
-    return made
+        builders.structure(owner, Settlement.objects.get(kingdom=kingdom), name="Keep")
 
 
 def read(gql: GraphQLClient, kingdom: Kingdom, query: str = SETTLEMENTS) -> list[dict[str, Any]]:

@@ -21,11 +21,6 @@ CACHE_STATS = """{ getCacheStats {
 } }"""
 
 
-@pytest.fixture(autouse=True)
-def _from_zero() -> None:
-    cache_stats.reset()
-
-
 def rules_graph(namespaces: list[dict[str, object]]) -> dict[str, object]:
     [found] = [n for n in namespaces if n["namespace"] == cache_stats.RULES_GRAPH]
     return found

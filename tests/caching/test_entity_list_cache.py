@@ -5,8 +5,6 @@ and set is counted."""
 
 from typing import Any
 
-import pytest
-
 from campaign.actions import branches, settlements
 from campaign.models import Branch, Campaign, Kingdom, Settlement, User
 from kernel import cache_stats
@@ -23,19 +21,6 @@ KINGDOMS = "query($c: ID!) { kingdomsByCampaign(campaignId: $c) { name } }"
 STATS = "{ getCacheStats { namespaces { namespace hits misses sets } } }"
 FORKED = "2025-01-02T00:00:00Z"
 OPERATOR = "operator@example.com"
-
-
-@pytest.fixture(autouse=True)
-def _from_zero() -> None:
-    cache_stats.reset()
-
-
-@pytest.fixture
-def kingdom(owner: Actor, campaign: Campaign, django_capture_on_commit_callbacks: Any) -> Kingdom:
-    with django_capture_on_commit_callbacks(execute=True):
-        made = builders.kingdom(owner, campaign, name="Brevoy")
-        builders.settlement(owner, made, name="Restov")
-    return made
 
 
 def counted(gql: GraphQLClient, namespace: str) -> tuple[int, int, int]:

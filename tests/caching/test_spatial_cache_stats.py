@@ -4,7 +4,6 @@ its hits, misses and sets in getCacheStats and manage.py cache_stats."""
 from io import StringIO
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 
 from campaign.actions import locations
@@ -17,11 +16,6 @@ from tests.graphql_client import GraphQLClient, ok
 
 NEAR = "query($i: LocationsNearInput!) { locationsNear(input: $i) { name } }"
 SPATIAL_STATS = "{ getCacheStats { namespaces { namespace hits misses sets computeMs } } }"
-
-
-@pytest.fixture(autouse=True)
-def _from_zero() -> None:
-    cache_stats.reset()
 
 
 def near_origin(world: World) -> dict[str, Any]:
