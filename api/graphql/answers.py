@@ -23,6 +23,7 @@ An answer is kept only when its field completed without an error.
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,9 @@ def digest(request: tuple[str, Any, str | None] | None) -> str | None:
     return hashlib.blake2b(encoded, digest_size=16).hexdigest()
 
 
-def remember(info: ResolveInfo, namespace: str, branch: Branch, parent: Any, load: Any) -> Any:
+def remember(
+    info: ResolveInfo, namespace: str, branch: Branch, parent: Any, load: Callable[[], Any]
+) -> Any:
     """This root field's kept answer under ``parent`` (a row of ``branch``, or the branch), or
     ``load()``'s rows, whose completed answer is kept once the operation has run;
     ``namespace`` is the ``kernel.cache_stats`` namespace that counts it."""
