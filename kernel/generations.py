@@ -3,8 +3,15 @@ branch) for what a branch's rows decide, one per world for what its map (its loc
 
 A write bumps the generation after it commits; readers build keys with the current generation,
 so stale entries are simply never read again and expire on their own: no pattern deletes.
+
+A generation the cache lost (a flush, an eviction, a restart) reads as 0 and starts again from
+the clock, in microseconds: above every value it held before, so what a process remembers
+under a past value (api/graphql/addresses.py) is never taken for current. Nothing is kept
+under a 0, which the same key could read again after its next loss; a reader that meets one
+starts the generation (``start``) for the next reader to keep under.
 """
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +29,7 @@ def map_key(world_id: object) -> str:
 
 
 def current(campaign_id: object, branch_id: object) -> int:
-    value = cache.get(key(campaign_id, branch_id))
-    return int(value) if value is not None else 0
+    return current_many([key(campaign_id, branch_id)])[0]
 
 
 def current_many(keys: Sequence[str]) -> list[int]:
@@ -39,6 +45,12 @@ def current_with(keys: Sequence[str], entry: str | None) -> tuple[list[int], Any
     return generations, found.get(entry) if entry else None
 
 
+def start(keys: Sequence[str]) -> None:
+    """Start the generations under ``keys`` that the cache lost or never held."""
+    for k in keys:
+        cache.add(k, _origin(), TIMEOUT)
+
+
 def bump(campaign_id: object, branch_id: object) -> None:
     _bump(key(campaign_id, branch_id))
 
@@ -51,6 +63,10 @@ def _bump(k: str) -> None:
     try:
         cache.incr(k)
     except ValueError:
-        # First write since the cache was emptied: any start value differs from the reader's 0.
-        if not cache.add(k, 1, TIMEOUT):
+        # Lost, or never read: it starts again above every value it had.
+        if not cache.add(k, _origin() + 1, TIMEOUT):
             cache.incr(k)
+
+
+def _origin() -> int:
+    return time.time_ns() // 1000

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from api.graphql import addresses
 from campaign.actions import campaigns, worlds
 from campaign.auth import user_cache
 from campaign.models import AuditLog, Campaign, Role, User, Version, World
@@ -42,8 +43,10 @@ def _fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    # A shared Redis cache would otherwise carry results from one test into the next.
+    # A shared Redis cache would otherwise carry results from one test into the next, and the
+    # process's addresses of kept answers the query counts of a test's first requests.
     cache.clear()
+    addresses.book.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Completed answers of the entity lists (kingdomsByCampaign, settlementsByKingdom,
 structuresBySettlement) and of the single kingdom, settlement and structure, kept across requests
-and replicas in the cache (docs/decisions.md §27).
+and replicas in the cache (docs/decisions.md §27, §28).
 
 A kingdom's settlements with their structures and locations cost far more to build — rows from
 three queries, a thousand field resolutions — than to send, and the single-page app asks for the
@@ -14,16 +14,17 @@ what never changes (ids, the campaign's owner). An answer is kept with both gene
 were read before its rows, and used only while they are still current, so a committed write is
 never answered stale and nothing is deleted (kernel/generations.py); the generations and the
 kept answer are read together, in one round trip. The key names the parent, the field's response
-name and a digest of the document, its variables and operation name. The parent is authorized
-before the cache is read, and an answer must not depend on who reads it beyond that: no type
-under these fields has a field that does.
+name and a digest of the document, its variables and operation name. The reader is authorized for
+the parent before a kept answer is used — from the parent's address once it is verified
+(api/graphql/addresses.py), without reading its row — and an answer must not depend on who reads
+it beyond that: no type under these fields has a field that does.
 
 An answer is kept only when its field completed without an error.
 """
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,13 @@ from django.core.cache import cache
 from graphene import ResolveInfo
 from graphql import GraphQLError
 
-from campaign.models import Branch
+from api.graphql import addresses
+from api.graphql.addresses import Address
+from campaign.actions import entities
+from campaign.models import Branch, Campaign
+from campaign.permissions import READ, require_role
 from kernel import cache_stats, generations
+from kernel.errors import NotFound
 
 TTL = 300
 # kernel/cache_inventory.py counts the entries by this prefix.
@@ -69,28 +75,76 @@ def digest(request: tuple[str, Any, str | None] | None) -> str | None:
     return hashlib.blake2b(encoded, digest_size=16).hexdigest()
 
 
-def remember(
-    info: ResolveInfo, namespace: str, branch: Branch, parent: Any, load: Callable[[], Any]
-) -> Any:
-    """This root field's kept answer under ``parent`` (a row of ``branch``, or the branch), or
-    ``load()``'s rows, whose completed answer is kept once the operation has run;
-    ``namespace`` is the ``kernel.cache_stats`` namespace that counts it."""
+@dataclass(frozen=True)
+class Parent:
+    """The row a root field's answer hangs off, as the request names it: ``name`` (its kind, id
+    and branch argument), ``locate`` finding and authorizing it through the ORM (as the row and
+    its branch), ``hidden`` the error a reader who may not see it gets (what ``locate`` raises
+    for them)."""
+
+    name: Hashable
+    locate: Callable[[], tuple[Any, Branch]]
+    hidden: Callable[[], NotFound]
+
+
+def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[Any], Any]) -> Any:
+    """This root field's kept answer under ``parent``, or ``load(row)``'s rows, whose completed
+    answer is kept once the operation has run; ``namespace`` is the ``kernel.cache_stats``
+    namespace that counts it.
+
+    A kept answer is authorized from the parent's verified address without reading its row
+    (api/graphql/addresses.py); an answer is computed, to be kept, only from rows read after the
+    generations it is kept with (a parent read before them could predate a write they count).
+    """
     request = digest(info.context.operation_request)
     if request is None:
-        return load()
-    campaign = branch.campaign
-    response_name = info.path.key
-    key = f"{PREFIX}:{namespace}:{parent.pk}:{response_name}:{request}"
-    current, kept = generations.current_with(
-        [generations.key(campaign.pk, branch.pk), generations.map_key(campaign.world_id)], key
-    )
-    if kept is not None and kept[0] == current:
-        cache_stats.count(namespace, hits=1)
-        return Answered(kept[1])
+        return load(parent.locate()[0])
+    address = addresses.book.get(parent.name)
+    early = None
+    if address is None:
+        early = parent.locate()
+        address = Address.of(*early)
+        addresses.book.learn(parent.name, address)
+    key = f"{PREFIX}:{namespace}:{address.parent_pk}:{info.path.key}:{request}"
+    current, kept = generations.current_with(address.generation_keys, key)
+    if not all(current):
+        # Lost from the cache: nothing is kept under it until it starts again.
+        generations.start(
+            [k for k, g in zip(address.generation_keys, current, strict=True) if not g]
+        )
+        return load(early[0] if early is not None else parent.locate()[0])
+    fresh = kept is not None and kept[0] == current
+    if early is not None and fresh:
+        return _hit(namespace, kept)
+    if early is None and address.holds_at(current):
+        _authorize(info, address, parent)
+        if fresh:
+            return _hit(namespace, kept)
+        row = parent.locate()[0]
+    else:
+        # Found again, after the generations were read: an answer kept under them is made of
+        # rows no older than they are, and the address is verified at them.
+        row, branch = parent.locate()
+        addresses.book.learn(parent.name, Address.of(row, branch).verified_at(current))
+        if fresh:
+            return _hit(namespace, kept)
     info.context.pending_answers.append(
-        Pending(namespace, key, str(response_name), current, time.perf_counter())
+        Pending(namespace, key, str(info.path.key), current, time.perf_counter())
     )
-    return load()
+    return load(row)
+
+
+def _authorize(info: ResolveInfo, address: Address, parent: Parent) -> None:
+    """What loading the parent checks, from its address: a signed-in reader of its campaign."""
+    actor = info.context.actor
+    entities.require_authenticated(actor)
+    campaign = Campaign(id=address.campaign_pk, owner_id=address.owner_pk)
+    require_role(actor, campaign, READ, parent.hidden())
+
+
+def _hit(namespace: str, kept: tuple[list[int], Any]) -> Answered:
+    cache_stats.count(namespace, hits=1)
+    return Answered(kept[1])
 
 
 def keep(pending: list[Pending], data: dict[str, Any] | None, errors: list[GraphQLError]) -> None:

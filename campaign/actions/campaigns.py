@@ -1,4 +1,5 @@
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from campaign.models import (
     User,
 )
 from campaign.permissions import MANAGE, WRITE, require_creator
+from kernel import generations
 from kernel.actor import Actor
 from kernel.dates import InstantInput, parse_instant
 from kernel.errors import Conflict, NotFound, ValidationError
@@ -89,6 +91,8 @@ def delete_campaign(
             previous = snapshot(branch)
             branch.deleted_at = campaign.deleted_at
             branch.save(update_fields=["deleted_at", "updated_at"])
+            # What was kept of the branch, its empty lists included, goes with it.
+            transaction.on_commit(functools.partial(generations.bump, campaign.pk, branch.pk))
             history.record(
                 actor,
                 history.Change(

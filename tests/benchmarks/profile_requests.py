@@ -97,24 +97,24 @@ def sender(asgi: bool, scene: Scene) -> Callable[[Request], int]:
     return via_wsgi
 
 
-def sql_time(send: Callable[[Request], int], request: Request) -> tuple[int, float]:
-    """Queries one request issues, and the time spent executing them."""
-    spent: list[float] = []
+def statements(send: Callable[[Request], int], request: Request) -> list[tuple[str, float]]:
+    """The statements one request issues, each with the time spent executing it."""
+    spent: list[tuple[str, float]] = []
 
     def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            spent.append(time.perf_counter() - started)
+            spent.append((sql, time.perf_counter() - started))
 
     with connection.execute_wrapper(timer):
         send(request)
-    return len(spent), sum(spent)
+    return spent
 
 
 def profile(
-    send: Callable[[Request], int], request: Request, top: int, callers: str | None
+    send: Callable[[Request], int], request: Request, top: int, callers: str | None, sql: bool
 ) -> None:
     for _ in range(30):
         send(request)
@@ -123,7 +123,7 @@ def profile(
         started = time.perf_counter()
         send(request)
         times.append(time.perf_counter() - started)
-    queries, sql = sql_time(send, request)
+    issued = statements(send, request)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(PROFILED):
@@ -142,8 +142,11 @@ def profile(
     )
     print(
         f"{request.name:22} p50 {1000 * statistics.median(times):6.2f} ms"
-        f"  {queries:2} queries {1000 * sql:5.2f} ms  | {shares}"
+        f"  {len(issued):2} queries {1000 * sum(t for _, t in issued):5.2f} ms  | {shares}"
     )
+    if sql:
+        for text, spent in issued:
+            print(f"  {1000 * spent:6.2f} ms  {text[:160]}")
     if top:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
@@ -159,6 +162,7 @@ def main() -> None:
     parser.add_argument("--asgi", action="store_true", help="through config.asgi, not config.wsgi")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     parser.add_argument("--callers", help="also print who calls the functions matching this regex")
+    parser.add_argument("--sql", action="store_true", help="also print each statement, timed")
     parser.add_argument("--only", help="profile only the requests whose name matches this regex")
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
@@ -171,7 +175,7 @@ def main() -> None:
         print(f"kingdom: {args.settlements} settlements x {args.structures} structures")
         for request in [*request_scene.requests(scene), request_scene.update(scene, 5)]:
             if args.only is None or re.search(args.only, request.name):
-                profile(send, request, args.top, args.callers)
+                profile(send, request, args.top, args.callers, args.sql)
     sys.stdout.flush()
 
 

@@ -4,7 +4,9 @@ from typing import Any
 
 from graphene import ResolveInfo
 
+from api.graphql.answers import Parent
 from campaign.actions import entities
+from campaign.actions.kinds import KINDS
 from campaign.models import Branch, Campaign
 from campaign.permissions import READ
 from kernel.actor import Actor
@@ -35,3 +37,33 @@ def readable(
 def campaign_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -> Branch:
     campaign: Campaign = readable(info, "campaign", campaign_id, "campaignId")
     return entities.resolve_branch(actor(info), campaign, branch_id, READ)
+
+
+# The parents of kept answers (api/graphql/answers.py): each found as ``readable`` or
+# ``campaign_branch`` find it, and hidden from a reader as they hide it.
+
+
+def entity_parent(
+    info: ResolveInfo, kind: str, entity_id: Any, field: str, branch_id: Any = None
+) -> Parent:
+    def locate() -> tuple[Any, Branch]:
+        row = readable(info, kind, entity_id, field, branch_id)
+        return row, row.branch
+
+    return Parent(
+        (kind, entity_id, branch_id),
+        locate,
+        lambda: NotFound.entity(KINDS[kind].entity_type, entity_id, field),
+    )
+
+
+def branch_parent(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -> Parent:
+    def locate() -> tuple[Branch, Branch]:
+        branch = campaign_branch(info, campaign_id, branch_id)
+        return branch, branch
+
+    return Parent(
+        ("branch", campaign_id, branch_id),
+        locate,
+        lambda: NotFound.entity(KINDS["campaign"].entity_type, campaign_id, "campaignId"),
+    )

@@ -8,12 +8,21 @@ import graphene
 from graphene import ResolveInfo
 
 from api.graphql import answers
-from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
+from api.graphql.campaign.access import (
+    actor,
+    branch_parent,
+    campaign_branch,
+    entity_parent,
+    get_or_none,
+    readable,
+)
 from api.graphql.campaign.types.common import Variable, VariableSchemaType
 from api.graphql.errors import camel
 from api.graphql.paging import Page, paged_list
 from campaign.actions.entities import parse_id
+from campaign.models import Branch
 from campaign.permissions import readable_campaigns
+from kernel.errors import NotFound
 
 BRANCH = graphene.ID(description="The branch to read; the campaign's main branch by default.")
 
@@ -24,10 +33,13 @@ def by_id(type_: type, kind: str, *, cached_as: str | None = None) -> graphene.F
     (api/graphql/answers.py)."""
 
     def resolve(root: None, info: ResolveInfo, id: str, branch_id: str | None = None) -> Any:
-        found = get_or_none(info, kind, id, branch_id)
-        if found is None or cached_as is None:
-            return found
-        return answers.remember(info, cached_as, found.branch, found, lambda: found)
+        if cached_as is None:
+            return get_or_none(info, kind, id, branch_id)
+        parent = entity_parent(info, kind, id, "id", branch_id)
+        try:
+            return answers.remember(info, cached_as, parent, lambda found: found)
+        except NotFound:
+            return None
 
     return graphene.Field(type_, id=graphene.ID(required=True), branch_id=BRANCH, resolver=resolve)
 
@@ -41,12 +53,13 @@ def in_campaign(
     def resolve(
         root: None, info: ResolveInfo, page: Page, campaign_id: str, branch_id: str | None = None
     ) -> Any:
-        branch = campaign_branch(info, campaign_id, branch_id)
-        query = model.objects.filter(branch=branch).unarchived().select_related("branch")
-        rows = query.order_by(*order, "pk")
+        def rows(branch: Branch) -> Any:
+            query = model.objects.filter(branch=branch).unarchived().select_related("branch")
+            return page.cut(query.order_by(*order, "pk"))
+
         if cached_as is None:
-            return page.cut(rows)
-        return answers.remember(info, cached_as, branch, branch, lambda: page.cut(rows))
+            return rows(campaign_branch(info, campaign_id, branch_id))
+        return answers.remember(info, cached_as, branch_parent(info, campaign_id, branch_id), rows)
 
     return paged_list(type_, resolve, campaign_id=graphene.ID(required=True), branch_id=BRANCH)
 

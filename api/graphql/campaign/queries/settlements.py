@@ -5,9 +5,9 @@ from typing import Any
 from graphene import ResolveInfo
 
 from api.graphql import answers
-from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
+from api.graphql.campaign.access import actor, campaign_branch, entity_parent, get_or_none
 from api.graphql.paging import Page
-from campaign.models import Settlement
+from campaign.models import Kingdom, Settlement
 from campaign.permissions import readable_campaigns
 from kernel import cache_stats
 
@@ -15,9 +15,7 @@ from kernel import cache_stats
 def resolve_settlements_by_kingdom(
     root: None, info: ResolveInfo, page: Page, kingdom_id: str, branch_id: str | None = None
 ) -> Any:
-    kingdom = readable(info, "kingdom", kingdom_id, "kingdomId", branch_id)
-
-    def load() -> list[Settlement]:
+    def load(kingdom: Kingdom) -> list[Settlement]:
         settlements = page.cut(Settlement.objects.filter(kingdom=kingdom).order_by("name", "pk"))
         # Every row is of this kingdom and its branch: set them rather than join them on each.
         for settlement in settlements:
@@ -25,7 +23,8 @@ def resolve_settlements_by_kingdom(
             settlement.branch = kingdom.branch
         return settlements
 
-    return answers.remember(info, cache_stats.SETTLEMENTS, kingdom.branch, kingdom, load)
+    kingdom = entity_parent(info, "kingdom", kingdom_id, "kingdomId", branch_id)
+    return answers.remember(info, cache_stats.SETTLEMENTS, kingdom, load)
 
 
 def resolve_settlement_at_location(

@@ -1,0 +1,90 @@
+"""Where the parents of kept answers live, remembered per process, so that a kept answer is
+authorized without reading its parent's row (docs/decisions.md §28).
+
+A kept answer hangs off a row — a kingdom, a settlement, a structure, a campaign's branch — that
+the request names by id. Reading that row only to learn its campaign and branch was most of what
+a kept answer still cost (issue 15). What an address holds never changes for the row: its
+primary key, branch, campaign, the campaign's world and owner. Whether the row is still live, and
+still there, is what changes, and every such change bumps its branch's generation (a delete, an
+archive, a branch or campaign deleted, the campaign edited: ``campaign.actions.history``). So an
+address is *verified* at the generations read before a load that found the row; while they are
+still the current ones, the row is as that load found it, and the reader's role in its campaign
+(read as always: ``campaign.permissions.require_role``) is all that is left to check.
+
+A generation of zero is a key the cache does not hold (just flushed or evicted): nothing is
+verified under it (``kernel.generations`` starts a lost key above all its past values).
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from campaign.models import Branch
+from kernel import generations
+
+# Addresses kept per process: a few hundred bytes each, the most recently used first to stay.
+CAPACITY = 10_000
+
+
+@dataclass(frozen=True)
+class Address:
+    parent_pk: Any
+    branch_pk: Any
+    campaign_pk: Any
+    owner_pk: Any
+    world_pk: Any
+    verified: tuple[int, ...] | None = None
+
+    @classmethod
+    def of(cls, parent: Any, branch: Branch) -> "Address":
+        """The address of ``parent``, a row of ``branch`` (or the branch itself), as loaded
+        with the branch's campaign."""
+        campaign = branch.campaign
+        return cls(parent.pk, branch.pk, campaign.pk, campaign.owner_id, campaign.world_id)
+
+    @property
+    def generation_keys(self) -> list[str]:
+        return [
+            generations.key(self.campaign_pk, self.branch_pk),
+            generations.map_key(self.world_pk),
+        ]
+
+    def verified_at(self, current: list[int]) -> "Address":
+        return replace(self, verified=tuple(current))
+
+    def holds_at(self, current: list[int]) -> bool:
+        """Whether the row is still live where this address says, as the generations
+        ``current`` (just read) tell."""
+        return all(current) and self.verified == tuple(current)
+
+
+class AddressBook:
+    """A bounded, thread-safe map from what names a parent in a request to its address."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self._capacity = capacity
+        self._addresses: OrderedDict[Hashable, Address] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: Hashable) -> Address | None:
+        with self._lock:
+            address = self._addresses.get(name)
+            if address is not None:
+                self._addresses.move_to_end(name)
+            return address
+
+    def learn(self, name: Hashable, address: Address) -> None:
+        with self._lock:
+            self._addresses[name] = address
+            self._addresses.move_to_end(name)
+            if len(self._addresses) > self._capacity:
+                self._addresses.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._addresses.clear()
+
+
+book = AddressBook()
