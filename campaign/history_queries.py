@@ -4,7 +4,7 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from campaign.actions.kinds import KINDS
 from campaign.models import AuditLog, Campaign
@@ -74,12 +74,13 @@ def entity_campaign(kind_name: str, entity_id: Any) -> Campaign | None:
         uid = uuid.UUID(str(entity_id))
     except ValueError as exc:
         raise ValidationError("entityId is not a valid ID", field="entityId") from exc
+    # What deciding who may read the history needs of the campaign, and no more: the rest of
+    # its row, and the entity's, are not read (issue 15).
+    campaigns = Campaign.all_objects.only("id", "owner_id")
     if kind.model is Campaign:
-        return Campaign.all_objects.filter(pk=uid).first()
+        return campaigns.filter(pk=uid).first()
     if not hasattr(kind.model, "uid"):
         return None
     model: Any = kind.model  # a branch-scoped model: it has the uid checked above
-    row = model.all_objects.filter(uid=uid).select_related("branch__campaign").first()
-    if row is None or row.branch is None:
-        return None
-    return row.branch.campaign  # type: ignore[no-any-return]
+    of_entity = model.all_objects.filter(uid=uid, branch__isnull=False).values("branch__campaign")
+    return campaigns.filter(pk=Subquery(of_entity[:1])).first()
