@@ -21,6 +21,7 @@ KEY_PATTERNS = {
     cache_stats.SETTLEMENTS: "answer:settlements:*",
     cache_stats.STRUCTURES: "answer:structures:*",
     cache_stats.KINGDOMS: "answer:kingdoms:*",
+    cache_stats.AUDIT: "answer:audit:*",
 }
 
 

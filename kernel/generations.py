@@ -1,5 +1,6 @@
 """Generation numbers that key every cached result (docs/decisions.md §10): one per (campaign,
-branch) for what a branch's rows decide, one per world for what its map (its locations) decides.
+branch) for what a branch's rows decide, one per world for what its map (its locations) decides,
+one per campaign for its audit trail.
 
 A write bumps the generation after it commits; readers build keys with the current generation,
 so stale entries are simply never read again and expire on their own: no pattern deletes.
@@ -26,6 +27,11 @@ def key(campaign_id: object, branch_id: object) -> str:
 
 def map_key(world_id: object) -> str:
     return f"gen:map:{world_id}"
+
+
+def audit_key(campaign_id: object) -> str:
+    """What a campaign records: every audit row written in it."""
+    return f"gen:audit:{campaign_id}"
 
 
 def current(campaign_id: object, branch_id: object) -> int:
@@ -57,6 +63,10 @@ def bump(campaign_id: object, branch_id: object) -> None:
 
 def bump_map(world_id: object) -> None:
     _bump(map_key(world_id))
+
+
+def bump_audit(campaign_id: object) -> None:
+    _bump(audit_key(campaign_id))
 
 
 def _bump(k: str) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from campaign.models import Branch
+from campaign.models import Branch, Campaign
 from kernel import generations
 
 # Addresses kept per process: a few hundred bytes each, the most recently used first to stay.
@@ -30,32 +30,36 @@ CAPACITY = 10_000
 
 @dataclass(frozen=True)
 class Address:
+    """Where a parent lives: ``parent_pk`` names it in the keys of its answers; the campaign
+    (and its owner) decide who reads it; the generations under ``generation_keys`` count every
+    change that could alter what is kept under it."""
+
     parent_pk: Any
-    branch_pk: Any
     campaign_pk: Any
     owner_pk: Any
-    world_pk: Any
+    generation_keys: tuple[str, ...]
     verified: tuple[int, ...] | None = None
 
     @classmethod
-    def of(cls, parent: Any, branch: Branch) -> "Address":
+    def of_row(cls, parent: Any, branch: Branch) -> "Address":
         """The address of ``parent``, a row of ``branch`` (or the branch itself), as loaded
-        with the branch's campaign."""
+        with the branch's campaign: its answers are decided by the branch and the world's map."""
         campaign = branch.campaign
-        return cls(parent.pk, branch.pk, campaign.pk, campaign.owner_id, campaign.world_id)
+        keys = (generations.key(campaign.pk, branch.pk), generations.map_key(campaign.world_id))
+        return cls(parent.pk, campaign.pk, campaign.owner_id, keys)
 
-    @property
-    def generation_keys(self) -> list[str]:
-        return [
-            generations.key(self.campaign_pk, self.branch_pk),
-            generations.map_key(self.world_pk),
-        ]
+    @classmethod
+    def of_history(cls, entity: str, campaign: Campaign) -> "Address":
+        """The address of an entity's audit trail (``entity`` names it), kept in ``campaign``
+        (its id and owner loaded): decided by what the campaign records."""
+        keys = (generations.audit_key(campaign.pk),)
+        return cls(entity, campaign.pk, campaign.owner_id, keys)
 
     def verified_at(self, current: list[int]) -> "Address":
         return replace(self, verified=tuple(current))
 
     def holds_at(self, current: list[int]) -> bool:
-        """Whether the row is still live where this address says, as the generations
+        """Whether the parent is still where, and as, this address says, as the generations
         ``current`` (just read) tell."""
         return all(current) and self.verified == tuple(current)
 

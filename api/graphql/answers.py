@@ -36,7 +36,7 @@ from graphql import GraphQLError
 from api.graphql import addresses
 from api.graphql.addresses import Address
 from campaign.actions import entities
-from campaign.models import Branch, Campaign
+from campaign.models import Campaign, Role
 from campaign.permissions import READ, require_role
 from kernel import cache_stats, generations
 from kernel.errors import NotFound
@@ -77,14 +77,15 @@ def digest(request: tuple[str, Any, str | None] | None) -> str | None:
 
 @dataclass(frozen=True)
 class Parent:
-    """The row a root field's answer hangs off, as the request names it: ``name`` (its kind, id
-    and branch argument), ``locate`` finding and authorizing it through the ORM (as the row and
-    its branch), ``hidden`` the error a reader who may not see it gets (what ``locate`` raises
+    """What a root field's answer hangs off, as the request names it: ``name`` (its kind, id
+    and branch argument); ``locate`` finding it through the ORM, authorized for ``minimum``, with
+    its address; ``hidden`` the error a reader who may not see it gets (what ``locate`` raises
     for them)."""
 
     name: Hashable
-    locate: Callable[[], tuple[Any, Branch]]
+    locate: Callable[[], tuple[Any, Address | None]]
     hidden: Callable[[], NotFound]
+    minimum: Role = READ
 
 
 def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[Any], Any]) -> Any:
@@ -100,10 +101,12 @@ def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[
     if request is None:
         return load(parent.locate()[0])
     address = addresses.book.get(parent.name)
-    early = None
+    # Found here, before the generations are read: authorized, but too early to keep an answer of.
+    found_early = address is None
     if address is None:
-        early = parent.locate()
-        address = Address.of(*early)
+        early, address = parent.locate()
+        if address is None:
+            return load(early)  # nothing is kept under what has no address
         addresses.book.learn(parent.name, address)
     key = f"{PREFIX}:{namespace}:{address.parent_pk}:{info.path.key}:{request}"
     current, kept = generations.current_with(address.generation_keys, key)
@@ -112,34 +115,37 @@ def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[
         generations.start(
             [k for k, g in zip(address.generation_keys, current, strict=True) if not g]
         )
-        return load(early[0] if early is not None else parent.locate()[0])
+        return load(early if found_early else parent.locate()[0])
     fresh = kept is not None and kept[0] == current
-    if early is not None and fresh:
+    if found_early and fresh:
         return _hit(namespace, kept)
-    if early is None and address.holds_at(current):
+    if not found_early and address.holds_at(current):
         _authorize(info, address, parent)
         if fresh:
             return _hit(namespace, kept)
-        row = parent.locate()[0]
+        found = parent.locate()[0]
     else:
         # Found again, after the generations were read: an answer kept under them is made of
         # rows no older than they are, and the address is verified at them.
-        row, branch = parent.locate()
-        addresses.book.learn(parent.name, Address.of(row, branch).verified_at(current))
+        found, located = parent.locate()
+        if located is None:
+            return load(found)
+        addresses.book.learn(parent.name, located.verified_at(current))
         if fresh:
             return _hit(namespace, kept)
     info.context.pending_answers.append(
         Pending(namespace, key, str(info.path.key), current, time.perf_counter())
     )
-    return load(row)
+    return load(found)
 
 
 def _authorize(info: ResolveInfo, address: Address, parent: Parent) -> None:
-    """What loading the parent checks, from its address: a signed-in reader of its campaign."""
+    """What finding the parent checks, from its address: a signed-in member of its campaign with
+    the role it needs."""
     actor = info.context.actor
     entities.require_authenticated(actor)
     campaign = Campaign(id=address.campaign_pk, owner_id=address.owner_pk)
-    require_role(actor, campaign, READ, parent.hidden())
+    require_role(actor, campaign, parent.minimum, parent.hidden())
 
 
 def _hit(namespace: str, kept: tuple[list[int], Any]) -> Answered:

@@ -154,7 +154,7 @@ def test_a_renamed_kingdom_is_seen_after_the_cache_lost_its_generations(
 
 def test_the_address_book_forgets_the_least_recently_used_beyond_its_capacity() -> None:
     book = addresses.AddressBook(capacity=2)
-    a, b, c = (addresses.Address(n, n, n, n, n) for n in range(3))
+    a, b, c = (addresses.Address(n, n, n, ()) for n in range(3))
     book.learn("a", a)
     book.learn("b", b)
     book.get("a")

@@ -4,6 +4,7 @@ from typing import Any
 
 from graphene import ResolveInfo
 
+from api.graphql.addresses import Address
 from api.graphql.answers import Parent
 from campaign.actions import entities
 from campaign.actions.kinds import KINDS
@@ -46,9 +47,9 @@ def campaign_branch(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) 
 def entity_parent(
     info: ResolveInfo, kind: str, entity_id: Any, field: str, branch_id: Any = None
 ) -> Parent:
-    def locate() -> tuple[Any, Branch]:
+    def locate() -> tuple[Any, Address]:
         row = readable(info, kind, entity_id, field, branch_id)
-        return row, row.branch
+        return row, Address.of_row(row, row.branch)
 
     return Parent(
         (kind, entity_id, branch_id),
@@ -58,9 +59,9 @@ def entity_parent(
 
 
 def branch_parent(info: ResolveInfo, campaign_id: Any, branch_id: Any = None) -> Parent:
-    def locate() -> tuple[Branch, Branch]:
+    def locate() -> tuple[Branch, Address]:
         branch = campaign_branch(info, campaign_id, branch_id)
-        return branch, branch
+        return branch, Address.of_row(branch, branch)
 
     return Parent(
         ("branch", campaign_id, branch_id),
