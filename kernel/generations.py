@@ -1,6 +1,6 @@
 """Generation numbers that key every cached result (docs/decisions.md §10): one per (campaign,
 branch) for what a branch's rows decide, one per world for what its map (its locations) decides,
-one per campaign for its audit trail.
+one per campaign for its audit trail, and one for what lists of campaigns show (``CAMPAIGNS``).
 
 A write bumps the generation after it commits; readers build keys with the current generation,
 so stale entries are simply never read again and expire on their own: no pattern deletes.
@@ -8,8 +8,8 @@ so stale entries are simply never read again and expire on their own: no pattern
 A generation the cache lost (a flush, an eviction, a restart) reads as 0 and starts again from
 the clock, in microseconds: above every value it held before, so what a process remembers
 under a past value (api/graphql/addresses.py) is never taken for current. Nothing is kept
-under a 0, which the same key could read again after its next loss; a reader that meets one
-starts the generation (``start``) for the next reader to keep under.
+under a 0, which the same key could read again after its next loss: a reader that meets one
+starts the generation (``start``), and keeps under the value it started.
 """
 
 import time
@@ -27,6 +27,11 @@ def key(campaign_id: object, branch_id: object) -> str:
 
 def map_key(world_id: object) -> str:
     return f"gen:map:{world_id}"
+
+
+# Every campaign's row, its main branch's clock and its memberships: what any reader's list of
+# campaigns is made of.
+CAMPAIGNS = "gen:campaigns"
 
 
 def audit_key(campaign_id: object) -> str:
@@ -51,10 +56,15 @@ def current_with(keys: Sequence[str], entry: str | None) -> tuple[list[int], Any
     return generations, found.get(entry) if entry else None
 
 
-def start(keys: Sequence[str]) -> None:
-    """Start the generations under ``keys`` that the cache lost or never held."""
+def start(keys: Sequence[str]) -> dict[str, int]:
+    """Start the generations under ``keys``, which the cache lost or never held; those this
+    call started, with their values (another caller, or a write, may start one first)."""
+    started = {}
     for k in keys:
-        cache.add(k, _origin(), TIMEOUT)
+        origin = _origin()
+        if cache.add(k, origin, TIMEOUT):
+            started[k] = origin
+    return started
 
 
 def bump(campaign_id: object, branch_id: object) -> None:
@@ -67,6 +77,10 @@ def bump_map(world_id: object) -> None:
 
 def bump_audit(campaign_id: object) -> None:
     _bump(audit_key(campaign_id))
+
+
+def bump_campaigns() -> None:
+    _bump(CAMPAIGNS)
 
 
 def _bump(k: str) -> None:

@@ -5,8 +5,10 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.test import Client
 
+from api.graphql import addresses
 from campaign.auth.tokens import issue_access_token
 from campaign.models import User
 
@@ -100,3 +102,11 @@ def refusal(body: dict[str, Any], code: str = "BAD_REQUEST") -> dict[str, Any]:
     (error,) = body["errors"]
     assert error["extensions"]["code"] == code, error
     return error  # type: ignore[no-any-return]
+
+
+def forget_earlier_requests() -> None:
+    """Make the next request cost what the first of its kind costs: neither this process nor
+    the cache remembers earlier ones (kept answers and their parents' addresses:
+    api/graphql/answers.py)."""
+    addresses.book.clear()
+    cache.clear()

@@ -24,7 +24,7 @@ An answer is kept only when its field completed without an error.
 
 import hashlib
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,12 +109,8 @@ def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[
             return load(early)  # nothing is kept under what has no address
         addresses.book.learn(parent.name, address)
     key = f"{PREFIX}:{namespace}:{address.parent_pk}:{info.path.key}:{request}"
-    current, kept = generations.current_with(address.generation_keys, key)
-    if not all(current):
-        # Lost from the cache: nothing is kept under it until it starts again.
-        generations.start(
-            [k for k, g in zip(address.generation_keys, current, strict=True) if not g]
-        )
+    current, kept = _current(address.generation_keys, key)
+    if current is None:
         return load(early if found_early else parent.locate()[0])
     fresh = kept is not None and kept[0] == current
     if found_early and fresh:
@@ -137,6 +133,42 @@ def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[
         Pending(namespace, key, str(info.path.key), current, time.perf_counter())
     )
     return load(found)
+
+
+def remember_own(info: ResolveInfo, namespace: str, load: Callable[[], Any]) -> Any:
+    """A root field whose answer is the reader's own (the campaigns they read), kept for them
+    under the generation of what every campaign list is made of (kernel/generations.py
+    ``CAMPAIGNS``): there is no parent to authorize, only the reader, whom the key names with
+    all that decides what they read (a superuser reads every campaign; a key restricted to a
+    campaign, that one)."""
+    actor = info.context.actor
+    request = digest(info.context.operation_request)
+    if actor.user is None or request is None:
+        return load()
+    reader = f"{actor.user.pk}:{int(actor.user.is_superuser)}:{actor.campaign_id}"
+    key = f"{PREFIX}:{namespace}:{reader}:{info.path.key}:{request}"
+    current, kept = _current([generations.CAMPAIGNS], key)
+    if current is None:
+        return load()
+    if kept is not None and kept[0] == current:
+        return _hit(namespace, kept)
+    info.context.pending_answers.append(
+        Pending(namespace, key, str(info.path.key), current, time.perf_counter())
+    )
+    return load()
+
+
+def _current(keys: Sequence[str], key: str) -> tuple[list[int] | None, Any]:
+    """The generations under ``keys``, and the answer kept under ``key``, read together; None for
+    generations that cannot be kept under (a lost one another reader started meanwhile)."""
+    current, kept = generations.current_with(keys, key)
+    if all(current):
+        return current, kept
+    missing = [k for k, g in zip(keys, current, strict=True) if not g]
+    started = generations.start(missing)
+    if len(started) < len(missing):
+        return None, None
+    return [started.get(k, g) for k, g in zip(keys, current, strict=True)], None
 
 
 def _authorize(info: ResolveInfo, address: Address, parent: Parent) -> None:

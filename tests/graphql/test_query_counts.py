@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from graphql import get_named_type, is_list_type, is_non_null_type
 
-from api.graphql import addresses
 from campaign.actions import (
     branches,
     campaigns,
@@ -28,7 +26,7 @@ from campaign.models import Branch, Campaign, Kingdom, Role, Settlement, User
 from kernel.actor import Actor
 from tests import builders
 from tests.graphql.operations import GRAPHQL_SCHEMA, campaign_domain_fields
-from tests.graphql_client import GraphQLClient, ok
+from tests.graphql_client import GraphQLClient, forget_earlier_requests, ok
 
 MANY = 25
 
@@ -507,11 +505,8 @@ def scene(owner: Actor, campaign: Campaign) -> Scene:
 def run(
     gql: GraphQLClient, case: ListCase, field: str, variables: dict[str, Any]
 ) -> tuple[int, int]:
-    """(SQL queries, list length) of one request, each the first of its kind: by a process
-    that has not seen it, on a cache that holds nothing of it (what a kept answer's parent costs
-    depends on both: api/graphql/answers.py)."""
-    addresses.book.clear()
-    cache.clear()
+    """(SQL queries, list length) of one request, each the first of its kind."""
+    forget_earlier_requests()
     with CaptureQueriesContext(connection) as captured:
         body = gql(case.query, variables, persona="owner")
     return len(captured), case.size(ok(body)[field])

@@ -14,7 +14,14 @@ from rules import actions as rules
 from rules.models import EffectExecution, FieldCondition, StateVariable
 from tests import builders
 from tests.builders import Scene
-from tests.graphql_client import GraphQLClient, code_of, error_of, ok, persona_user
+from tests.graphql_client import (
+    GraphQLClient,
+    code_of,
+    error_of,
+    forget_earlier_requests,
+    ok,
+    persona_user,
+)
 
 CONDITION_FIELDS = """
     id entityType entityId field expression description priority isActive version
@@ -1115,6 +1122,7 @@ def test_computed_fields_follow_a_condition_changed_over_graphql(
 
 
 def count_queries(gql: GraphQLClient, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
+    forget_earlier_requests()
     with CaptureQueriesContext(connection) as captured:
         body = ok(gql(query, variables, "owner"))
     return len(captured), body
