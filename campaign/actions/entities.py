@@ -96,13 +96,14 @@ def load(
     minimum: Role = READ,
     field: str = "id",
     lock: bool = False,
+    referenced: bool = False,
 ) -> Any:
     """The live entity with this public id, on ``branch_id`` or else its campaign's main branch.
 
     Raises NotFound both for a missing entity and for one the actor may not see, and a
     ValidationError naming ``field`` for what is not an id (None included: a missing input).
     ``lock`` holds it as the parent of a structural write in the caller's transaction (see
-    ``hold``).
+    ``hold``); ``referenced`` joins the rows its snapshot names (see ``compare_and_set``).
     """
     require_authenticated(actor)
     kind = KINDS[kind_name]
@@ -121,6 +122,8 @@ def load(
             query = query.filter(Q(branch__parent__isnull=True) | Q(branch__isnull=True))
     else:
         query = kind.model.objects.filter(pk=uid)
+    if referenced:
+        query = query.select_related(*_referenced(kind.model))
     # One error for a missing entity and for a hidden one, so probing ids reveals nothing; it
     # names the input field that held the id (e.g. an unknown ``kingdomId`` of a new settlement).
     missing = NotFound.entity(kind.entity_type, entity_id, field)
@@ -273,41 +276,76 @@ def compare_and_set(
     expected_version: int | None,
     missing: DomainError,
     conflict: Callable[[int, int | None], Conflict],
+    loaded: bool = False,
 ) -> tuple[dict[str, Any], Row]:
-    """Lock ``instance``'s row, check its version and write ``changes`` with one conditional
-    ``UPDATE … WHERE version = <read>`` (docs/decisions.md §7), in the caller's transaction.
+    """Write ``changes`` with one conditional ``UPDATE … WHERE version = <read>`` (docs/decisions.md
+    §7), in the caller's transaction.
 
     Returns the row's snapshot before the change and the row as written. ``changes`` may be a
-    function of the row as locked, for changes derived from its current state (a variable added
-    to the current variables): computing them from the copy the caller read earlier would
-    silently drop a concurrent writer's change. ``missing`` is raised for a row deleted
-    meanwhile, ``conflict(expected, actual)`` for a version mismatch.
+    function of the current row, for changes derived from its state (a variable added to the
+    current variables): computing them from a copy read earlier would silently drop a concurrent
+    writer's change. ``missing`` is raised for a row deleted meanwhile, ``conflict(expected,
+    actual)`` for a version mismatch.
+
+    ``loaded`` says that the action has just read ``instance`` with the rows its snapshot names
+    (``load(referenced=True)``) and changed nothing on it. Every write to an entity row adds one to
+    its version (decisions §28), so an ``UPDATE … WHERE version = <loaded>`` that writes the row
+    proves it was still as loaded: ``instance`` is the previous state and the row ``changes`` are
+    computed from, and the write is one statement. Otherwise — not loaded, an
+    ``expected_version`` other than the loaded one, changes refused when computed from the loaded
+    row, or a row written since — the row is locked and read, and all is judged on that read.
+    A branch's delete leaves its clock alone, so a branch is never written as ``loaded``.
     """
-    manager = type(instance)._base_manager
+    if loaded and expected_version in (None, instance.version):
+        written = _set_if_unchanged(instance, changes)
+        if written is not None:
+            return written
     # The rows the snapshot, the history and the audit name (the parents, the branch and its
     # campaign) come joined, each read with the locked row rather than on its own; only the
     # row itself is locked.
+    manager = type(instance)._base_manager
     locked = manager.select_for_update(no_key=True, of=("self",))
     current = locked.select_related(*_referenced(type(instance))).filter(pk=instance.pk).first()
     if current is None or current.deleted_at is not None:
         raise missing
     if expected_version is not None and current.version != expected_version:
         raise conflict(expected_version, current.version)
-    if callable(changes):
-        changes = changes(current)
     previous = snapshot(current)
-    now = timezone.now()
-    written = manager.filter(pk=instance.pk, version=current.version).update(
-        **changes, version=F("version") + 1, updated_at=now
-    )
-    if written != 1:
+    if not _write(current, changes(current) if callable(changes) else changes):
         actual = manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         raise conflict(current.version, actual)
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.version += 1
-    current.updated_at = now
     return previous, current
+
+
+def _set_if_unchanged(instance: Row, changes: Changes[Row]) -> tuple[dict[str, Any], Row] | None:
+    """``compare_and_set`` of a row as loaded; None when the row is not proven current."""
+    try:
+        values = changes(instance) if callable(changes) else changes
+    except DomainError:
+        # Refused on a row that may be stale: the locked read judges again.
+        return None
+    previous = snapshot(instance)
+    if not _write(instance, values):
+        return None
+    return previous, instance
+
+
+def _write(row: Row, changes: Mapping[str, object]) -> bool:
+    """Write ``changes`` if the row is still at ``row``'s version, adding one; then ``row`` is
+    as written."""
+    now = timezone.now()
+    written = (
+        type(row)
+        ._base_manager.filter(pk=row.pk, version=row.version)
+        .update(**changes, version=F("version") + 1, updated_at=now)
+    )
+    if written != 1:
+        return False
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.version += 1
+    row.updated_at = now
+    return True
 
 
 @functools.cache
@@ -338,6 +376,8 @@ def _update(
     expected_version: int | None,
     world_time: datetime.datetime | None,
     operation: str = Operation.UPDATE,
+    *,
+    loaded: bool = False,
 ) -> M:
     previous, current = compare_and_set(
         instance,
@@ -347,6 +387,7 @@ def _update(
         conflict=lambda expected, actual: stale(
             kind_of(instance).label, instance, expected, actual
         ),
+        loaded=loaded,
     )
     _record(actor, current, operation, previous, world_time)
     return cast(M, current)  # the row of ``instance``'s own model, as written
@@ -676,15 +717,23 @@ def edit(
     world_time: InstantInput | None = None,
 ) -> Scoped:
     """Load, authorize (GM or owner), clean and compare-and-set update one entity; in one
-    transaction, since cleaning may lock a new parent (a character moving to another party)."""
-    instance: Scoped = load(actor, model.entity_type, entity_id, branch_id=branch_id, minimum=WRITE)
+    transaction, since cleaning may lock a new parent (a character moving to another party).
+
+    The row is read once, with what its snapshot names, and written with one ``UPDATE`` when no
+    one wrote it in between (``compare_and_set``'s ``loaded``); it is locked no earlier than
+    the parents that cleaning locks."""
+    instance: Scoped = load(
+        actor, model.entity_type, entity_id, branch_id=branch_id, minimum=WRITE, referenced=True
+    )
     with transaction.atomic():
         cleaned = clean(dict(data), instance.branch, instance)
         return _update(
             actor,
             instance,
-            # Variables are checked against the schemas of the row as locked, not as read.
+            # Variables are checked against the schemas of the row the write finds, not of a
+            # row someone has changed since it was read.
             lambda current: with_typed_variables(dict(cleaned), current),
             expected_version,
             moment(world_time, "worldTime"),
+            loaded=True,
         )

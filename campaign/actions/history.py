@@ -7,12 +7,15 @@ docs/architecture.md#the-path-of-a-mutation).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
 
 from campaign import world_time
 from campaign.actions import announcements
@@ -61,27 +64,29 @@ class Change:
     versioned: bool = True
     comment: str = ""
 
+    @functools.cached_property
+    def patch(self) -> list[dict[str, Any]]:
+        """The RFC 6902 patch from ``previous`` to ``new``, made once for the audit row and the
+        announcement's changed fields."""
+        return diff(self.previous, self.new)
 
-def record(actor: Actor, change: Change) -> Version | None:
+
+def record(actor: Actor, change: Change) -> None:
     """Write the Version snapshot and the AuditLog row. A deletion's version is a tombstone
     (no snapshot), while its audit row keeps the final state for the record."""
-    version = None
     if change.versioned:
-        last = Version.objects.filter(
-            entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
-        ).aggregate(m=Max("sequence"))["m"]
-        version = Version.objects.create(
+        Version.objects.create(
             entity_type=change.entity_type,
             entity_uid=change.entity_id,
             branch=change.branch,
             valid_from=world_time.effective(change.branch, change.valid_from),
-            sequence=(last or 0) + 1,
+            sequence=_next_sequence(change),
             snapshot=None if change.operation == Operation.DELETE else change.new,
             operation=change.operation,
             comment=change.comment or actor.reason,
             author=actor.user,
         )
-    patch = diff(change.previous, change.new)
+    patch = change.patch
     AuditLog.objects.create(
         entity_type=change.entity_type,
         entity_id=change.entity_id,
@@ -99,7 +104,22 @@ def record(actor: Actor, change: Change) -> Version | None:
         metadata=actor.metadata,
     )
     _record_level_change(actor, change)
-    return version
+
+
+def _next_sequence(change: Change) -> CombinedExpression:
+    """The entity's next history sequence on its branch, computed by the INSERT itself (one
+    statement, not a read and a write). Its writers are serialized by the entity's row lock,
+    which the caller's transaction holds (a new entity has no history to race on)."""
+    history = (
+        Version.objects.filter(
+            entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
+        )
+        .order_by()
+        .values("entity_type")
+        .annotate(last=Max("sequence"))
+        .values("last")
+    )
+    return Coalesce(Subquery(history), Value(0)) + 1
 
 
 def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any]:
@@ -109,7 +129,7 @@ def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any
 
 
 def changed_fields(change: Change) -> list[str]:
-    return list(_changed_fields(diff(change.previous, change.new), change.new))
+    return list(_changed_fields(change.patch, change.new))
 
 
 def _record_level_change(actor: Actor, change: Change) -> None:

@@ -1,0 +1,162 @@
+"""An entity update writes the row as its action loaded it with one conditional UPDATE, and falls
+back to locking and reading the row when someone wrote it in between (entities.compare_and_set).
+
+The rival write in the first tests happens between the load and the UPDATE deterministically: in
+the cleaning step, which is where the write path leaves the caller's code between the two (a
+character's cleaning locks its new party there). It is the real action, in the same transaction,
+so on both databases the UPDATE finds the row one version on from the one loaded.
+"""
+
+import itertools
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaign.actions import entities, settlements
+from campaign.models import AuditLog, Branch, Campaign, Settlement, Version
+from kernel.actor import Actor
+from kernel.errors import Conflict
+from tests import builders
+
+WRITERS = 10
+
+
+def renamed_by_a_rival_while_cleaning(owner: Actor, name: str) -> entities.Clean[Settlement]:
+    """``settlements.clean``, after another write of the same settlement has renamed it."""
+
+    def clean(data: dict[str, Any], branch: Branch, row: Settlement | None) -> dict[str, Any]:
+        assert row is not None
+        settlements.update_settlement(owner, settlement_id=row.uid, data={"name": name})
+        return settlements.clean(data, branch, row)
+
+    return clean
+
+
+def edit_level(owner: Actor, settlement: Settlement, clean: Any, **routing: Any) -> Settlement:
+    return entities.edit(
+        owner,
+        model=Settlement,
+        entity_id=settlement.uid,
+        data={"level": 4},
+        clean=clean,
+        **routing,
+    )
+
+
+def test_a_row_written_since_it_was_loaded_is_changed_and_recorded_as_it_now_is(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a settlement that a rival renames after our update loaded it
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign), name="Oldtown")
+    rival = renamed_by_a_rival_while_cleaning(owner, "Rivaltown")
+
+    # When our update of its level goes on
+    written = edit_level(owner, settlement, rival)
+
+    # Then it lands on the rival's row, and the history and audit say so
+    stored = Settlement.objects.get(pk=settlement.pk)
+    assert (stored.name, stored.level, stored.version) == ("Rivaltown", 4, 3)
+    assert (written.name, written.level, written.version) == ("Rivaltown", 4, 3)
+    ours = AuditLog.objects.filter(entity_id=str(settlement.uid)).latest("id")
+    assert ours.previous_state is not None
+    assert ours.new_state is not None
+    assert (ours.previous_state["name"], ours.previous_state["version"]) == ("Rivaltown", 2)
+    assert (ours.new_state["name"], ours.new_state["level"], ours.new_state["version"]) == (
+        "Rivaltown",
+        4,
+        3,
+    )
+    assert ours.changes == {"level": 4}
+    versions = Version.objects.filter(entity_uid=settlement.uid).order_by("sequence")
+    assert [v.sequence for v in versions] == [1, 2, 3]
+    assert versions.last().snapshot == ours.new_state  # type: ignore[union-attr]
+
+
+def test_an_expected_version_the_rival_moved_past_is_a_conflict_with_the_actual_one(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a settlement at version 1 that a rival moves to 2 after our update loaded it
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
+    rival = renamed_by_a_rival_while_cleaning(owner, "Rivaltown")
+
+    # When our update expects version 1, which it also loaded
+    with pytest.raises(Conflict) as conflict:
+        edit_level(owner, settlement, rival, expected_version=1)
+
+    # Then the conflict names the version the row is really at
+    assert (conflict.value.expected_version, conflict.value.actual_version) == (1, 2)
+
+
+def test_an_expected_version_newer_than_the_loaded_one_is_judged_on_the_row_itself(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a settlement loaded at version 1 that a rival moves to 2 before our write
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
+    rival = renamed_by_a_rival_while_cleaning(owner, "Rivaltown")
+
+    # When our update expects version 2, as its client had already read it
+    written = edit_level(owner, settlement, rival, expected_version=2)
+
+    # Then it is no conflict: the row is at the version expected
+    assert (written.name, written.level, written.version) == ("Rivaltown", 4, 3)
+
+
+def test_an_update_of_the_row_as_loaded_reads_it_once_and_locks_nothing_first(
+    owner: Actor, campaign: Campaign
+) -> None:
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
+
+    with CaptureQueriesContext(connection) as statements:
+        settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"level": 3}, expected_version=1
+        )
+
+    on_the_row = [s["sql"] for s in statements if '"campaign_settlement"' in s["sql"]]
+    assert [sql.split()[0] for sql in on_the_row] == ["SELECT", "UPDATE"]
+    assert not any("FOR NO KEY UPDATE" in s["sql"] for s in statements)
+    # The history's sequence is computed in its INSERT, not read before it.
+    assert [s["sql"].split()[0] for s in statements if '"campaign_version"' in s["sql"]] == [
+        "INSERT"
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_updates_keep_a_gapless_history_and_an_exact_chain_of_states(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a settlement that ten writers update at the same moment, without expected versions
+    settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
+    start = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            settlements.update_settlement(
+                owner, settlement_id=settlement.uid, data={"name": f"Writer {n}"}
+            )
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # When they all write
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then every write landed, numbered 1 to 11 once each, each starting from the one before
+    assert errors == []
+    assert Settlement.objects.get(pk=settlement.pk).version == 1 + WRITERS
+    versions = list(Version.objects.filter(entity_uid=settlement.uid).order_by("sequence"))
+    assert [v.sequence for v in versions] == list(range(1, WRITERS + 2))
+    audits = list(AuditLog.objects.filter(entity_id=str(settlement.uid)).order_by("id"))
+    assert [a.new_state for a in audits] == [v.snapshot for v in versions]
+    for before, after in itertools.pairwise(audits):
+        assert after.previous_state == before.new_state
