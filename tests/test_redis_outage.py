@@ -26,6 +26,7 @@ from django.core.cache import cache
 
 from campaign.models import Campaign, Settlement
 from kernel.actor import Actor
+from realtime import publish
 from realtime.publish import room
 from tests import builders
 from tests.conftest import Personas
@@ -122,13 +123,16 @@ def test_a_write_is_committed_and_answered_while_redis_is_frozen(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
+    assert publish.flush(HANG_SECONDS)  # the setup's events, each given up on in turn
     caplog.clear()
 
     response = gql.response(RENAME_SETTLEMENT, {"id": str(settlement.uid)}, user=personas.owner)
 
-    assert frozen_channel_layer.still_frozen(), "Redis had to thaw first"
     assert response.json() == {"data": {"updateSettlement": {"name": "Tuskwater", "version": 2}}}
     assert Settlement.objects.get(pk=settlement.pk).version == 2
+    # The response did not wait for the event, which is sent from the process's queue.
+    assert publish.flush()
+    assert frozen_channel_layer.still_frozen(), "Redis had to thaw first"
     # One event for both rooms, given up on once.
     [dropped] = [r for r in caplog.records if r.name == "realtime.publish"]
     assert dropped.levelno == logging.ERROR
@@ -166,3 +170,27 @@ def test_enqueueing_follow_up_work_gives_up_on_a_frozen_broker(frozen_redis: Fro
     assert frozen_redis.still_frozen(), "Redis had to thaw first"
     assert result.returncode == 0, result.stderr
     assert "Could not enqueue campaign.recompute_rule_dependents('b', [])" in result.stderr
+
+
+def test_events_that_find_the_queue_full_are_dropped_and_named(
+    frozen_channel_layer: FrozenRedis,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a process whose queue holds one event, publishing to a frozen Redis
+    monkeypatch.setattr(publish, "QUEUE_SIZE", 1)
+    burst = 5
+
+    # When a burst of events is published faster than a send gives up (a second)
+    for n in range(burst):
+        publish.send_now([f"campaign.{n}"], publish.make_event(f"burst_{n}", {}))
+    assert publish.flush(HANG_SECONDS)
+
+    # Then each is either sent (and given up on) or dropped at once for want of room, by name
+    assert frozen_channel_layer.still_frozen(), "Redis had to thaw first"
+    messages = [r.getMessage() for r in caplog.records if r.name == "realtime.publish"]
+    full = [m for m in messages if m.startswith("The publishing queue is full")]
+    assert len(full) >= burst - 2  # one event being sent, one waiting
+    assert len(messages) == burst
+    for n in range(burst):
+        assert sum(f"burst_{n} to campaign.{n} " in m for m in messages) == 1
