@@ -28,6 +28,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
 from campaign.models import Branch, Campaign, Location, User, Version, World
+from kernel import generations
 from kernel.errors import NotFound, ValidationError
 
 FORMAT = "campaign-manager/campaign-export"
@@ -321,6 +322,8 @@ def import_(document: dict[str, Any], progress: Progress = _no_progress) -> Camp
                 covered = row["fork_point"]
                 point = versions_in_order[covered - 1] if covered else 0
                 Branch.all_objects.filter(pk=row["id"]).update(fork_point=point)
+        # Written without the actions: the new campaign is in its members' lists all the same.
+        transaction.on_commit(generations.bump_campaigns)
         return Campaign.all_objects.get(pk=campaign_id)
 
 

@@ -22,6 +22,7 @@ KEY_PATTERNS = {
     cache_stats.STRUCTURES: "answer:structures:*",
     cache_stats.KINGDOMS: "answer:kingdoms:*",
     cache_stats.AUDIT: "answer:audit:*",
+    cache_stats.CAMPAIGNS: "answer:campaigns:*",
 }
 
 

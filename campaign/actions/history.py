@@ -35,6 +35,8 @@ from realtime import publish
 Snapshot = dict[str, Any] | None
 # Fields every write changes; listing them as "changes" would only hide the real ones.
 BOOKKEEPING = frozenset({"updated_at", "version"})
+# What lists of campaigns are made of: a campaign's row, its branches' clocks, its members.
+CAMPAIGN_LISTS = frozenset({"campaign", "branch", "membership"})
 
 
 def diff(previous: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
@@ -104,6 +106,11 @@ def record(actor: Actor, change: Change) -> None:
         metadata=actor.metadata,
     )
     _record_level_change(actor, change)
+    if change.campaign is not None:
+        # What the campaign records keys its kept audit trails (api/graphql/answers.py).
+        transaction.on_commit(functools.partial(generations.bump_audit, change.campaign.pk))
+    if change.entity_type in CAMPAIGN_LISTS:
+        transaction.on_commit(generations.bump_campaigns)
 
 
 def _next_sequence(change: Change) -> CombinedExpression:

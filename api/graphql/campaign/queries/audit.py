@@ -6,6 +6,9 @@ from typing import Any
 
 from graphene import ResolveInfo
 
+from api.graphql import answers
+from api.graphql.addresses import Address
+from api.graphql.answers import Parent
 from api.graphql.campaign.access import actor, readable
 from api.graphql.limits import DEFAULT_AUDIT_PAGE, MAX_PAGE_SIZE, MAX_SKIP
 from campaign.actions.entities import require_authenticated
@@ -13,6 +16,7 @@ from campaign.actions.kinds import KINDS
 from campaign.history_queries import audit_query, entity_campaign, own_audit_rows
 from campaign.models import AuditLog
 from campaign.permissions import WRITE, require_role
+from kernel import cache_stats
 from kernel.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 
 
@@ -41,26 +45,37 @@ def resolve_entity_audit_history(
     require_authenticated(who)
     rows = audit_limit(limit)
     kind_name = entity_type.lower()
-    campaign = entity_campaign(kind_name, entity_id)
-    # One error for a missing entity and a hidden one, so probing ids reveals nothing.
-    missing = NotFound.entity(KINDS[kind_name].entity_type, entity_id, "entityId")
-    try:
-        if campaign is not None:
-            require_role(who, campaign, WRITE)
-        else:
-            # Worlds, locations and world variables: authorized through their world.
-            readable(info, kind_name, entity_id, "entityId")
-    except NotFound as hidden:
-        raise missing from hidden
-    query = audit_query(
-        AuditLog.objects.filter(entity_type=kind_name, entity_id=str(entity_id)),
-        operations=operations,
-        start=start_date,
-        end=end_date,
-        sort_by=sort_by,
-        sort_order=sort_order,
-    )
-    return list(query[:rows])
+
+    def missing() -> NotFound:
+        # One error for a missing entity and a hidden one, so probing ids reveals nothing.
+        return NotFound.entity(KINDS[kind_name].entity_type, entity_id, "entityId")
+
+    def locate() -> tuple[None, Address | None]:
+        campaign = entity_campaign(kind_name, entity_id)
+        if campaign is None:
+            # Worlds, locations and world variables: authorized through their world, and their
+            # trails not kept (what a world records has no generation).
+            try:
+                readable(info, kind_name, entity_id, "entityId")
+            except NotFound as hidden:
+                raise missing() from hidden
+            return None, None
+        require_role(who, campaign, WRITE, missing())
+        return None, Address.of_history(f"{kind_name}:{campaign.pk}:{entity_id}", campaign)
+
+    def load(_: None) -> list[AuditLog]:
+        query = audit_query(
+            AuditLog.objects.filter(entity_type=kind_name, entity_id=str(entity_id)),
+            operations=operations,
+            start=start_date,
+            end=end_date,
+            sort_by=sort_by,
+            sort_order=sort_order,
+        )
+        return list(query[:rows])
+
+    trail = Parent(("audit", kind_name, entity_id), locate, missing, WRITE)
+    return answers.remember(info, cache_stats.AUDIT, trail, load)
 
 
 def resolve_user_audit_history(

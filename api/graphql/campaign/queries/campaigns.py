@@ -3,17 +3,23 @@ api/graphql/campaign/schema.py)."""
 
 from typing import Any
 
-from django.db.models import QuerySet
 from graphene import ResolveInfo
 
+from api.graphql import answers
 from api.graphql.campaign.access import actor, campaign_branch, get_or_none, readable
+from api.graphql.paging import Page
 from campaign.actions import entities
 from campaign.models import Campaign, CampaignMembership
 from campaign.permissions import MANAGE, readable_campaigns
+from kernel import cache_stats
 
 
-def resolve_campaigns(root: None, info: ResolveInfo) -> QuerySet[Campaign]:
-    return readable_campaigns(actor(info)).filter(archived_at__isnull=True).order_by("name", "pk")
+def resolve_campaigns(root: None, info: ResolveInfo, page: Page) -> Any:
+    def load() -> list[Campaign]:
+        query = readable_campaigns(actor(info)).filter(archived_at__isnull=True)
+        return page.cut(query.order_by("name", "pk"))
+
+    return answers.remember_own(info, cache_stats.CAMPAIGNS, load)
 
 
 def resolve_campaign(root: None, info: ResolveInfo, id: str) -> Any:
