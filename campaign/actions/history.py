@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonpatch
 from django.db import transaction
-from django.db.models import Max, Subquery, Value
+from django.db.models import Subquery, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
@@ -117,16 +117,12 @@ def _next_sequence(change: Change) -> CombinedExpression:
     """The entity's next history sequence on its branch, computed by the INSERT itself (one
     statement, not a read and a write). Its writers are serialized by the entity's row lock,
     which the caller's transaction holds (a new entity has no history to race on)."""
-    history = (
-        Version.objects.filter(
-            entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
-        )
-        .order_by()
-        .values("entity_type")
-        .annotate(last=Max("sequence"))
-        .values("last")
-    )
-    return Coalesce(Subquery(history), Value(0)) + 1
+    # The highest sequence read off the end of the unique index (ORDER BY … LIMIT 1): MAX() in a
+    # subquery takes a GROUP BY here, which reads the entity's whole history.
+    last = Version.objects.filter(
+        entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
+    ).order_by("-sequence")
+    return Coalesce(Subquery(last.values("sequence")[:1]), Value(0)) + 1
 
 
 def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any]:
