@@ -323,7 +323,7 @@ def import_(document: dict[str, Any], progress: Progress = _no_progress) -> Camp
                 point = versions_in_order[covered - 1] if covered else 0
                 Branch.all_objects.filter(pk=row["id"]).update(fork_point=point)
         # Written without the actions: the new campaign is in its members' lists all the same.
-        transaction.on_commit(generations.bump_campaigns)
+        generations.bump_on_commit(generations.CAMPAIGNS)
         return Campaign.all_objects.get(pk=campaign_id)
 
 

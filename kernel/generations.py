@@ -10,13 +10,21 @@ the clock, in microseconds: above every value it held before, so what a process 
 under a past value (api/graphql/addresses.py) is never taken for current. Nothing is kept
 under a 0, which the same key could read again after its next loss: a reader that meets one
 starts the generation (``start``), and keeps under the value it started.
+
+A transaction's bumps (``bump_on_commit``) are made together once it commits, in one round trip
+to Redis.
 """
 
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import transaction
+from django_redis.cache import RedisCache, omit_exception
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 TIMEOUT = None  # a generation must outlive the entries keyed by it
 
@@ -71,16 +79,71 @@ def bump(campaign_id: object, branch_id: object) -> None:
     _bump(key(campaign_id, branch_id))
 
 
-def bump_map(world_id: object) -> None:
-    _bump(map_key(world_id))
+def bump_on_commit(*keys: str) -> None:
+    """Bump ``keys`` once the current transaction commits (at once outside one), together with
+    every other key its transaction bumps: one round trip for them all, made where the first of
+    them was scheduled (so before what the transaction announces after)."""
+    connection = transaction.get_connection()
+    pending: _Pending | None = getattr(connection, "generation_bumps", None)
+    # Nothing of this transaction is scheduled yet: what an earlier, rolled-back one (or a
+    # rolled-back savepoint) left behind is dropped with its callbacks.
+    if pending is None or pending.made or not connection.run_on_commit:
+        pending = _Pending()
+        connection.generation_bumps = pending  # type: ignore[attr-defined]
+    pending.keys.update(keys)
+    # A callback per call, each making what is pending then: one scheduled in a savepoint that
+    # rolls back is dropped with it, and the others still make the transaction's bumps.
+    transaction.on_commit(pending.make)
 
 
-def bump_audit(campaign_id: object) -> None:
-    _bump(audit_key(campaign_id))
+class _Pending:
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.made = False
+
+    def make(self) -> None:
+        if self.made:
+            return
+        self.made = True
+        bump_many(self.keys)
 
 
-def bump_campaigns() -> None:
-    _bump(CAMPAIGNS)
+def bump_many(keys: Iterable[str]) -> None:
+    """Bump every generation under ``keys``, in one round trip to Redis."""
+    keys = sorted(keys)
+    if not keys:
+        return
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        _bump_in_redis(backend, keys, _origin() + 1)
+    else:
+        for k in keys:
+            _bump(k)
+
+
+# What ``_bump`` does for each key, in one atomic call: INCR if the key is held, otherwise start
+# it above every value it had (ARGV[1]: the clock's origin + 1). django-redis stores ints raw, so
+# INCR counts on what it wrote and it reads back what this writes.
+_BUMP_SCRIPT = """
+for _, k in ipairs(KEYS) do
+    if redis.call('EXISTS', k) == 1 then
+        redis.call('INCR', k)
+    else
+        redis.call('SET', k, ARGV[1])
+    end
+end
+"""
+
+
+@functools.partial(omit_exception, return_value=None)
+def _bump_in_redis(backend: RedisCache, keys: list[str], start: int) -> None:
+    # omit_exception takes the backend for its ``self``: an unreachable Redis is ignored (and
+    # logged) exactly as in the backend's own calls, so a bump after a commit never raises.
+    client = backend.client.get_client(write=True)
+    try:
+        client.eval(_BUMP_SCRIPT, len(keys), *(backend.client.make_key(k) for k in keys), start)
+    except RedisError as e:
+        raise ConnectionInterrupted(connection=client) from e
 
 
 def _bump(k: str) -> None:

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from campaign.models import Campaign, Settlement
+from kernel import generations
 from kernel.actor import Actor
 from tests import builders
 from tests.conftest import Personas
@@ -127,3 +129,19 @@ def test_with_redis_down_the_api_answers_from_the_database_and_health_is_degrade
     assert ok(gql(READ_SETTLEMENT, variables, "viewer")) == {
         "settlement": {"name": "Tuskwater", "version": 2}
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_a_committed_transactions_bumps_never_raise(own_redis: OwnRedis) -> None:
+    # Given Redis down
+    own_redis.stop()
+
+    # When a transaction that bumps generations commits, then the same bumps are made directly
+    with transaction.atomic():
+        generations.bump_on_commit(generations.key("c", "b"), generations.CAMPAIGNS)
+    generations.bump_many([generations.audit_key("c")])
+
+    # Then nothing raised, and with Redis back the bumps are made there again
+    own_redis.start()
+    generations.bump_many([generations.CAMPAIGNS])
+    assert generations.current_many([generations.CAMPAIGNS])[0] > 0

@@ -1,5 +1,4 @@
 import datetime
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,7 +91,7 @@ def delete_campaign(
             branch.deleted_at = campaign.deleted_at
             branch.save(update_fields=["deleted_at", "updated_at"])
             # What was kept of the branch, its empty lists included, goes with it.
-            transaction.on_commit(functools.partial(generations.bump, campaign.pk, branch.pk))
+            generations.bump_on_commit(generations.key(campaign.pk, branch.pk))
             history.record(
                 actor,
                 history.Change(

@@ -108,9 +108,9 @@ def record(actor: Actor, change: Change) -> None:
     _record_level_change(actor, change)
     if change.campaign is not None:
         # What the campaign records keys its kept audit trails (api/graphql/answers.py).
-        transaction.on_commit(functools.partial(generations.bump_audit, change.campaign.pk))
+        generations.bump_on_commit(generations.audit_key(change.campaign.pk))
     if change.entity_type in CAMPAIGN_LISTS:
-        transaction.on_commit(generations.bump_campaigns)
+        generations.bump_on_commit(generations.CAMPAIGNS)
 
 
 def _next_sequence(change: Change) -> CombinedExpression:
@@ -170,23 +170,20 @@ def after_commit(
     transaction commits: as ``announcement``, by default an ``entity_updated`` event."""
     campaign, branch = change.campaign, change.branch
     if campaign is not None and branch is not None:
-        campaign_id, branch_id = campaign.pk, branch.pk
-        transaction.on_commit(lambda: generations.bump(campaign_id, branch_id))
+        generations.bump_on_commit(generations.key(campaign.pk, branch.pk))
     elif campaign is not None:
         # The campaign itself changed (rules read its name): every branch sees the change.
         campaign_id = campaign.pk
 
         def bump_all() -> None:
-            for branch_id in Branch.objects.filter(campaign_id=campaign_id).values_list(
-                "pk", flat=True
-            ):
-                generations.bump(campaign_id, branch_id)
+            branch_ids = Branch.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True)
+            generations.bump_many(generations.key(campaign_id, b) for b in branch_ids)
 
         transaction.on_commit(bump_all)
     if change.entity_type == Location.entity_type:
         # The world's map changed: its spatial answers (campaign.spatial) are stale.
         world_id = (change.new or change.previous or {})["world"]
-        transaction.on_commit(lambda: generations.bump_map(world_id))
+        generations.bump_on_commit(generations.map_key(world_id))
     rooms = list(extra_rooms)
     if campaign is not None:
         rooms.insert(0, publish.room("campaign", campaign.pk))
