@@ -123,7 +123,7 @@ def load(
     else:
         query = kind.model.objects.filter(pk=uid)
     if referenced:
-        query = query.select_related(*_referenced(kind.model))
+        query = query.select_related(*_referenced(kind.model)).only(*_read_for_write(kind.model))
     # One error for a missing entity and for a hidden one, so probing ids reveals nothing; it
     # names the input field that held the id (e.g. an unknown ``kingdomId`` of a new settlement).
     missing = NotFound.entity(kind.entity_type, entity_id, field)
@@ -352,6 +352,22 @@ def _write(row: Row, changes: Mapping[str, object]) -> bool:
 def _referenced(model: type[models.Model]) -> tuple[str, ...]:
     names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
     return tuple("branch__campaign" if name == "branch" else name for name in names)
+
+
+@functools.cache
+def _read_for_write(model: type[models.Model]) -> tuple[str, ...]:
+    """The columns a write of ``model`` reads: its own, its branch and campaign whole (the write
+    path authorizes, times and announces with them), and of every other row its snapshot names
+    only the public id (``snapshot.public_id``): a parent's other columns, a location's geometry
+    among them, would be read for nothing. A field left out costs a query when read."""
+    own = [f.name for f in model._meta.concrete_fields]
+    parents = []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and f.name != "branch":
+            related = f.target_field.model._meta
+            has_uid = any(g.name == "uid" for g in related.concrete_fields)
+            parents.append(f"{f.name}__{'uid' if has_uid else related.pk.name}")
+    return (*own, *parents)
 
 
 def update(

@@ -8,6 +8,7 @@ so on both databases the UPDATE finds the row one version on from the one loaded
 """
 
 import itertools
+import re
 import threading
 from typing import Any
 
@@ -15,13 +16,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaign.actions import entities, settlements
+from campaign.actions import characters, entities, kingdoms, locations, settlements, structures
 from campaign.models import AuditLog, Branch, Campaign, Settlement, Version
 from kernel.actor import Actor
 from kernel.errors import Conflict
 from tests import builders
 
 WRITERS = 10
+TABLE = re.compile(r'"campaign_(\w+)"')
 
 
 def renamed_by_a_rival_while_cleaning(owner: Actor, name: str) -> entities.Clean[Settlement]:
@@ -120,6 +122,73 @@ def test_an_update_of_the_row_as_loaded_reads_it_once_and_locks_nothing_first(
     # The history's sequence is computed in its INSERT, not read before it.
     assert [s["sql"].split()[0] for s in statements if '"campaign_version"' in s["sql"]] == [
         "INSERT"
+    ]
+
+
+def statements_of(write: Any) -> list[str]:
+    """The statements ``write`` runs, by their first words (savepoints left out)."""
+    with CaptureQueriesContext(connection) as statements:
+        write()
+    shapes = [(s["sql"].split()[0], TABLE.search(s["sql"])) for s in statements]
+    return [f"{verb} {table[1]}" for verb, table in shapes if table is not None]
+
+
+def test_an_update_of_each_kind_reads_its_parents_with_the_row_and_reads_nothing_after(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given one of each kind that entities.edit writes
+    kingdom = builders.kingdom(owner, campaign)
+    settlement = builders.settlement(owner, kingdom)
+    structure = builders.structure(owner, settlement)
+    character = builders.character(
+        owner, campaign, party_id=str(builders.party(owner, campaign).uid)
+    )
+    writes = {
+        "settlement": lambda: settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"name": "Tuskwater"}
+        ),
+        "structure": lambda: structures.update_structure(
+            owner, structure_id=structure.uid, data={"name": "Keep"}
+        ),
+        "kingdom": lambda: kingdoms.update_kingdom(
+            owner, kingdom_id=kingdom.uid, data={"name": "Pitax"}
+        ),
+        "character": lambda: characters.update_character(
+            owner, character_id=character.uid, data={"name": "Valerie"}
+        ),
+    }
+
+    # When each is updated, then it is one read (parents joined), the write, its history and audit:
+    # a parent's column left out of the read and read later would add a statement
+    for kind, write in writes.items():
+        assert statements_of(write) == [
+            f"SELECT {kind}",
+            f"UPDATE {kind}",
+            "INSERT version",
+            "INSERT auditlog",
+        ], kind
+
+
+def test_a_location_update_locks_and_reads_the_row_with_its_parents_once(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a location (world-scoped: updated through entities.update, not entities.edit)
+    location = builders.settlement(owner, builders.kingdom(owner, campaign)).location
+
+    # When it is renamed
+    shapes = statements_of(
+        lambda: locations.update_location(owner, location_id=location.pk, data={"name": "Mivon"})
+    )
+
+    # Then it is loaded and authorized by its world, then locked and read with its parents
+    # joined, and written with its history and audit: nothing read after
+    assert shapes == [
+        "SELECT location",
+        "SELECT world",
+        "SELECT location",
+        "UPDATE location",
+        "INSERT version",
+        "INSERT auditlog",
     ]
 
 
