@@ -7,9 +7,9 @@ character's cleaning locks its new party there). It is the real action, in the s
 so on both databases the UPDATE finds the row one version on from the one loaded.
 """
 
+import functools
 import itertools
 import re
-import threading
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from campaign.models import AuditLog, Branch, Campaign, Settlement, Version
 from kernel.actor import Actor
 from kernel.errors import Conflict
 from tests import builders
+from tests.campaign.races import race
 
 WRITERS = 10
 TABLE = re.compile(r'"campaign_(\w+)"')
@@ -199,29 +200,17 @@ def test_concurrent_updates_keep_a_gapless_history_and_an_exact_chain_of_states(
 ) -> None:
     # Given a settlement that ten writers update at the same moment, without expected versions
     settlement = builders.settlement(owner, builders.kingdom(owner, campaign))
-    start = threading.Barrier(WRITERS)
-    errors: list[BaseException] = []
 
-    def write(n: int) -> None:
-        try:
-            start.wait()
-            settlements.update_settlement(
-                owner, settlement_id=settlement.uid, data={"name": f"Writer {n}"}
-            )
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+    def write(n: int) -> Any:
+        return settlements.update_settlement(
+            owner, settlement_id=settlement.uid, data={"name": f"Writer {n}"}
+        )
 
     # When they all write
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    [outcomes] = race([[functools.partial(write, n) for n in range(WRITERS)]])
 
     # Then every write landed, numbered 1 to 11 once each, each starting from the one before
-    assert errors == []
+    assert not [o for o in outcomes if isinstance(o, Exception)]
     assert Settlement.objects.get(pk=settlement.pk).version == 1 + WRITERS
     versions = list(Version.objects.filter(entity_uid=settlement.uid).order_by("sequence"))
     assert [v.sequence for v in versions] == list(range(1, WRITERS + 2))
