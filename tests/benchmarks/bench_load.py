@@ -149,8 +149,9 @@ def rss_mib(pids: list[int]) -> float:
 
 
 @contextmanager
-def local_servers() -> Iterator[tuple[str, int]]:
-    """gunicorn (a process per core) against the test database; yields its URL and pid."""
+def local_servers(threads: int) -> Iterator[tuple[str, int]]:
+    """gunicorn (a process per core, ``threads`` each) against the test database; yields its URL
+    and pid."""
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         env = {
@@ -159,7 +160,7 @@ def local_servers() -> Iterator[tuple[str, int]]:
     else:
         env = {"SQLITE_PATH": str(db["NAME"])}
     workers = os.cpu_count() or 1
-    with servers.gunicorn_process(workers=workers, threads=4, env=env) as (port, pid):
+    with servers.gunicorn_process(workers=workers, threads=threads, env=env) as (port, pid):
         yield f"http://127.0.0.1:{port}", pid
 
 
@@ -178,6 +179,9 @@ def main() -> None:
     parser.add_argument(
         "--install-wrk", action="store_true", help="apt-get install wrk first when missing"
     )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn process (as GUNICORN_THREADS)"
+    )
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
     args = parser.parse_args()
@@ -195,7 +199,7 @@ def main() -> None:
             if args.url:
                 url, pid = args.url, None
             else:
-                url, pid = stack.enter_context(local_servers())
+                url, pid = stack.enter_context(local_servers(args.threads))
             run(url, pid, scene, levels, args)
     finally:
         SQLITE_FILE.unlink(missing_ok=True)
@@ -215,7 +219,11 @@ def run(
     table = request_scene.requests(scene)
     print(
         f"{connection.vendor}; {url}"
-        + ("" if pid is None else f" (gunicorn, {os.cpu_count()} processes x 4 threads)")
+        + (
+            ""
+            if pid is None
+            else f" (gunicorn, {os.cpu_count()} processes x {args.threads} threads)"
+        )
         + f"; {args.seconds:g} s a figure; kingdom of {args.settlements} x {args.structures}"
         + f"; {args.client} client"
     )
