@@ -18,7 +18,11 @@ from typing import Any
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Two threads overlap a request's short waits on PostgreSQL and Redis on the same machine or
+# network; more only queue behind the GIL, which lengthened the tail at 100 clients (issue 15:
+# the read mix's p99 was 127 to 183 ms with 4, 94 to 99 ms with 2, at the same throughput).
+# Raise it when the services are far enough for requests to spend most of their time waiting.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # A thread holds at most one connection, so the pool never needs more (workers inherit this).
 os.environ.setdefault("DB_POOL_MAX_SIZE", str(threads))
 # nginx keeps its upstream connections open (keepalive); close idle ones after this long.

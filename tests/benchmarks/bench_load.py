@@ -8,7 +8,7 @@ optionally the servers' memory before and after a mixed load of ``--minutes``.
 
 Without ``--url`` it seeds a throwaway test database on the configured backend (SQLite by
 default; ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and starts gunicorn with the
-project's config (one process per core, 4 threads each) against it. With ``--url`` (for example
+project's config (one process per core, 2 threads each) against it. With ``--url`` (for example
 nginx in front of several replicas) it seeds a fresh bench user and campaign into the configured
 database, which must be the one those servers use, and measures them (no memory figure).
 
@@ -180,7 +180,7 @@ def main() -> None:
         "--install-wrk", action="store_true", help="apt-get install wrk first when missing"
     )
     parser.add_argument(
-        "--threads", type=int, default=4, help="threads per gunicorn process (as GUNICORN_THREADS)"
+        "--threads", type=int, default=2, help="threads per gunicorn process (as GUNICORN_THREADS)"
     )
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
