@@ -56,12 +56,14 @@ def current_many(keys: Sequence[str]) -> list[int]:
     return current_with(keys, None)[0]
 
 
-def current_with(keys: Sequence[str], entry: str | None) -> tuple[list[int], Any]:
-    """The generations under ``keys`` and the cache entry under ``entry`` (None if absent),
-    read together in one round trip."""
-    found = cache.get_many([*keys, *([entry] if entry else [])])
+def current_with(
+    keys: Sequence[str], entry: str | None, *others: str
+) -> tuple[list[int], Any, list[Any]]:
+    """The generations under ``keys``, the cache entry under ``entry`` (None if absent) and the
+    entries under ``others``, read together in one round trip."""
+    found = cache.get_many([*keys, *([entry] if entry else []), *others])
     generations = [int(found[k]) if found.get(k) is not None else 0 for k in keys]
-    return generations, found.get(entry) if entry else None
+    return generations, found.get(entry) if entry else None, [found.get(k) for k in others]
 
 
 def start(keys: Sequence[str]) -> dict[str, int]:

@@ -109,7 +109,7 @@ def remember(info: ResolveInfo, namespace: str, parent: Parent, load: Callable[[
             return load(early)  # nothing is kept under what has no address
         addresses.book.learn(parent.name, address)
     key = f"{PREFIX}:{namespace}:{address.parent_pk}:{info.path.key}:{request}"
-    current, kept = _current(address.generation_keys, key)
+    current, kept = _current(info, address.generation_keys, key)
     if current is None:
         return load(early if found_early else parent.locate()[0])
     fresh = kept is not None and kept[0] == current
@@ -147,7 +147,7 @@ def remember_own(info: ResolveInfo, namespace: str, load: Callable[[], Any]) -> 
         return load()
     reader = f"{actor.user.pk}:{int(actor.user.is_superuser)}:{actor.campaign_id}"
     key = f"{PREFIX}:{namespace}:{reader}:{info.path.key}:{request}"
-    current, kept = _current([generations.CAMPAIGNS], key)
+    current, kept = _current(info, [generations.CAMPAIGNS], key)
     if current is None:
         return load()
     if kept is not None and kept[0] == current:
@@ -158,10 +158,16 @@ def remember_own(info: ResolveInfo, namespace: str, load: Callable[[], Any]) -> 
     return load()
 
 
-def _current(keys: Sequence[str], key: str) -> tuple[list[int] | None, Any]:
+def _current(info: ResolveInfo, keys: Sequence[str], key: str) -> tuple[list[int] | None, Any]:
     """The generations under ``keys``, and the answer kept under ``key``, read together; None for
-    generations that cannot be kept under (a lost one another reader started meanwhile)."""
-    current, kept = generations.current_with(keys, key)
+    generations that cannot be kept under (a lost one another reader started meanwhile). While
+    the reader is not known yet, their token's user stamp comes in the same round trip, for the
+    actor to be resolved without one of its own (api/graphql/context.py)."""
+    reader = info.context.user_stamp_key()
+    others = [reader[1]] if reader is not None else []
+    current, kept, read = generations.current_with(keys, key, *others)
+    if reader is not None:
+        info.context.user_stamp = (reader[0], read[0])
     if all(current):
         return current, kept
     missing = [k for k, g in zip(keys, current, strict=True) if not g]

@@ -5,6 +5,7 @@ whose token expired must learn so (401) instead of seeing an empty, logged-out v
 """
 
 import dataclasses
+import uuid
 
 from django.http import HttpRequest
 
@@ -24,12 +25,24 @@ def client_for_request(request: HttpRequest) -> Client:
     )
 
 
-def actor_for_request(request: HttpRequest, *, allow_session: bool = True) -> Actor:
+def bearer_token(request: HttpRequest) -> str | None:
+    """The token of a well-formed ``Authorization: Bearer`` header, else None."""
+    scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def actor_for_request(
+    request: HttpRequest,
+    *,
+    allow_session: bool = True,
+    stamp: tuple[uuid.UUID, str | None] | None = None,
+) -> Actor:
     """``Authorization: Bearer <jwt>`` → its user; ``x-api-key`` → the key's narrowed actor;
     neither → the admin-session user when ``allow_session``, else anonymous.
 
     Endpoints exempt from CSRF must pass ``allow_session=False``: a session cookie is sent by the
-    browser on cross-site requests, a token header is not.
+    browser on cross-site requests, a token header is not. ``stamp``: the token's user's stamp,
+    read already (``tokens.user_for_access_token``).
     """
     client = client_for_request(request)
     authorization = request.headers.get("Authorization")
@@ -40,7 +53,7 @@ def actor_for_request(request: HttpRequest, *, allow_session: bool = True) -> Ac
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationError("The Authorization header must be 'Bearer <access token>'")
-        return Actor(tokens.user_for_access_token(token.strip()), metadata=client.metadata)
+        return Actor(tokens.user_for_access_token(token.strip(), stamp), metadata=client.metadata)
     if api_key is not None:
         key_actor = api_keys.authenticate_api_key(api_key.strip())
         return dataclasses.replace(key_actor, metadata={**client.metadata, **key_actor.metadata})

@@ -60,13 +60,15 @@ def shared() -> bool:
     return not isinstance(caches["default"], LocMemCache)
 
 
-def active_user(user_id: uuid.UUID) -> "User | None":
-    """The active user with this id, or None."""
+def active_user(user_id: uuid.UUID, read: tuple[str | None] | None = None) -> "User | None":
+    """The active user with this id, or None. ``read`` holds the user's stamp when the caller
+    read it already, with something else it needed from the cache in the same round trip
+    (api/graphql/answers.py): read, like this function's own read, before the row."""
     from campaign.models import User
 
     if not shared():
         return User.objects.filter(pk=user_id, is_active=True).first()
-    stamp = cache.get(stamp_key(user_id))
+    stamp = read[0] if read is not None else cache.get(stamp_key(user_id))
     if stamp is None:
         # Unknown (first use, or the cache was emptied or is down): start a stamp, and read.
         cache.add(stamp_key(user_id), secrets.token_hex(8), STAMP_SECONDS)

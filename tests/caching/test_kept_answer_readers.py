@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.graphql import addresses
 from campaign.actions import branches, campaigns, entities, kingdoms, worlds
-from campaign.auth import api_keys
+from campaign.auth import api_keys, sessions, tokens, user_cache
 from campaign.models import Campaign, Kingdom, Role, Settlement
 from kernel import generations
 from kernel.actor import Actor
@@ -179,3 +179,72 @@ def test_an_api_key_of_another_campaign_is_refused_a_kept_answer(
 
     # Then it is told the kingdom does not exist
     assert codes(body) == ["NOT_FOUND"]
+
+
+def with_token(
+    gql: GraphQLClient, token: str, query: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    response = gql.client.post(
+        "/graphql",
+        data={"query": query, "variables": variables},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def users_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tokens' users kept per process, as with Redis (tests/conftest.py reads them every time)."""
+    monkeypatch.setattr(user_cache, "shared", lambda: True)
+    user_cache._kept.clear()
+
+
+@pytest.mark.usefixtures("users_kept")
+def test_a_kept_answer_reads_the_readers_stamp_in_its_own_round_trip(
+    gql: GraphQLClient, kingdom: Kingdom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the kingdom's settlements kept, and the viewer's user kept by the process
+    kept(gql, SETTLEMENTS, {"k": str(kingdom.uid)})
+    stamps_read_apart: list[object] = []
+    active_user = user_cache.active_user
+
+    def watched(user_id: Any, read: Any = None) -> Any:
+        stamps_read_apart.append(read is None)
+        return active_user(user_id, read)
+
+    monkeypatch.setattr(user_cache, "active_user", watched)
+
+    # When the viewer asks again
+    token = tokens.issue_access_token(persona_user("viewer"))
+    with CaptureQueriesContext(connection) as queries:
+        again = with_token(gql, token, SETTLEMENTS, {"k": str(kingdom.uid)})
+
+    # Then their stamp came with the answer, and only their membership was read from the database
+    assert ok(again) == {"settlementsByKingdom": [{"name": "Restov"}]}
+    assert stamps_read_apart == [False]
+    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    assert tables == {"campaign_campaignmembership"}
+
+
+@pytest.mark.usefixtures("users_kept")
+@pytest.mark.parametrize("change", ["sign out everywhere", "deactivate"])
+def test_a_reader_signed_out_or_deactivated_is_refused_a_kept_answer(
+    gql: GraphQLClient, kingdom: Kingdom, change: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given the kingdom's settlements kept for the viewer, and their token
+    viewer = persona_user("viewer")
+    token = tokens.issue_access_token(viewer)
+    kept(gql, SETTLEMENTS, {"k": str(kingdom.uid)})
+
+    # When they sign out everywhere, or are deactivated
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "deactivate":
+            viewer.is_active = False
+            viewer.save()
+        else:
+            sessions.logout_all(viewer)
+    body = with_token(gql, token, SETTLEMENTS, {"k": str(kingdom.uid)})
+
+    # Then the token is refused
+    assert codes(body) == ["UNAUTHENTICATED"]
