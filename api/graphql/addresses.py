@@ -1,15 +1,17 @@
 """Where the parents of kept answers live, remembered per process, so that a kept answer is
-authorized without reading its parent's row (docs/decisions.md §28).
+authorized without reading its parent's row (docs/decisions.md §29).
 
 A kept answer hangs off a row — a kingdom, a settlement, a structure, a campaign's branch — that
 the request names by id. Reading that row only to learn its campaign and branch was most of what
-a kept answer still cost (issue 15). What an address holds never changes for the row: its
-primary key, branch, campaign, the campaign's world and owner. Whether the row is still live, and
-still there, is what changes, and every such change bumps its branch's generation (a delete, an
-archive, a branch or campaign deleted, the campaign edited: ``campaign.actions.history``). So an
-address is *verified* at the generations read before a load that found the row; while they are
-still the current ones, the row is as that load found it, and the reader's role in its campaign
-(read as always: ``campaign.permissions.require_role``) is all that is left to check.
+a kept answer still cost (issue 15). An address holds the row's primary key, its campaign and
+the campaign's owner, and the keys of the generations that count its changes (its branch's and
+its world's map's; for an audit trail, its campaign's audit generation). Whether the row is
+still live, and still there, is what changes, and every such change bumps those generations
+(a delete, an archive, a branch or campaign deleted, the campaign edited:
+``campaign.actions.history``). So an address is *verified* at the generations read before a
+load that found the row; while they are still the current ones, the row is as that load found
+it, and the reader's role in its campaign (read as always: ``campaign.permissions.require_role``)
+is all that is left to check.
 
 A generation of zero is a key the cache does not hold (just flushed or evicted): nothing is
 verified under it (``kernel.generations`` starts a lost key above all its past values).

@@ -1,6 +1,6 @@
 """Completed answers of the entity lists (kingdomsByCampaign, settlementsByKingdom,
 structuresBySettlement) and of the single kingdom, settlement and structure, kept across requests
-and replicas in the cache (docs/decisions.md §27, §28).
+and replicas in the cache (docs/decisions.md §27, §29).
 
 A kingdom's settlements with their structures and locations cost far more to build — rows from
 three queries, a thousand field resolutions — than to send, and the single-page app asks for the

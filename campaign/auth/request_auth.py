@@ -50,10 +50,10 @@ def actor_for_request(
     if authorization is not None and api_key is not None:
         raise AuthenticationError("Send either a Bearer token or an x-api-key header, not both")
     if authorization is not None:
-        scheme, _, token = authorization.strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(request)
+        if token is None:
             raise AuthenticationError("The Authorization header must be 'Bearer <access token>'")
-        return Actor(tokens.user_for_access_token(token.strip(), stamp), metadata=client.metadata)
+        return Actor(tokens.user_for_access_token(token, stamp), metadata=client.metadata)
     if api_key is not None:
         key_actor = api_keys.authenticate_api_key(api_key.strip())
         return dataclasses.replace(key_actor, metadata={**client.metadata, **key_actor.metadata})
