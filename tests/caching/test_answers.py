@@ -14,6 +14,7 @@ from campaign.models import Kingdom, Settlement, Structure
 from kernel import cache_stats
 from kernel.actor import Actor
 from tests import builders
+from tests.caching.conftest import tables_read
 from tests.graphql_client import GraphQLClient, ok
 
 SETTLEMENTS = """query($k: ID!) { settlementsByKingdom(kingdomId: $k) {
@@ -41,7 +42,7 @@ def test_the_next_identical_request_reads_no_row(gql: GraphQLClient, kingdom: Ki
     # Then the answer is the same, and only who asks was read (tests/caching/
     # test_kept_answer_readers.py: the kingdom's row is not read either, from the next request on)
     assert again == first
-    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    tables = tables_read(queries)
     assert tables <= {"campaign_user", "campaign_campaignmembership", "campaign_kingdom"}
     assert "campaign_settlement" not in tables
 

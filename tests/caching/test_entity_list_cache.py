@@ -5,7 +5,7 @@ and set is counted."""
 
 from typing import Any
 
-from campaign.actions import branches, settlements
+from campaign.actions import settlements
 from campaign.models import Branch, Campaign, Kingdom, Settlement, User
 from kernel import cache_stats
 from kernel.actor import Actor
@@ -19,7 +19,6 @@ SETTLEMENTS = (
 STRUCTURES = "query($s: ID!) { structuresBySettlement(settlementId: $s) { name } }"
 KINGDOMS = "query($c: ID!) { kingdomsByCampaign(campaignId: $c) { name } }"
 STATS = "{ getCacheStats { namespaces { namespace hits misses sets } } }"
-FORKED = "2025-01-02T00:00:00Z"
 OPERATOR = "operator@example.com"
 
 
@@ -55,15 +54,14 @@ def test_a_committed_write_is_seen_by_the_next_read(
 
 
 def test_a_write_on_one_branch_leaves_another_branch_cached(
-    gql: GraphQLClient, owner: Actor, kingdom: Kingdom, django_capture_on_commit_callbacks: Any
+    gql: GraphQLClient,
+    owner: Actor,
+    kingdom: Kingdom,
+    fork: Branch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     # Given the kingdom's settlements read on the main branch and on a fork
-    main = Branch.objects.get(campaign=kingdom.branch.campaign, parent__isnull=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        fork, _ = branches.fork_branch(
-            owner, source_branch_id=main.pk, data={"name": "What if", "world_time": FORKED}
-        )
-    on_main = {"k": str(kingdom.uid), "b": str(main.pk)}
+    on_main = {"k": str(kingdom.uid), "b": str(fork.parent_id)}
     on_fork = {"k": str(kingdom.uid), "b": str(fork.pk)}
     names(gql, SETTLEMENTS, on_main, "settlementsByKingdom")
     names(gql, SETTLEMENTS, on_fork, "settlementsByKingdom")

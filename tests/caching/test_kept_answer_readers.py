@@ -15,6 +15,7 @@ from campaign.auth import api_keys, sessions, tokens, user_cache
 from campaign.models import Campaign, Kingdom, Role, Settlement
 from kernel import generations
 from kernel.actor import Actor
+from tests.caching.conftest import tables_read
 from tests.graphql_client import GraphQLClient, codes, error_of, ok, persona_user
 
 SETTLEMENTS = "query($k: ID!) { settlementsByKingdom(kingdomId: $k) { name } }"
@@ -39,7 +40,7 @@ def test_a_kept_answer_reads_only_who_is_asking(gql: GraphQLClient, kingdom: Kin
 
     # Then the answer is the same, and only the viewer and their membership were read
     assert again == first == {"data": {"settlementsByKingdom": [{"name": "Restov"}]}}
-    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    tables = tables_read(queries)
     assert tables == {"campaign_user", "campaign_campaignmembership"}
 
 
@@ -223,7 +224,7 @@ def test_a_kept_answer_reads_the_readers_stamp_in_its_own_round_trip(
     # Then their stamp came with the answer, and only their membership was read from the database
     assert ok(again) == {"settlementsByKingdom": [{"name": "Restov"}]}
     assert stamps_read_apart == [False]
-    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    tables = tables_read(queries)
     assert tables == {"campaign_campaignmembership"}
 
 

@@ -8,11 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaign.actions import branches, locations, settlements
+from campaign.actions import locations, settlements
 from campaign.models import Branch, Kingdom, Settlement
 from kernel import cache_stats
 from kernel.actor import Actor
 from tests import builders
+from tests.caching.conftest import tables_read
 from tests.graphql_client import GraphQLClient, codes, ok
 
 TRAIL = """query($type: String!, $id: ID!) { entityAuditHistory(entityType: $type, entityId: $id,
@@ -40,21 +41,18 @@ def test_a_kept_trail_reads_only_who_is_asking(gql: GraphQLClient, restov: Settl
     # Then the answer is the same, and only the GM and their membership were read
     assert again == first
     assert [row["operation"] for row in ok(again)["entityAuditHistory"]] == ["CREATE"]
-    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    tables = tables_read(queries)
     assert tables == {"campaign_user", "campaign_campaignmembership"}
 
 
 def test_a_change_on_another_branch_is_seen_by_the_next_read(
-    gql: GraphQLClient, owner: Actor, restov: Settlement, django_capture_on_commit_callbacks: Any
+    gql: GraphQLClient,
+    owner: Actor,
+    restov: Settlement,
+    fork: Branch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     # Given the trail kept, and a fork of the campaign
-    main = Branch.objects.get(campaign=restov.branch.campaign, parent__isnull=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        fork, _ = branches.fork_branch(
-            owner,
-            source_branch_id=main.pk,
-            data={"name": "What if", "world_time": "2025-01-02T00:00:00Z"},
-        )
     for _ in range(3):
         trail(gql, restov.uid)
 

@@ -11,6 +11,7 @@ from campaign.actions import campaigns, worlds
 from campaign.auth import api_keys
 from campaign.models import Campaign, Role
 from kernel.actor import Actor
+from tests.caching.conftest import tables_read
 from tests.graphql_client import GraphQLClient, ok, persona_user
 
 CAMPAIGNS = "{ campaigns { name currentWorldTime } }"
@@ -32,7 +33,7 @@ def test_a_kept_list_reads_only_who_is_asking(gql: GraphQLClient, campaign: Camp
 
     # Then the answer is the same, and only the viewer was read
     assert again == first == [{"name": "Kingmaker", "currentWorldTime": None}]
-    tables = {q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries.captured_queries}
+    tables = tables_read(queries)
     assert tables == {"campaign_user"}
 
 
