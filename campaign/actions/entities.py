@@ -33,6 +33,7 @@ from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from kernel.actor import Actor
+from kernel.compiled import CompiledQuery
 from kernel.dates import InstantInput
 from kernel.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
 from kernel.ids import EntityId
@@ -107,27 +108,13 @@ def load(
     """
     require_authenticated(actor)
     kind = KINDS[kind_name]
-    uid = parse_id(entity_id, field)
-    if hasattr(kind.model, "uid"):
-        # A deleted branch takes its rows out of reach with it.
-        query = (
-            kind.model.objects.filter(uid=uid)
-            .exclude(branch__deleted_at__isnull=False)
-            .select_related("branch__campaign")
-        )
-        if branch_id is not None:
-            query = query.filter(branch_id=parse_id(branch_id, "branchId"))
-        else:
-            # The main branch's row; world-scoped variables have no branch at all.
-            query = query.filter(Q(branch__parent__isnull=True) | Q(branch__isnull=True))
-    else:
-        query = kind.model.objects.filter(pk=uid)
-    if referenced:
-        query = query.select_related(*_referenced(kind.model)).only(*_read_for_write(kind.model))
+    ids = {"uid": parse_id(entity_id, field)}
+    if branch_id is not None and hasattr(kind.model, "uid"):
+        ids["branch"] = parse_id(branch_id, "branchId")
     # One error for a missing entity and for a hidden one, so probing ids reveals nothing; it
     # names the input field that held the id (e.g. an unknown ``kingdomId`` of a new settlement).
     missing = NotFound.entity(kind.entity_type, entity_id, field)
-    instance = query.first()
+    instance = _load_query(kind.model, "branch" in ids, referenced).first(**ids)
     if instance is None:
         raise missing
     try:
@@ -137,6 +124,33 @@ def load(
     if lock:
         hold(instance, missing)
     return instance
+
+
+@functools.cache
+def _load_query(model: type[models.Model], on_a_branch: bool, referenced: bool) -> CompiledQuery:
+    """``load``'s query of ``model``: by public id on a given branch or on the main branch, with
+    the rows its snapshot names when ``referenced``. Compiled once (kernel/compiled.py)."""
+
+    def build(uid: uuid.UUID, branch: uuid.UUID | None = None) -> QuerySet:
+        if not hasattr(model, "uid"):
+            query = model._default_manager.filter(pk=uid)
+        else:
+            # A deleted branch takes its rows out of reach with it.
+            query = (
+                model._default_manager.filter(uid=uid)
+                .exclude(branch__deleted_at__isnull=False)
+                .select_related("branch__campaign")
+            )
+            if on_a_branch:
+                query = query.filter(branch_id=branch)
+            else:
+                # The main branch's row; world-scoped variables have no branch at all.
+                query = query.filter(Q(branch__parent__isnull=True) | Q(branch__isnull=True))
+        if referenced:
+            query = query.select_related(*_referenced(model)).only(*_read_for_write(model))
+        return query.order_by("pk")[:1]
+
+    return CompiledQuery(build, "uid", *(["branch"] if on_a_branch else []))
 
 
 def load_related(

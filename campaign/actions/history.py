@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
-from django.db import transaction
-from django.db.models import Subquery, Value
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 
 from campaign import world_time
 from campaign.actions import announcements
@@ -28,8 +26,9 @@ from campaign.models import (
     Operation,
     Version,
 )
-from kernel import generations
+from kernel import compiled, generations
 from kernel.actor import Actor
+from kernel.compiled import uuid_parameter
 from realtime import publish
 
 Snapshot = dict[str, Any] | None
@@ -76,34 +75,39 @@ class Change:
 def record(actor: Actor, change: Change) -> None:
     """Write the Version snapshot and the AuditLog row. A deletion's version is a tombstone
     (no snapshot), while its audit row keeps the final state for the record."""
+    # Every action writes these two rows: their INSERTs are compiled once (kernel/compiled.py).
     if change.versioned:
-        Version.objects.create(
-            entity_type=change.entity_type,
-            entity_uid=change.entity_id,
-            branch=change.branch,
-            valid_from=world_time.effective(change.branch, change.valid_from),
+        compiled.insert(
+            Version(
+                entity_type=change.entity_type,
+                entity_uid=change.entity_id,
+                branch=change.branch,
+                valid_from=world_time.effective(change.branch, change.valid_from),
+                snapshot=None if change.operation == Operation.DELETE else change.new,
+                operation=change.operation,
+                comment=change.comment or actor.reason,
+                author=actor.user,
+            ),
             sequence=_next_sequence(change),
-            snapshot=None if change.operation == Operation.DELETE else change.new,
-            operation=change.operation,
-            comment=change.comment or actor.reason,
-            author=actor.user,
         )
     patch = change.patch
-    AuditLog.objects.create(
-        entity_type=change.entity_type,
-        entity_id=change.entity_id,
-        branch=change.branch,
-        campaign=change.campaign,
-        operation=change.operation,
-        actor=actor.user,
-        changes=change.changes
-        if change.changes is not None
-        else _changed_fields(patch, change.new),
-        previous_state=change.previous,
-        new_state=change.new,
-        diff=patch,
-        reason=actor.reason,
-        metadata=actor.metadata,
+    compiled.insert(
+        AuditLog(
+            entity_type=change.entity_type,
+            entity_id=change.entity_id,
+            branch=change.branch,
+            campaign=change.campaign,
+            operation=change.operation,
+            actor=actor.user,
+            changes=change.changes
+            if change.changes is not None
+            else _changed_fields(patch, change.new),
+            previous_state=change.previous,
+            new_state=change.new,
+            diff=patch,
+            reason=actor.reason,
+            metadata=actor.metadata,
+        )
     )
     _record_level_change(actor, change)
     if change.campaign is not None:
@@ -113,16 +117,35 @@ def record(actor: Actor, change: Change) -> None:
         generations.bump_on_commit(generations.CAMPAIGNS)
 
 
-def _next_sequence(change: Change) -> CombinedExpression:
+def _next_sequence(change: Change) -> RawSQL:
     """The entity's next history sequence on its branch, computed by the INSERT itself (one
     statement, not a read and a write). Its writers are serialized by the entity's row lock,
     which the caller's transaction holds (a new entity has no history to race on)."""
-    # The highest sequence read off the end of the unique index (ORDER BY … LIMIT 1): MAX() in a
-    # subquery takes a GROUP BY here, which reads the entity's whole history.
-    last = Version.objects.filter(
-        entity_type=change.entity_type, entity_uid=change.entity_id, branch=change.branch
-    ).order_by("-sequence")
-    return Coalesce(Subquery(last.values("sequence")[:1]), Value(0)) + 1
+    params = [change.entity_type, uuid_parameter(change.entity_id, connection)]
+    if change.branch is not None:
+        params.append(uuid_parameter(change.branch.pk, connection))
+    return RawSQL(_next_sequence_sql(change.branch is not None), params)
+
+
+@functools.cache
+def _next_sequence_sql(on_a_branch: bool) -> str:
+    """The highest sequence read off the end of the unique index (ORDER BY … LIMIT 1: MAX() in a
+    subquery takes a GROUP BY here, which reads the entity's whole history). Written out, not a
+    ``Subquery`` of a queryset: resolving and compiling that nested query on every write cost
+    about 0.7 ms of the write's Python (issue 15)."""
+    meta, quote = Version._meta, connection.ops.quote_name
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return quote(field.column)
+
+    branch = f"{column('branch')} = %s" if on_a_branch else f"{column('branch')} IS NULL"
+    return (
+        f"COALESCE((SELECT {column('sequence')} FROM {quote(meta.db_table)}"
+        f" WHERE {column('entity_type')} = %s AND {column('entity_uid')} = %s AND {branch}"
+        f" ORDER BY {column('sequence')} DESC LIMIT 1), 0) + 1"
+    )
 
 
 def _changed_fields(patch: list[dict[str, Any]], new: Snapshot) -> dict[str, Any]:

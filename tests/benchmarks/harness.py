@@ -27,7 +27,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
-setup_test_environment()
+setup_test_environment(debug=False)  # as pytest-django and the test runner call it
 
 
 @contextmanager

@@ -1,0 +1,140 @@
+"""A hot query's SQL compiled by Django once, and run again with other ids.
+
+Building a queryset and compiling it is Python work that gives the same SQL every time a query of
+the same shape runs: for an edit's load (a row with its branch, campaign and parents joined) it
+was about 1.5 ms of a 2 ms load, the statement itself 0.4 ms (issue 15, docs/decisions.md §30).
+A ``CompiledQuery`` builds its queryset once from stand-in ids, finds where each stand-in sits
+among the compiled parameters, and on each run puts the given ids there, executes the same SQL
+(which PostgreSQL then has prepared) and builds the instances as the ORM does: the same columns,
+converters, deferred fields and ``select_related`` rows.
+
+Only ids (UUIDs) vary: a query whose SQL text depends on a value (``None`` becomes ``IS NULL``)
+is compiled once per shape by its caller.
+"""
+
+import functools
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.sql import InsertQuery
+
+M = TypeVar("M", bound=models.Model)
+_UUID: "models.UUIDField[Any, Any]" = models.UUIDField()
+
+
+def uuid_parameter(value: uuid.UUID | str, connection: BaseDatabaseWrapper) -> Any:
+    """A UUID as a statement's parameter for a UUID column (SQLite stores the hex digits)."""
+    return _UUID.get_db_prep_value(value, connection)
+
+
+class CompiledQuery(Generic[M]):
+    def __init__(self, build: Callable[..., "models.QuerySet[M]"], *names: str) -> None:
+        """``build(**ids)`` returns the queryset for the ids named ``names``."""
+        stand_ins = {name: uuid.uuid4() for name in names}
+        queryset = build(**stand_ins)
+        self.db = queryset.db
+        connection = connections[self.db]
+        compiler = queryset.query.get_compiler(self.db)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.slots: dict[str, list[int]] = {}
+        for name, stand_in in stand_ins.items():
+            prepared = uuid_parameter(stand_in, connection)
+            self.slots[name] = [i for i, value in enumerate(self.params) if value == prepared]
+            if not self.slots[name]:
+                raise ValueError(f"The compiled query does not take {name} as a parameter")
+        klass_info = compiler.klass_info
+        assert klass_info is not None, "a query of model instances"
+        self.model: type[M] = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.own = slice(fields[0], fields[-1] + 1)
+        self.init_list = [column[0].target.attname for column in compiler.select[self.own]]
+        # The ORM's own builder of select_related rows (ModelIterable's); not in django-stubs.
+        self.populators = get_related_populators(klass_info, compiler.select, self.db)
+        self.converters: Sequence[tuple[int, list[Any], Any]] = [
+            (position, converters, expression)
+            for position, (converters, expression) in compiler.get_converters(
+                [column[0] for column in compiler.select]
+            ).items()
+        ]
+
+    def all(self, **ids: uuid.UUID) -> list[M]:
+        connection = connections[self.db]
+        params = list(self.params)
+        for name, positions in self.slots.items():
+            prepared = uuid_parameter(ids[name], connection)
+            for position in positions:
+                params[position] = prepared
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        return [self._instance(row, connection) for row in rows]
+
+    def first(self, **ids: uuid.UUID) -> M | None:
+        """The first row; the query orders and limits itself (``[:1]``) when it may find more."""
+        found = self.all(**ids)
+        return found[0] if found else None
+
+    def _instance(self, row: Sequence[Any], connection: BaseDatabaseWrapper) -> M:
+        values = list(row)
+        for position, converters, expression in self.converters:
+            for convert in converters:
+                values[position] = convert(values[position], expression, connection)
+        instance = self.model.from_db(self.db, self.init_list, values[self.own])
+        for populator in self.populators:
+            populator.populate(values, instance)
+        return instance
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    fields: "tuple[models.Field[Any, Any], ...]"
+    parameters: int
+
+
+def insert(instance: models.Model, **computed: RawSQL) -> None:
+    """INSERT ``instance`` as ``save(force_insert=True)`` writes it — each column's value
+    prepared by its field, ``computed`` columns given as SQL — with a statement compiled once per
+    model and computed SQL. The automatic primary key is not read back: the caller writes a row
+    (a history or audit row) that it does not use afterwards."""
+    model = type(instance)
+    db = router.db_for_write(model, instance=instance)
+    statement = _insert_statement(
+        model, db, tuple((name, sql.sql) for name, sql in computed.items())
+    )
+    connection = connections[db]
+    params: list[Any] = []
+    for field in statement.fields:
+        if field.name in computed:
+            params.extend(computed[field.name].params)
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+    assert len(params) == statement.parameters, "as many values as the statement takes"
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+
+
+@functools.cache
+def _insert_statement(
+    model: type[models.Model], db: str, computed: tuple[tuple[str, str], ...]
+) -> _Insert:
+    fields = tuple(
+        field
+        for field in model._meta.local_concrete_fields
+        if not (field.primary_key and isinstance(field, models.AutoField))
+    )
+    stand_in = model()
+    for name, sql in computed:
+        setattr(stand_in, name, RawSQL(sql, [None] * sql.count("%s")))
+    query = InsertQuery(model)
+    query.insert_values(fields, [stand_in])
+    (sql, params), *more = query.get_compiler(db).as_sql()
+    assert not more, "one row, one statement"
+    return _Insert(sql, fields, len(params))

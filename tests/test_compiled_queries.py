@@ -1,0 +1,143 @@
+"""A compiled query (kernel/compiled.py) finds what its queryset finds, built the same way: the
+same row, the same columns read and deferred, the same related rows, each value converted as
+the ORM converts it; run again with other ids it finds their rows. A compiled insert writes what
+``save`` writes."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from campaign.models import AuditLog, Campaign, Settlement, Version
+from kernel import compiled
+from kernel.actor import Actor
+from kernel.compiled import CompiledQuery
+from tests import builders
+
+
+def settlements_by_uid(uid: uuid.UUID, kingdom: uuid.UUID) -> "QuerySet[Settlement]":
+    return (
+        Settlement.objects.filter(uid=uid, kingdom__uid=kingdom)
+        .select_related("branch__campaign", "kingdom")
+        .only(*[f.name for f in Settlement._meta.concrete_fields], "kingdom__uid", "branch")
+        .order_by("pk")
+    )
+
+
+@pytest.fixture
+def query() -> CompiledQuery[Settlement]:
+    return CompiledQuery(settlements_by_uid, "uid", "kingdom")
+
+
+@pytest.mark.django_db
+def test_a_compiled_query_builds_the_instances_the_orm_builds(
+    owner: Actor, campaign: Campaign, query: CompiledQuery[Settlement], django_assert_num_queries
+) -> None:
+    # Given two settlements, one of them with typed variables and a level
+    realm = builders.kingdom(owner, campaign)
+    town = builders.settlement(owner, realm, name="Restov", level=3)
+    other = builders.settlement(owner, realm, name="Oleg's")
+
+    # When each is found by the compiled query and by its queryset
+    for settlement in (town, other):
+        with django_assert_num_queries(1):
+            found = query.first(uid=settlement.uid, kingdom=realm.uid)
+        expected = settlements_by_uid(settlement.uid, realm.uid).get()
+
+        # Then they are the same row, read and converted alike, with the same parents joined
+        assert found is not None
+        fields = [f.attname for f in Settlement._meta.concrete_fields]
+        assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert found.get_deferred_fields() == expected.get_deferred_fields()
+        with django_assert_num_queries(0):
+            assert found.branch.campaign.name == campaign.name
+            assert found.kingdom.uid == realm.uid
+        assert found.kingdom.get_deferred_fields() == expected.kingdom.get_deferred_fields()
+    assert query.first(uid=town.uid, kingdom=realm.uid).name == "Restov"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_a_compiled_query_finds_nothing_for_ids_it_does_not_match(
+    owner: Actor, campaign: Campaign, query: CompiledQuery[Settlement]
+) -> None:
+    realm = builders.kingdom(owner, campaign)
+    town = builders.settlement(owner, realm)
+    elsewhere = builders.kingdom(owner, campaign)
+
+    assert query.first(uid=town.uid, kingdom=elsewhere.uid) is None
+    assert query.all(uid=uuid.uuid4(), kingdom=realm.uid) == []
+
+
+def test_an_id_the_query_does_not_take_is_refused_when_it_is_compiled() -> None:
+    with pytest.raises(ValueError, match="does not take kingdom as a parameter"):
+        CompiledQuery(lambda uid, kingdom: Settlement.objects.filter(uid=uid), "uid", "kingdom")
+
+
+@pytest.mark.django_db
+def test_a_compiled_insert_writes_the_row_save_writes(owner: Actor, campaign: Campaign) -> None:
+    # Given an audit row's values, with JSON, a foreign key, a UUID and text among them
+    branch = campaign.branches.get(parent__isnull=True)
+
+    def row(reason: str) -> AuditLog:
+        return AuditLog(
+            entity_type="kingdom",
+            entity_id=str(uuid.uuid4()),
+            branch=branch,
+            campaign=campaign,
+            operation="UPDATE",
+            actor=owner.user,
+            changes={"name": "Restov"},
+            previous_state={"name": "Brevoy", "tags": ["north"]},
+            new_state={"name": "Restov", "tags": ["north"]},
+            diff=[{"op": "replace", "path": "/name", "value": "Restov"}],
+            reason=reason,
+            metadata={"client": "spa"},
+        )
+
+    # When one is saved by the ORM and the other inserted by a compiled statement
+    saved = row("saved")
+    saved.save(force_insert=True)
+    compiled.insert(row("inserted"))
+
+    # Then the database holds the same values for both, the timestamp set on insert
+    columns = [f.attname for f in AuditLog._meta.concrete_fields if f.attname not in {"id"}]
+    stored = {
+        values["reason"]: values
+        for values in AuditLog.objects.filter(reason__in=["saved", "inserted"]).values(*columns)
+    }
+    for name in ("entity_id", "reason", "timestamp"):
+        stored["saved"].pop(name), stored["inserted"].pop(name)
+    assert stored["inserted"] == stored["saved"]
+    assert AuditLog.objects.get(reason="inserted").timestamp is not None
+
+
+@pytest.mark.django_db
+def test_a_compiled_insert_writes_a_computed_column_from_its_sql(
+    owner: Actor, campaign: Campaign
+) -> None:
+    branch = campaign.branches.get(parent__isnull=True)
+    entity = uuid.uuid4()
+    for _ in range(3):
+        compiled.insert(
+            Version(
+                entity_type="kingdom",
+                entity_uid=entity,
+                branch=branch,
+                operation="UPDATE",
+                valid_from=timezone.now(),
+            ),
+            sequence=RawSQL(
+                'COALESCE((SELECT MAX("sequence") FROM "campaign_version" WHERE "entity_uid" = %s),'
+                " 0) + 1",
+                [compiled.uuid_parameter(entity, connection)],
+            ),
+        )
+
+    assert list(
+        Version.objects.filter(entity_uid=entity)
+        .order_by("sequence")
+        .values_list("sequence", flat=True)
+    ) == [1, 2, 3]
