@@ -14,7 +14,7 @@ is compiled once per shape by its caller.
 
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -138,3 +138,50 @@ def _insert_statement(
     (sql, params), *more = query.get_compiler(db).as_sql()
     assert not more, "one row, one statement"
     return _Insert(sql, fields, len(params))
+
+
+def update(
+    model: type[models.Model], match: Mapping[str, object], values: Mapping[str, object]
+) -> int:
+    """``model._base_manager.filter(**match).update(**values)`` for plain values (no
+    expressions), each column named by its field's name or attname, with a statement compiled
+    once per model and names; the number of rows written."""
+    statement = _update_statement(model, tuple(values), tuple(match))
+    connection = connections[router.db_for_write(model)]
+    params: list[Any] = []
+    for field, value in zip(statement.fields, values.values(), strict=True):
+        if hasattr(value, "prepare_database_save"):  # a related row, as the ORM takes it
+            value = value.prepare_database_save(field)
+        params.append(field.get_db_prep_save(value, connection))
+    for field, value in zip(statement.matched, match.values(), strict=True):
+        params.append(field.get_db_prep_value(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class _Update:
+    sql: str
+    fields: "tuple[models.Field[Any, Any], ...]"
+    matched: "tuple[models.Field[Any, Any], ...]"
+
+
+@functools.cache
+def _update_statement(
+    model: type[models.Model], names: tuple[str, ...], matched: tuple[str, ...]
+) -> _Update:
+    meta = model._meta
+    quote = connections[router.db_for_write(model)].ops.quote_name
+
+    def field(name: str) -> "models.Field[Any, Any]":
+        found = meta.pk if name == "pk" else meta.get_field(name)
+        if not isinstance(found, models.Field) or found.model is not model:
+            raise ValueError(f"{model.__name__}.{name} is not a column of its own table")
+        return found
+
+    fields, keys = tuple(map(field, names)), tuple(map(field, matched))
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    conditions = " AND ".join(f"{quote(f.column)} = %s" for f in keys)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {conditions}"
+    return _Update(sql, fields, keys)

@@ -141,3 +141,47 @@ def test_a_compiled_insert_writes_a_computed_column_from_its_sql(
         .order_by("sequence")
         .values_list("sequence", flat=True)
     ) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_a_compiled_update_writes_what_the_orms_update_writes(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given two settlements of one kingdom, and another kingdom
+    realm, other_realm = builders.kingdom(owner, campaign), builders.kingdom(owner, campaign)
+    by_orm, compiled_one = builders.settlement(owner, realm), builders.settlement(owner, realm)
+    changes = {"name": "Restov", "kingdom": other_realm, "variables": {"wealth": 3}}
+
+    # When the same changes are written by the ORM to one, by a compiled update to the other
+    Settlement._base_manager.filter(pk=by_orm.pk).update(**changes)
+    written = compiled.update(Settlement, match={"pk": compiled_one.pk}, values=changes)
+
+    # Then one row was written, and both rows hold the same values
+    assert written == 1
+    columns = ["name", "kingdom_id", "variables", "version"]
+    rows = [
+        Settlement.objects.values_list(*columns).get(pk=row.pk) for row in (by_orm, compiled_one)
+    ]
+    assert rows[0] == rows[1] == ("Restov", other_realm.pk, {"wealth": 3}, by_orm.version)
+
+
+@pytest.mark.django_db
+def test_a_compiled_update_writes_only_the_rows_it_matches(
+    owner: Actor, campaign: Campaign
+) -> None:
+    town = builders.settlement(owner, builders.kingdom(owner, campaign), name="Restov")
+
+    stale = compiled.update(
+        Settlement, match={"pk": town.pk, "version": town.version - 1}, values={"name": "Oleg's"}
+    )
+    current = compiled.update(
+        Settlement, match={"pk": town.pk, "version": town.version}, values={"name": "Tatzlford"}
+    )
+
+    assert (stale, current) == (0, 1)
+    assert Settlement.objects.get(pk=town.pk).name == "Tatzlford"
+
+
+def test_a_compiled_update_refuses_what_is_not_a_column_of_its_table() -> None:
+    with pytest.raises(ValueError, match=r"Settlement\.structures is not a column"):
+        compiled.update(Settlement, match={"pk": 1}, values={"structures": []})

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias, TypedDict, TypeVar, cast
 
 from django.db import models, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaign import variables as typed_variables
@@ -32,6 +32,7 @@ from campaign.actions.history import Snapshot
 from campaign.actions.kinds import KINDS, Child, Kind, campaign_of, kind_of
 from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
+from kernel import compiled
 from kernel.actor import Actor
 from kernel.compiled import CompiledQuery
 from kernel.dates import InstantInput
@@ -348,10 +349,12 @@ def _write(row: Row, changes: Mapping[str, object]) -> bool:
     """Write ``changes`` if the row is still at ``row``'s version, adding one; then ``row`` is
     as written."""
     now = timezone.now()
-    written = (
-        type(row)
-        ._base_manager.filter(pk=row.pk, version=row.version)
-        .update(**changes, version=F("version") + 1, updated_at=now)
+    # The statement is compiled once per model and fields (kernel/compiled.py); matching the
+    # version read makes setting it to one more the same as adding one.
+    written = compiled.update(
+        type(row),
+        match={"pk": row.pk, "version": row.version},
+        values={**changes, "version": row.version + 1, "updated_at": now},
     )
     if written != 1:
         return False
