@@ -1,15 +1,20 @@
-"""A hot query's SQL compiled by Django once, and run again with other ids.
+"""The write path's statements compiled once, and run again with other values.
 
-Building a queryset and compiling it is Python work that gives the same SQL every time a query of
-the same shape runs: for an edit's load (a row with its branch, campaign and parents joined) it
-was about 1.5 ms of a 2 ms load, the statement itself 0.4 ms (issue 15, docs/decisions.md §30).
-A ``CompiledQuery`` builds its queryset once from stand-in ids, finds where each stand-in sits
-among the compiled parameters, and on each run puts the given ids there, executes the same SQL
-(which PostgreSQL then has prepared) and builds the instances as the ORM does: the same columns,
-converters, deferred fields and ``select_related`` rows.
+Building a queryset and compiling it is Python work that gives the same SQL every time a
+statement of the same shape runs: for an edit's load (a row with its branch, campaign and
+parents joined) it was about 1.5 ms of a 2 ms load, the statement itself 0.4 ms; the INSERTs of
+its Version and AuditLog rows and its UPDATE spent as much again in the ORM (issue 15,
+docs/decisions.md §30). Each statement here is compiled on first use per shape, executed as is
+(so PostgreSQL prepares it, config/settings.py), with each value prepared by its field as the
+ORM prepares it:
 
-Only ids (UUIDs) vary: a query whose SQL text depends on a value (``None`` becomes ``IS NULL``)
-is compiled once per shape by its caller.
+* ``CompiledQuery`` builds its queryset once from stand-in ids, finds where each stand-in sits
+  among the compiled parameters, puts the given ids there on each run, and builds the instances
+  as the ORM does: the same columns, converters, deferred fields and ``select_related`` rows.
+  Only ids vary: a query whose SQL depends on a value (``None`` becomes ``IS NULL``) is compiled
+  once per shape by its caller.
+* ``insert`` writes a model instance as ``save(force_insert=True)`` does, some columns computed
+  by SQL; ``update`` is ``filter(**match).update(**values)`` for plain values.
 """
 
 import functools
@@ -34,6 +39,8 @@ def uuid_parameter(value: uuid.UUID | str, connection: BaseDatabaseWrapper) -> A
 
 
 class CompiledQuery(Generic[M]):
+    """A query of model instances by ids, compiled once."""
+
     def __init__(self, build: Callable[..., "models.QuerySet[M]"], *names: str) -> None:
         """``build(**ids)`` returns the queryset for the ids named ``names``."""
         stand_ins = {name: uuid.uuid4() for name in names}
@@ -146,6 +153,10 @@ def update(
     """``model._base_manager.filter(**match).update(**values)`` for plain values (no
     expressions), each column named by its field's name or attname, with a statement compiled
     once per model and names; the number of rows written."""
+    if any(hasattr(value, "resolve_expression") for value in values.values()) or any(
+        value is None for value in match.values()
+    ):
+        raise ValueError("Plain values to set, and values to match other than None")
     statement = _update_statement(model, tuple(values), tuple(match))
     connection = connections[router.db_for_write(model)]
     params: list[Any] = []

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -185,3 +185,10 @@ def test_a_compiled_update_writes_only_the_rows_it_matches(
 def test_a_compiled_update_refuses_what_is_not_a_column_of_its_table() -> None:
     with pytest.raises(ValueError, match=r"Settlement\.structures is not a column"):
         compiled.update(Settlement, match={"pk": 1}, values={"structures": []})
+
+
+def test_a_compiled_update_refuses_expressions_and_matching_none() -> None:
+    with pytest.raises(ValueError, match="Plain values"):
+        compiled.update(Settlement, match={"pk": 1}, values={"version": F("version") + 1})
+    with pytest.raises(ValueError, match="Plain values"):
+        compiled.update(Settlement, match={"kingdom": None}, values={"name": "Restov"})
