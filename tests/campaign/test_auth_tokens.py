@@ -4,6 +4,7 @@ import base64
 import datetime
 import hashlib
 import json
+import time
 import uuid
 from typing import Any
 
@@ -70,6 +71,34 @@ def test_expired_access_token_is_refused(personas: Personas) -> None:
 
     with pytest.raises(AuthenticationError, match="Access token expired"):
         tokens.user_for_access_token(stale)
+
+
+def test_a_token_verified_once_is_still_refused_when_it_expires(personas: Personas) -> None:
+    # Given a token a second from expiry, verified (and kept verified) once
+    lifetime = tokens.access_token_lifetime()
+    soon = tokens.issue_access_token(
+        personas.owner, now=timezone.now() - lifetime + datetime.timedelta(seconds=1)
+    )
+    expires = tokens.decode_access_token(soon)["exp"]
+
+    # When it is used again after its expiry
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+
+    # Then it is refused as expired
+    with pytest.raises(AuthenticationError, match="Access token expired"):
+        tokens.user_for_access_token(soon)
+
+
+def test_a_token_verified_once_is_refused_under_another_signing_key(
+    personas: Personas, settings: Any
+) -> None:
+    token = tokens.issue_access_token(personas.owner)
+    assert tokens.user_for_access_token(token) == personas.owner
+
+    settings.SECRET_KEY = "another key " * 6
+
+    with pytest.raises(AuthenticationError, match="Invalid access token"):
+        tokens.user_for_access_token(token)
 
 
 def forgeries(user: User) -> dict[str, str]:
