@@ -55,13 +55,16 @@ class Figures:
         p50 = statistics.median(latencies) if latencies else 0.0
         return cls(p50, p95, p99, len(latencies), errors, seconds, conflicts, writes)
 
-    def line(self, label: str, clients: int) -> str:
+    def line(self, label: str, clients: int, baseline: "Figures | None" = None) -> str:
+        """The figures; with ``baseline``, the p50 also as a multiple of the baseline's, which
+        compares across runs of a machine whose speed varies (BASELINE_HEADER's last column)."""
         if not self.answered:
             return f"{label:22} {clients:4}  no answer ({self.errors} errors)"
+        ratio = f" {self.p50 / baseline.p50:9.1f}" if baseline and baseline.answered else ""
         return (
             f"{label:22} {clients:4} {1000 * self.p50:8.2f} {1000 * self.p95:8.2f}"
             f" {1000 * self.p99:8.2f} {self.answered / self.seconds:8.0f} {self.errors:6}"
-            f" {self.conflicts:9} {self.writes / self.seconds:8.1f}"
+            f" {self.conflicts:9} {self.writes / self.seconds:8.1f}{ratio}"
         )
 
 
@@ -69,6 +72,8 @@ HEADER = (
     f"{'request':22} {'cli':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}"
     f" {'errors':>6} {'conflicts':>9} {'writes/s':>8}"
 )
+# The p50 as a multiple of the health check's at the same number of clients, in the same run.
+BASELINE_HEADER = f"{HEADER} {'x health':>9}"
 
 
 OK, CONFLICT, ERROR = "ok", "conflict", "error"
