@@ -17,6 +17,7 @@ ORM prepares it:
   by SQL; ``update`` is ``filter(**match).update(**values)`` for plain values.
 """
 
+import dataclasses
 import functools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -106,26 +107,52 @@ class _Insert:
     parameters: int
 
 
-def insert(instance: models.Model, **computed: RawSQL) -> None:
-    """INSERT ``instance`` as ``save(force_insert=True)`` writes it — each column's value
-    prepared by its field, ``computed`` columns given as SQL — with a statement compiled once per
-    model and computed SQL. The automatic primary key is not read back: the caller writes a row
-    (a history or audit row) that it does not use afterwards."""
-    model = type(instance)
-    db = router.db_for_write(model, instance=instance)
-    statement = _insert_statement(
-        model, db, tuple((name, sql.sql) for name, sql in computed.items())
-    )
+@dataclass(frozen=True)
+class NewRow:
+    """A row for ``insert``: a model instance, and the columns whose value is SQL."""
+
+    instance: models.Model
+    computed: Mapping[str, RawSQL] = dataclasses.field(default_factory=dict)
+
+
+def insert(*rows: NewRow) -> None:
+    """INSERT each row as ``save(force_insert=True)`` writes it — each column's value prepared by
+    its field, computed columns given as SQL — with statements compiled once per model and
+    computed SQL. On PostgreSQL the rows go in one statement (all but the last as data-modifying
+    ``WITH`` clauses: one round trip, not one a row); elsewhere one statement a row. So no row
+    may depend on another of the same call: on PostgreSQL each sees the tables as they were
+    before the statement. Automatic primary keys are not read back: the caller writes rows
+    (history, audit) it does not use afterwards."""
+    db = router.db_for_write(type(rows[0].instance), instance=rows[0].instance)
     connection = connections[db]
-    params: list[Any] = []
-    for field in statement.fields:
-        if field.name in computed:
-            params.extend(computed[field.name].params)
-        else:
-            params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
-    assert len(params) == statement.parameters, "as many values as the statement takes"
+    statements = [_insert_statement(type(row.instance), db, _shape(row)) for row in rows]
+    params = [_values(s, row, connection) for s, row in zip(statements, rows, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
+        if connection.vendor == "postgresql":
+            clauses = [f"row_{n} AS ({s.sql})" for n, s in enumerate(statements[:-1])]
+            cursor.execute(
+                (f"WITH {', '.join(clauses)} " if clauses else "") + statements[-1].sql,
+                [value for values in params for value in values],
+            )
+        else:
+            for statement, values in zip(statements, params, strict=True):
+                cursor.execute(statement.sql, values)
+
+
+def _shape(row: NewRow) -> tuple[tuple[str, str], ...]:
+    return tuple((name, sql.sql) for name, sql in row.computed.items())
+
+
+def _values(statement: _Insert, row: NewRow, connection: BaseDatabaseWrapper) -> list[Any]:
+    values: list[Any] = []
+    for column in statement.fields:
+        if column.name in row.computed:
+            values.extend(row.computed[column.name].params)
+        else:
+            value = column.pre_save(row.instance, True)
+            values.append(column.get_db_prep_save(value, connection))
+    assert len(values) == statement.parameters, "as many values as the statement takes"
+    return values
 
 
 @functools.cache

@@ -100,7 +100,7 @@ def test_a_compiled_insert_writes_the_row_save_writes(owner: Actor, campaign: Ca
     # When one is saved by the ORM and the other inserted by a compiled statement
     saved = row("saved")
     saved.save(force_insert=True)
-    compiled.insert(row("inserted"))
+    compiled.insert(compiled.NewRow(row("inserted")))
 
     # Then the database holds the same values for both, the timestamp set on insert
     columns = [f.attname for f in AuditLog._meta.concrete_fields if f.attname not in {"id"}]
@@ -115,32 +115,38 @@ def test_a_compiled_insert_writes_the_row_save_writes(owner: Actor, campaign: Ca
 
 
 @pytest.mark.django_db
-def test_a_compiled_insert_writes_a_computed_column_from_its_sql(
+def test_compiled_inserts_write_rows_of_several_tables_together_computed_columns_included(
     owner: Actor, campaign: Campaign
 ) -> None:
+    # Given an entity's next history sequence as SQL
     branch = campaign.branches.get(parent__isnull=True)
     entity = uuid.uuid4()
-    for _ in range(3):
+    next_sequence = RawSQL(
+        'COALESCE((SELECT MAX("sequence") FROM "campaign_version" WHERE "entity_uid" = %s), 0) + 1',
+        [compiled.uuid_parameter(entity, connection)],
+    )
+
+    # When three times a version and an audit row of it are inserted together
+    for n in range(3):
+        version = Version(
+            entity_type="kingdom",
+            entity_uid=entity,
+            branch=branch,
+            operation="UPDATE",
+            valid_from=timezone.now(),
+        )
+        audit = AuditLog(
+            entity_type="kingdom", entity_id=str(entity), operation="UPDATE", reason=f"#{n}"
+        )
         compiled.insert(
-            Version(
-                entity_type="kingdom",
-                entity_uid=entity,
-                branch=branch,
-                operation="UPDATE",
-                valid_from=timezone.now(),
-            ),
-            sequence=RawSQL(
-                'COALESCE((SELECT MAX("sequence") FROM "campaign_version" WHERE "entity_uid" = %s),'
-                " 0) + 1",
-                [compiled.uuid_parameter(entity, connection)],
-            ),
+            compiled.NewRow(version, {"sequence": next_sequence}), compiled.NewRow(audit)
         )
 
-    assert list(
-        Version.objects.filter(entity_uid=entity)
-        .order_by("sequence")
-        .values_list("sequence", flat=True)
-    ) == [1, 2, 3]
+    # Then each version took the next sequence, and each audit row was written with it
+    versions = Version.objects.filter(entity_uid=entity).order_by("sequence")
+    assert list(versions.values_list("sequence", flat=True)) == [1, 2, 3]
+    audits = AuditLog.objects.filter(entity_id=str(entity)).order_by("timestamp")
+    assert list(audits.values_list("reason", flat=True)) == ["#0", "#1", "#2"]
 
 
 @pytest.mark.django_db

@@ -34,7 +34,6 @@ from campaign.models import Branch, Campaign, Location, Operation, Role, World
 from campaign.permissions import READ, WRITE, require_role, require_world, require_world_owner
 from kernel import compiled
 from kernel.actor import Actor
-from kernel.compiled import CompiledQuery
 from kernel.dates import InstantInput
 from kernel.errors import AuthenticationError, Conflict, DomainError, NotFound, ValidationError
 from kernel.ids import EntityId
@@ -128,7 +127,9 @@ def load(
 
 
 @functools.cache
-def _load_query(model: type[models.Model], on_a_branch: bool, referenced: bool) -> CompiledQuery:
+def _load_query(
+    model: type[models.Model], on_a_branch: bool, referenced: bool
+) -> compiled.CompiledQuery:
     """``load``'s query of ``model``: by public id on a given branch or on the main branch, with
     the rows its snapshot names when ``referenced``. Compiled once (kernel/compiled.py)."""
 
@@ -151,7 +152,7 @@ def _load_query(model: type[models.Model], on_a_branch: bool, referenced: bool) 
             query = query.select_related(*_referenced(model)).only(*_read_for_write(model))
         return query.order_by("pk")[:1]
 
-    return CompiledQuery(build, "uid", *(["branch"] if on_a_branch else []))
+    return compiled.CompiledQuery(build, "uid", *(["branch"] if on_a_branch else []))
 
 
 def load_related(

@@ -28,7 +28,6 @@ from campaign.models import (
 )
 from kernel import compiled, generations
 from kernel.actor import Actor
-from kernel.compiled import uuid_parameter
 from realtime import publish
 
 Snapshot = dict[str, Any] | None
@@ -75,40 +74,38 @@ class Change:
 def record(actor: Actor, change: Change) -> None:
     """Write the Version snapshot and the AuditLog row. A deletion's version is a tombstone
     (no snapshot), while its audit row keeps the final state for the record."""
-    # Every action writes these two rows: their INSERTs are compiled once (kernel/compiled.py).
+    # Every action writes these rows: their INSERTs are compiled once and sent together
+    # (kernel/compiled.py).
+    rows = []
     if change.versioned:
-        compiled.insert(
-            Version(
-                entity_type=change.entity_type,
-                entity_uid=change.entity_id,
-                branch=change.branch,
-                valid_from=world_time.effective(change.branch, change.valid_from),
-                snapshot=None if change.operation == Operation.DELETE else change.new,
-                operation=change.operation,
-                comment=change.comment or actor.reason,
-                author=actor.user,
-            ),
-            sequence=_next_sequence(change),
-        )
-    patch = change.patch
-    compiled.insert(
-        AuditLog(
+        version = Version(
             entity_type=change.entity_type,
-            entity_id=change.entity_id,
+            entity_uid=change.entity_id,
             branch=change.branch,
-            campaign=change.campaign,
+            valid_from=world_time.effective(change.branch, change.valid_from),
+            snapshot=None if change.operation == Operation.DELETE else change.new,
             operation=change.operation,
-            actor=actor.user,
-            changes=change.changes
-            if change.changes is not None
-            else _changed_fields(patch, change.new),
-            previous_state=change.previous,
-            new_state=change.new,
-            diff=patch,
-            reason=actor.reason,
-            metadata=actor.metadata,
+            comment=change.comment or actor.reason,
+            author=actor.user,
         )
+        rows.append(compiled.NewRow(version, {"sequence": _next_sequence(change)}))
+    patch = change.patch
+    changes = change.changes if change.changes is not None else _changed_fields(patch, change.new)
+    audit = AuditLog(
+        entity_type=change.entity_type,
+        entity_id=change.entity_id,
+        branch=change.branch,
+        campaign=change.campaign,
+        operation=change.operation,
+        actor=actor.user,
+        changes=changes,
+        previous_state=change.previous,
+        new_state=change.new,
+        diff=patch,
+        reason=actor.reason,
+        metadata=actor.metadata,
     )
+    compiled.insert(*rows, compiled.NewRow(audit))
     _record_level_change(actor, change)
     if change.campaign is not None:
         # What the campaign records keys its kept audit trails (api/graphql/answers.py).
@@ -121,9 +118,9 @@ def _next_sequence(change: Change) -> RawSQL:
     """The entity's next history sequence on its branch, computed by the INSERT itself (one
     statement, not a read and a write). Its writers are serialized by the entity's row lock,
     which the caller's transaction holds (a new entity has no history to race on)."""
-    params = [change.entity_type, uuid_parameter(change.entity_id, connection)]
+    params = [change.entity_type, compiled.uuid_parameter(change.entity_id, connection)]
     if change.branch is not None:
-        params.append(uuid_parameter(change.branch.pk, connection))
+        params.append(compiled.uuid_parameter(change.branch.pk, connection))
     return RawSQL(_next_sequence_sql(change.branch is not None), params)
 
 
