@@ -1,9 +1,11 @@
-"""A compiled query (kernel/compiled.py) finds what its queryset finds, built the same way: the
-same row, the same columns read and deferred, the same related rows, each value converted as
-the ORM converts it; run again with other ids it finds their rows. A compiled insert writes what
-``save`` writes."""
+"""The write path's compiled statements (kernel/compiled.py) do what the ORM does: a compiled
+query finds what its queryset finds, built the same way (the same row, the same columns read and
+deferred, the same related rows, each value converted as the ORM converts it), and run again
+with other ids it finds their rows; a compiled insert writes what ``save`` writes, and a compiled
+update what ``QuerySet.update`` writes."""
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -34,9 +36,12 @@ def query() -> CompiledQuery[Settlement]:
 
 @pytest.mark.django_db
 def test_a_compiled_query_builds_the_instances_the_orm_builds(
-    owner: Actor, campaign: Campaign, query: CompiledQuery[Settlement], django_assert_num_queries
+    owner: Actor,
+    campaign: Campaign,
+    query: CompiledQuery[Settlement],
+    django_assert_num_queries: Any,
 ) -> None:
-    # Given two settlements, one of them with typed variables and a level
+    # Given two settlements of a kingdom
     realm = builders.kingdom(owner, campaign)
     town = builders.settlement(owner, realm, name="Restov", level=3)
     other = builders.settlement(owner, realm, name="Oleg's")
@@ -56,7 +61,9 @@ def test_a_compiled_query_builds_the_instances_the_orm_builds(
             assert found.branch.campaign.name == campaign.name
             assert found.kingdom.uid == realm.uid
         assert found.kingdom.get_deferred_fields() == expected.kingdom.get_deferred_fields()
-    assert query.first(uid=town.uid, kingdom=realm.uid).name == "Restov"  # type: ignore[union-attr]
+    again = query.first(uid=town.uid, kingdom=realm.uid)
+    assert again is not None
+    assert again.name == "Restov"
 
 
 @pytest.mark.django_db
