@@ -29,8 +29,8 @@ run: install
 	$(BIN)/python manage.py run_scheduler & trap 'kill $$!' EXIT; \
 		$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-## The production topology on this machine, without Docker: nginx, two replicas (gunicorn for
-## HTTP, daphne for WebSockets), a Celery worker and beat, on the local PostgreSQL and Redis
+## The production topology on this machine, without Docker: nginx, two replicas (the web server
+## for HTTP, daphne for WebSockets), a Celery worker and beat, on the local PostgreSQL and Redis
 ## (docs/operations.md). `make down` stops what `make up` started.
 up: install
 	bash deploy/up.sh

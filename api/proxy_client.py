@@ -1,11 +1,11 @@
 """The client's address behind the proxy, under WSGI.
 
-gunicorn trusts ``X-Forwarded-*`` only for the scheme; ``REMOTE_ADDR`` stays the proxy's own
-address, so every client behind nginx would share one address for the sign-in throttle
+The web server (config/web.py) passes the peer's address as ``REMOTE_ADDR``: behind nginx that
+is the proxy's own, so every client would share one address for the sign-in throttle
 (campaign/auth/rate_limit.py), which counts per ``REMOTE_ADDR``. (daphne's ``--proxy-headers``
-does this for the ASGI side.) When the peer is a trusted proxy (``FORWARDED_ALLOW_IPS``, as
-gunicorn reads it: addresses separated by commas, or ``*``), the client is the address the proxy
-saw: ``X-Real-IP``, else the last address of ``X-Forwarded-For`` (the one the proxy appended; any
+does this for the ASGI side.) When the peer is a trusted proxy (``FORWARDED_ALLOW_IPS``:
+addresses separated by commas, or ``*``), the client is the address the proxy saw:
+``X-Real-IP``, else the last address of ``X-Forwarded-For`` (the one the proxy appended; any
 earlier ones came from the client and prove nothing).
 """
 

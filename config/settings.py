@@ -101,7 +101,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL")
 # PostgreSQL connections come from a psycopg pool in each process (DB_POOL, on by default): a
 # request borrows one and gives it back when it ends, whichever thread it ran on, so connections
 # are reused (a new one cost 3.4 ms a request) and a process never holds more than
-# DB_POOL_MAX_SIZE. gunicorn sets that to its thread count (config/gunicorn.conf.py). Budget:
+# DB_POOL_MAX_SIZE. The web server sets that to its thread count (config/web.py). Budget:
 # the sum of every process's maximum (web, WebSocket and Celery processes) stays below
 # PostgreSQL's max_connections less a reserve for operators (docs/architecture.md, "The
 # request path and connections"). Behind PgBouncer in transaction mode, DB_POOL=0 leaves

@@ -1,4 +1,4 @@
-"""WSGI entry point: plain HTTP in production, on gunicorn's threads (config/gunicorn.conf.py).
+"""WSGI entry point: plain HTTP in production, on the web server's threads (config/web.py).
 
 WebSockets are the ASGI application's (config/asgi.py, on daphne); nginx routes a request by its
 Upgrade header. Both cap request bodies the same way (api/body_limit.py), and both take the

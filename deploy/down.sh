@@ -10,7 +10,7 @@ pids=()
 for file in "$DEPLOY_DIR"/run/*.pid; do
     pid=$(cat "$file")
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        # gunicorn, daphne, Celery and nginx all stop gracefully on SIGTERM (nginx: fast stop).
+        # The web server, daphne, Celery and nginx all stop gracefully on SIGTERM (nginx: fast stop).
         kill -TERM "$pid" && pids+=("$pid")
     fi
     rm -f "$file"

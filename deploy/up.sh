@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make up`: the production topology on this machine, without Docker (docs/operations.md).
 #
-#   nginx :HTTP_PORT ─┬─ plain HTTP ──────────────► gunicorn web1, web2 (config.wsgi, gthread)
+#   nginx :HTTP_PORT ─┬─ plain HTTP ──────────────► web1, web2 (config/web.py: granian, config.wsgi)
 #                     └─ Upgrade: websocket, /socket.io/ ► daphne ws1, ws2 (config.asgi)
 #   + one Celery worker, one beat; PostgreSQL and Redis as they are here (started if not running).
 #
@@ -15,7 +15,7 @@ ROOT=$(pwd)
 DEPLOY_DIR=${DEPLOY_DIR:-$ROOT/var/topology}
 HTTP_PORT=${HTTP_PORT:-8080}
 REPLICAS=${REPLICAS:-2}
-# Replica i listens on BASE_PORT+i (gunicorn, HTTP) and BASE_PORT+50+i (daphne, WebSocket).
+# Replica i listens on BASE_PORT+i (web server, HTTP) and BASE_PORT+50+i (daphne, WebSocket).
 BASE_PORT=${BASE_PORT:-8100}
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 BIN=$(dirname "$PYTHON")
@@ -28,7 +28,7 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
 export SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-0}
 export CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-0}
 export PROMETHEUS_MULTIPROC_DIR=$DEPLOY_DIR/metrics
-# One gunicorn process per core in all, shared by the replicas.
+# One web server process per core in all, shared by the replicas.
 cores=$(nproc)
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-$(( cores / REPLICAS > 0 ? cores / REPLICAS : 1 ))}
 
@@ -99,9 +99,7 @@ ws_servers=""
 for i in $(seq 1 "$REPLICAS"); do
     http_port=$((BASE_PORT + i))
     ws_port=$((BASE_PORT + 50 + i))
-    # Each master its own control socket: the default path is one per user, shared.
-    start "web$i" "$BIN/gunicorn" -c config/gunicorn.conf.py --bind "127.0.0.1:$http_port" \
-        --control-socket "$DEPLOY_DIR/run/web$i.ctl" config.wsgi:application
+    start "web$i" env WEB_BIND="127.0.0.1:$http_port" "$PYTHON" -m config.web
     start "ws$i" "$BIN/daphne" -b 127.0.0.1 -p "$ws_port" --proxy-headers config.asgi:application
     http_servers+="        server 127.0.0.1:$http_port max_fails=3 fail_timeout=10s;"$'\n'
     ws_servers+="        server 127.0.0.1:$ws_port max_fails=3 fail_timeout=10s;"$'\n'

@@ -2,7 +2,7 @@
 
 With ``PROMETHEUS_MULTIPROC_DIR`` set (``make up``, docker/), every process writes its samples to
 memory-mapped files in that directory and ``/metrics`` on any replica sums them over all processes
-of the host (gunicorn workers, daphne, Celery). Without it each process counts for itself.
+of the host (web server workers, daphne, Celery). Without it each process counts for itself.
 
 Labels stay bounded by the schema and the code, never by what a client sends: a GraphQL operation
 is named by its type and first root field (``query.settlements``), not by ``operationName``.

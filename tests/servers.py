@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONFIG = "config/gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -29,6 +28,24 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its descendants (a server's main process and its workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
 
 
 @contextmanager
@@ -53,28 +70,28 @@ def serving(command: list[str], env: Mapping[str, str] | None = None) -> Iterato
 
 
 @contextmanager
-def gunicorn(
+def web(
     *, workers: int = 1, threads: int = 4, env: Mapping[str, str] | None = None
 ) -> Iterator[int]:
-    """gunicorn with the project's config; yields its port once it accepts connections."""
-    with gunicorn_process(workers=workers, threads=threads, env=env) as (port, _):
+    """The plain-HTTP server as production runs it (``python -m config.web``); yields its port
+    once it accepts connections."""
+    with web_process(workers=workers, threads=threads, env=env) as (port, _):
         yield port
 
 
 @contextmanager
-def gunicorn_process(
+def web_process(
     *, workers: int = 1, threads: int = 4, env: Mapping[str, str] | None = None
 ) -> Iterator[tuple[int, int]]:
-    """As ``gunicorn``, yielding its port and its master's pid."""
+    """As ``web``, yielding its port and its main process's pid."""
     port = free_port()
     settings = {
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
+        "WEB_THREADS": str(threads),
         **(env or {}),
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, "config.wsgi"]
-    with serving(command, settings) as pid:
+    with serving([sys.executable, "-m", "config.web"], settings) as pid:
         wait_for_port(port)
         yield port, pid
 

@@ -1,9 +1,9 @@
 """PostgreSQL connections are pooled (config/settings.py): under concurrent load a web process
 holds at most its pool's size of server-side sessions, and no request fails for lack of one.
 
-A real gunicorn process (one worker, four threads, so a pool of four) serves twice as many
-concurrent clients as it has threads, while PostgreSQL's own count of the process's sessions is
-sampled (``pg_stat_activity``, the process named by ``PGAPPNAME``).
+A real web server process (config/web.py: one worker, four threads, so a pool of four) serves
+twice as many concurrent clients as it has threads, while PostgreSQL's own count of the
+process's sessions is sampled (``pg_stat_activity``, the process named by ``PGAPPNAME``).
 """
 
 import http.client
@@ -47,7 +47,7 @@ def sessions_of_the_server() -> int:
 @pytest.fixture
 def server() -> Iterator[int]:
     env = {"DATABASE_URL": database_url(), "PGAPPNAME": APP_NAME}
-    with servers.gunicorn(threads=THREADS, env=env) as port:
+    with servers.web(threads=THREADS, env=env) as port:
         yield port
 
 

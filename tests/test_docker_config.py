@@ -35,8 +35,8 @@ def replicas(service: dict[str, Any]) -> int:
 
 
 def http_services(services: dict[str, dict[str, Any]]) -> list[str]:
-    """Plain HTTP replicas: gunicorn."""
-    return [name for name, service in services.items() if "gunicorn" in command_of(service)[:1]]
+    """Plain HTTP replicas: the web server (python -m config.web)."""
+    return [name for name, service in services.items() if "config.web" in command_of(service)]
 
 
 def websocket_services(services: dict[str, dict[str, Any]]) -> list[str]:
@@ -54,7 +54,7 @@ def test_every_process_of_the_topology_has_a_service(services: dict[str, Any]) -
     assert required <= set(services)
 
 
-def test_at_least_two_replicas_of_gunicorn_and_of_daphne(services: dict[str, Any]) -> None:
+def test_at_least_two_replicas_of_the_web_server_and_of_daphne(services: dict[str, Any]) -> None:
     http = sum(replicas(services[name]) for name in http_services(services))
     websocket = sum(replicas(services[name]) for name in websocket_services(services))
 
@@ -85,7 +85,7 @@ def test_nginx_balances_every_web_replica(services: dict[str, Any]) -> None:
 def test_every_setting_the_processes_read_is_in_the_env_example() -> None:
     env_example = (DOCKER / ".env.example").read_text()
     listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", env_example, re.MULTILINE))
-    sources = [ROOT / "config" / name for name in ("settings.py", "gunicorn.conf.py")]
+    sources = [ROOT / "config" / name for name in ("settings.py", "web.py")]
     sources += [ROOT / "observability" / "task_signals.py"]
 
     read = {

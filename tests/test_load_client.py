@@ -1,7 +1,7 @@
-"""bench_load's asyncio client (tests/benchmarks/load_mix.py) against a real gunicorn process:
-the read mix with writes sends each write as a fresh version read then updateSettlement with it
-as expectedVersion, counts refusals for a stale version as conflicts, not errors, and counts as
-written exactly the writes the database versioned and audited."""
+"""bench_load's asyncio client (tests/benchmarks/load_mix.py) against a real web server
+(config/web.py): the read mix with writes sends each write as a fresh version read then
+updateSettlement with it as expectedVersion, counts refusals for a stale version as conflicts,
+not errors, and counts as written exactly the writes the database versioned and audited."""
 
 import asyncio
 from collections.abc import Iterator
@@ -29,7 +29,7 @@ def scene(transactional_db: None) -> Scene:
 
 @pytest.fixture
 def url(scene: Scene) -> Iterator[str]:
-    with servers.gunicorn(threads=4, env={"DATABASE_URL": database_url()}) as port:
+    with servers.web(threads=4, env={"DATABASE_URL": database_url()}) as port:
         yield f"http://127.0.0.1:{port}"
 
 

@@ -1,13 +1,13 @@
-"""Plain HTTP under WSGI (config.wsgi, what gunicorn serves) answers as under ASGI: health, the
-REST auth endpoints, the admin, GraphQL, and the 1 MiB body limit with the same JSON 413, chunked
-or declared."""
+"""Plain HTTP under WSGI (config.wsgi, what the web server of config/web.py serves) answers as
+under ASGI: health, the REST auth endpoints, the admin, GraphQL, and the 1 MiB body limit with
+the same JSON 413, chunked or declared; the web server's own limits and settings."""
 
 import json
 import os
-import runpy
+import signal
 import socket
-from collections.abc import Iterator
-from types import SimpleNamespace
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from api.graphql.limits import MAX_BODY_BYTES
 from api.proxy_client import ProxiedClient, trusted_proxies
 from campaign.auth.tokens import issue_access_token
 from campaign.models import Campaign
+from config.web import MAX_HEAD_BYTES, WebSettings, settings_from
 from tests import servers
 from tests.conftest import Personas
 from tests.wsgi import wsgi_request
@@ -122,9 +123,9 @@ def test_the_admin_login_page_over_wsgi_sets_its_csrf_cookie(db: None) -> None:
     assert b"csrfmiddlewaretoken" in response.body
 
 
-@pytest.fixture
-def gunicorn() -> Iterator[int]:
-    with servers.gunicorn(threads=2) as port:
+@pytest.fixture(scope="module")
+def web_server() -> Iterator[int]:
+    with servers.web(threads=2) as port:
         yield port
 
 
@@ -154,20 +155,69 @@ def chunked_post(path: str, body: bytes) -> bytes:
     )
 
 
-def test_gunicorn_with_the_project_config_serves_and_limits_chunked_bodies(gunicorn: int) -> None:
-    # Given gunicorn running config/gunicorn.conf.py
+def test_the_web_server_serves_and_limits_chunked_bodies(web_server: int) -> None:
+    # Given the web server as production runs it (python -m config.web)
     live = b"GET /health/live/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 
     # When it is asked for liveness, a small chunked query and a 2 MB chunked one
-    alive = exchange(gunicorn, live)
-    small = exchange(gunicorn, chunked_post("/graphql", padded(1000)))
-    large = exchange(gunicorn, chunked_post("/graphql", padded(2 * MAX_BODY_BYTES)))
+    alive = exchange(web_server, live)
+    small = exchange(web_server, chunked_post("/graphql", padded(1000)))
+    large = exchange(web_server, chunked_post("/graphql", padded(2 * MAX_BODY_BYTES)))
 
     # Then the first two are answered and the last refused with the JSON 413
     assert alive == (200, b'{"status": "ok"}')
     assert small == (200, b'{"data":{"__typename":"Query"}}')
     assert large[0] == 413
     assert json.loads(large[1]) == GRAPHQL_REFUSAL
+
+
+def test_the_web_server_refuses_a_head_longer_than_its_limit(web_server: int) -> None:
+    # Given a request whose headers are longer than the server holds
+    header = "X-Padding: " + "a" * MAX_HEAD_BYTES
+    request = f"GET /health/live/ HTTP/1.1\r\nHost: localhost\r\n{header}\r\n\r\n"
+
+    # When it is sent
+    status, _ = exchange(web_server, request.encode())
+
+    # Then it is refused before the application sees it
+    assert status == 431
+
+
+def test_a_killed_worker_is_replaced_while_the_other_serves() -> None:
+    # Given the web server with two worker processes
+    live = b"GET /health/live/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    with servers.web_process(workers=2, threads=1) as (port, main):
+        workers = set(servers.process_tree(main)) - {main}
+        assert len(workers) == 2
+
+        # When one of them is killed
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        answers = [exchange(port, live)[0] for _ in range(20)]
+        replaced = wait_until(lambda: len(set(servers.process_tree(main)) - {main, victim}) == 2)
+
+        # Then every request is still answered, and a new worker takes the dead one's place
+        assert answers == [200] * 20
+        assert replaced
+        assert exchange(port, live)[0] == 200
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_the_web_servers_settings_come_from_the_environment() -> None:
+    environ = {"WEB_BIND": "[::]:9000", "WEB_CONCURRENCY": "3", "WEB_THREADS": "4"}
+    environ |= {"WEB_ACCESS_LOG": "1", "WEB_LOG_LEVEL": "WARNING"}
+
+    assert settings_from(environ) == WebSettings("::", 9000, 3, 4, True, "warning")
+    assert settings_from({"WEB_BIND": ":8000"}).host == "0.0.0.0"
+    assert settings_from({}).threads == 2
 
 
 def test_token_paths_set_no_cookie(personas: Personas) -> None:
@@ -210,16 +260,7 @@ def test_the_client_address_comes_from_trusted_proxies_only(
     assert answer.decode() == seen
 
 
-def test_gunicorn_workers_trust_the_proxies_gunicorn_trusts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Given the project's gunicorn config, loaded with this process's environment set aside
-    monkeypatch.setattr(os, "environ", dict(os.environ))
-    conf = runpy.run_path(str(servers.ROOT / servers.GUNICORN_CONFIG))
+def test_the_trusted_proxies_are_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.2, 10.0.0.3,")
 
-    # When a worker forks from a master told to trust two proxies (by any of its means)
-    worker = SimpleNamespace(cfg=SimpleNamespace(forwarded_allow_ips=["10.0.0.2", "10.0.0.3"]))
-    conf["post_fork"](None, worker)
-
-    # Then its application trusts those two
     assert trusted_proxies() == {"10.0.0.2", "10.0.0.3"}

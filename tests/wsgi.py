@@ -1,5 +1,5 @@
-"""One HTTP request through ``config.wsgi.application``, the stack gunicorn runs (as
-``tests/asgi.py`` is for the ASGI one).
+"""One HTTP request through ``config.wsgi.application``, the stack the web server
+runs (as ``tests/asgi.py`` is for the ASGI one).
 
 As Django's test client does, the request does not close the test's database connection at its
 start and end (``close_old_connections``), which would end the test's transaction. The body is

@@ -7,8 +7,8 @@ of the same SQL sent straight through the driver (psycopg or sqlite3), measured 
 optionally the servers' memory before and after a mixed load of ``--minutes``.
 
 Without ``--url`` it seeds a throwaway test database on the configured backend (SQLite by
-default; ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and starts gunicorn with the
-project's config (one process per core, 2 threads each) against it. With ``--url`` (for example
+default; ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and starts the web server
+(config/web.py: one process per core, 2 threads each) against it. With ``--url`` (for example
 nginx in front of several replicas) it seeds a fresh bench user and campaign into the configured
 database, which must be the one those servers use, and measures them (no memory figure).
 
@@ -55,7 +55,7 @@ if "DATABASE_URL" not in os.environ:
 
 
 def app_request(request: Request, scene: Scene) -> bytes:
-    """``request`` answered in this process, through the stack gunicorn runs."""
+    """``request`` answered in this process, through the stack the web server runs."""
     from tests.wsgi import wsgi_request
 
     headers = [("Content-Type", "application/json")]
@@ -118,24 +118,6 @@ def sql_floor(statements: list[str], runs: int = 200, *, writes: bool = False) -
     return statistics.median(times)
 
 
-def server_pids(root: int) -> list[int]:
-    """``root`` and its descendants (gunicorn's master and workers)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
 def rss_mib(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -150,8 +132,8 @@ def rss_mib(pids: list[int]) -> float:
 
 @contextmanager
 def local_servers(threads: int) -> Iterator[tuple[str, int]]:
-    """gunicorn (a process per core, ``threads`` each) against the test database; yields its URL
-    and pid."""
+    """The web server (a process per core, ``threads`` each) against the test database; yields
+    its URL and pid."""
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         env = {
@@ -160,7 +142,7 @@ def local_servers(threads: int) -> Iterator[tuple[str, int]]:
     else:
         env = {"SQLITE_PATH": str(db["NAME"])}
     workers = os.cpu_count() or 1
-    with servers.gunicorn_process(workers=workers, threads=threads, env=env) as (port, pid):
+    with servers.web_process(workers=workers, threads=threads, env=env) as (port, pid):
         yield f"http://127.0.0.1:{port}", pid
 
 
@@ -180,7 +162,7 @@ def main() -> None:
         "--install-wrk", action="store_true", help="apt-get install wrk first when missing"
     )
     parser.add_argument(
-        "--threads", type=int, default=2, help="threads per gunicorn process (as GUNICORN_THREADS)"
+        "--threads", type=int, default=2, help="threads per web server process (as WEB_THREADS)"
     )
     parser.add_argument("--settlements", type=int, default=20)
     parser.add_argument("--structures", type=int, default=5)
@@ -222,7 +204,7 @@ def run(
         + (
             ""
             if pid is None
-            else f" (gunicorn, {os.cpu_count()} processes x {args.threads} threads)"
+            else f" (web server, {os.cpu_count()} processes x {args.threads} threads)"
         )
         + f"; {args.seconds:g} s a figure; kingdom of {args.settlements} x {args.structures}"
         + f"; {args.client} client"
@@ -278,10 +260,10 @@ def run(
             figures = measure(url, scene.token, mixed, clients, args.seconds)
             print(figures.line(f"read mix + {w:.0%} writes", clients))
     if args.minutes and pid is not None:
-        pids = server_pids(pid)
+        pids = servers.process_tree(pid)
         before = rss_mib(pids)
         figures = measure(url, scene.token, mixed, 10, 60 * args.minutes)
-        after = rss_mib(server_pids(pid))
+        after = rss_mib(servers.process_tree(pid))
         print(
             f"\nMemory, {len(pids)} server processes, {args.minutes:g} min mixed load at 10 clients"
         )

@@ -1,8 +1,8 @@
 """Where a request's time goes (issue 15): each request of the issue's table, run in-process
-through the application the web processes serve (WSGI by default, as gunicorn runs it; ``--asgi``
-for daphne's), timed, then profiled with cProfile, its own time summed by area (Django's request
-handling, the ORM, the database driver, graphql-core, graphene, auth, JSON, the project's own
-code, asyncio and thread hand-offs) and the SQL it issues timed apart.
+through the application the web processes serve (WSGI by default, as the web server runs it;
+``--asgi`` for daphne's), timed, then profiled with cProfile, its own time summed by area
+(Django's request handling, the ORM, the database driver, graphql-core, graphene, auth, JSON,
+the project's own code, asyncio and thread hand-offs) and the SQL it issues timed apart.
 
 Run from the repository root: ``.venv/bin/python -m tests.benchmarks.profile_requests
 [--asgi] [--top N]``. It builds a throwaway test database on the configured backend (SQLite by

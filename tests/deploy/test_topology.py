@@ -1,8 +1,9 @@
-"""`make up`: nginx in front of two replicas (gunicorn for HTTP, daphne for WebSockets), a
+"""`make up`: nginx in front of two replicas (the web server for HTTP, daphne for WebSockets), a
 Celery worker and a beat, all started by deploy/up.sh and stopped by deploy/down.sh."""
 
 import json
 from collections.abc import Iterator
+from http.client import HTTPMessage
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         yield started
 
 
-def upstream_port(headers: dict[str, str]) -> int:
+def upstream_port(headers: HTTPMessage) -> int:
     return int(headers["X-Upstream"].rsplit(":", 1)[1])
 
 
@@ -30,7 +31,7 @@ def test_every_process_is_running(topology: Topology) -> None:
         assert Path(f"/proc/{pid}").exists(), name
 
 
-def test_plain_http_reaches_each_gunicorn_replica(topology: Topology) -> None:
+def test_plain_http_reaches_each_web_replica(topology: Topology) -> None:
     answered = set()
 
     for _ in range(6):

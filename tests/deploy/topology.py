@@ -78,12 +78,13 @@ class Topology:
 
     def request(
         self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """The answer's status, headers (looked up whatever their case) and body."""
         connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
+            return response.status, response.headers, response.read()
         finally:
             connection.close()
 
