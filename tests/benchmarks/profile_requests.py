@@ -5,8 +5,9 @@ through the application the web processes serve (WSGI by default, as the web ser
 the project's own code, asyncio and thread hand-offs) and the SQL it issues timed apart.
 
 Run from the repository root: ``.venv/bin/python -m tests.benchmarks.profile_requests
-[--asgi] [--top N]``. It builds a throwaway test database on the configured backend (SQLite by
-default; set ``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and prints figures.
+[--asgi] [--top N] [--sort cumulative] [--only REGEX] [--callers REGEX] [--sql]``. It builds a
+throwaway test database on the configured backend (SQLite by default; set
+``DATABASE_URL``/``REDIS_URL`` for PostgreSQL and Redis) and prints figures.
 """
 
 import argparse
@@ -114,7 +115,12 @@ def statements(send: Callable[[Request], int], request: Request) -> list[tuple[s
 
 
 def profile(
-    send: Callable[[Request], int], request: Request, top: int, callers: str | None, sql: bool
+    send: Callable[[Request], int],
+    request: Request,
+    top: int,
+    callers: str | None,
+    sql: bool,
+    sort: str = "tottime",
 ) -> None:
     for _ in range(30):
         send(request)
@@ -149,7 +155,7 @@ def profile(
             print(f"  {1000 * spent:6.2f} ms  {text[:160]}")
     if top:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
         print("\n".join(out.getvalue().splitlines()[6:]))
     if callers:
         out = io.StringIO()
@@ -161,6 +167,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--asgi", action="store_true", help="through config.asgi, not config.wsgi")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
+    parser.add_argument(
+        "--sort",
+        choices=["tottime", "cumulative"],
+        default="tottime",
+        help="what --top ranks by: a function's own time, or with what it calls",
+    )
     parser.add_argument("--callers", help="also print who calls the functions matching this regex")
     parser.add_argument("--sql", action="store_true", help="also print each statement, timed")
     parser.add_argument("--only", help="profile only the requests whose name matches this regex")
@@ -175,7 +187,7 @@ def main() -> None:
         print(f"kingdom: {args.settlements} settlements x {args.structures} structures")
         for request in [*request_scene.requests(scene), request_scene.update(scene, 5)]:
             if args.only is None or re.search(args.only, request.name):
-                profile(send, request, args.top, args.callers, args.sql)
+                profile(send, request, args.top, args.callers, args.sql, args.sort)
     sys.stdout.flush()
 
 
