@@ -16,7 +16,8 @@ taken from trusted proxies by the application itself (api/proxy_client.py, FORWA
 Settings, all from the environment: ``WEB_BIND`` (host:port, default 127.0.0.1:8000),
 ``WEB_CONCURRENCY`` (processes, default one per core), ``WEB_THREADS`` (default 2),
 ``WEB_ACCESS_LOG`` (1 to log every request; the proxy in front usually does),
-``WEB_LOG_LEVEL`` (default info).
+``WEB_LOG_LEVEL`` (default info), ``WEB_GRACEFUL_TIMEOUT`` (seconds to finish requests on SIGTERM,
+default 20).
 """
 
 import os
@@ -33,8 +34,6 @@ APPLICATION = "config.wsgi:application"
 MAX_HEAD_BYTES = 64 * 1024
 # A client gets this long to send its headers, so a slow one cannot hold a connection for ever.
 HEADER_READ_TIMEOUT_MS = 30_000
-# A worker that does not finish its requests this long after SIGTERM is killed.
-GRACEFUL_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class WebSettings:
     threads: int
     access_log: bool
     log_level: str
+    graceful_seconds: int
 
 
 def settings_from(environ: dict[str, str] | os._Environ[str]) -> WebSettings:
@@ -59,6 +59,10 @@ def settings_from(environ: dict[str, str] | os._Environ[str]) -> WebSettings:
         threads=int(environ.get("WEB_THREADS", "2")),
         access_log=environ.get("WEB_ACCESS_LOG", "0").lower() in {"1", "true", "yes", "on"},
         log_level=environ.get("WEB_LOG_LEVEL", "info").lower(),
+        # A worker that has not finished its requests this long after SIGTERM is killed (a
+        # worker stopped while it is still starting is too: it cannot stop before it has
+        # started). Keep it below the orchestrator's own grace period.
+        graceful_seconds=int(environ.get("WEB_GRACEFUL_TIMEOUT", "20")),
     )
 
 
@@ -83,7 +87,7 @@ def server(settings: WebSettings) -> MPServer:
         # As gunicorn did: a worker that dies is replaced; the others keep serving meanwhile.
         respawn_failed_workers=True,
         respawn_interval=1.0,
-        workers_kill_timeout=GRACEFUL_SECONDS,
+        workers_kill_timeout=settings.graceful_seconds,
     )
 
 
