@@ -21,6 +21,7 @@ default 20).
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from granian.constants import Interfaces
@@ -47,7 +48,7 @@ class WebSettings:
     graceful_seconds: int
 
 
-def settings_from(environ: dict[str, str] | os._Environ[str]) -> WebSettings:
+def settings_from(environ: Mapping[str, str]) -> WebSettings:
     host, _, port = environ.get("WEB_BIND", "127.0.0.1:8000").rpartition(":")
     return WebSettings(
         host=host.strip("[]") or "0.0.0.0",
@@ -84,7 +85,8 @@ def server(settings: WebSettings) -> MPServer:
         ),
         log_level=LogLevels(settings.log_level),
         log_access=settings.access_log,
-        # As gunicorn did: a worker that dies is replaced; the others keep serving meanwhile.
+        # As gunicorn did: a worker that dies is replaced; the others keep serving meanwhile. One
+        # that dies again at once is not restarted more than once a second.
         respawn_failed_workers=True,
         respawn_interval=1.0,
         workers_kill_timeout=settings.graceful_seconds,
