@@ -206,19 +206,23 @@ class _Update:
 
 
 @functools.cache
+def own_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """``model``'s field ``name`` (``pk`` for its primary key), which must be a column of its own
+    table: a parent's field or a relation would be another table's."""
+    meta = model._meta
+    found = meta.pk if name == "pk" else meta.get_field(name)
+    if not isinstance(found, models.Field) or found.model is not model:
+        raise ValueError(f"{model.__name__}.{name} is not a column of its own table")
+    return found
+
+
 def _update_statement(
     model: type[models.Model], names: tuple[str, ...], matched: tuple[str, ...]
 ) -> _Update:
     meta = model._meta
     quote = connections[router.db_for_write(model)].ops.quote_name
-
-    def field(name: str) -> "models.Field[Any, Any]":
-        found = meta.pk if name == "pk" else meta.get_field(name)
-        if not isinstance(found, models.Field) or found.model is not model:
-            raise ValueError(f"{model.__name__}.{name} is not a column of its own table")
-        return found
-
-    fields, keys = tuple(map(field, names)), tuple(map(field, matched))
+    fields = tuple(own_field(model, name) for name in names)
+    keys = tuple(own_field(model, name) for name in matched)
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     conditions = " AND ".join(f"{quote(f.column)} = %s" for f in keys)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {conditions}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonpatch
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from campaign import world_time
@@ -130,16 +130,14 @@ def _next_sequence_sql(on_a_branch: bool) -> str:
     subquery takes a GROUP BY here, which reads the entity's whole history). Written out, not a
     ``Subquery`` of a queryset: resolving and compiling that nested query on every write cost
     about 0.7 ms of the write's Python (issue 15)."""
-    meta, quote = Version._meta, connection.ops.quote_name
+    quote = connection.ops.quote_name
 
     def column(name: str) -> str:
-        field = meta.get_field(name)
-        assert isinstance(field, models.Field)
-        return quote(field.column)
+        return quote(compiled.own_field(Version, name).column)
 
     branch = f"{column('branch')} = %s" if on_a_branch else f"{column('branch')} IS NULL"
     return (
-        f"COALESCE((SELECT {column('sequence')} FROM {quote(meta.db_table)}"
+        f"COALESCE((SELECT {column('sequence')} FROM {quote(Version._meta.db_table)}"
         f" WHERE {column('entity_type')} = %s AND {column('entity_uid')} = %s AND {branch}"
         f" ORDER BY {column('sequence')} DESC LIMIT 1), 0) + 1"
     )

@@ -47,6 +47,8 @@ def issue_access_token(user: User, *, now: datetime.datetime | None = None) -> s
 # verifying it again (base64 checks, HMAC, claim checks: about a tenth of a kept read) would give
 # the same claims until it expires. Only tokens that verified are kept; past the bound, start over.
 MAX_VERIFIED = 4096
+# The same words whether PyJWT or the kept claims find the token expired.
+EXPIRED = "Access token expired"
 _verified: dict[tuple[str, str], dict[str, Any]] = {}
 
 
@@ -58,7 +60,7 @@ def decode_access_token(token: str) -> dict[str, Any]:
         if claims["exp"] > time.time():
             return claims
         _verified.pop(key, None)
-        raise AuthenticationError("Access token expired")
+        raise AuthenticationError(EXPIRED)
     claims = _verify(token)
     if len(_verified) >= MAX_VERIFIED:
         _verified.clear()
@@ -76,7 +78,7 @@ def _verify(token: str) -> dict[str, Any]:
             options={"require": ["sub", "iat", "exp", "iss", "type"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise AuthenticationError("Access token expired") from exc
+        raise AuthenticationError(EXPIRED) from exc
     except jwt.InvalidTokenError as exc:
         raise AuthenticationError("Invalid access token") from exc
     if claims["type"] != ACCESS:
