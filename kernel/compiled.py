@@ -205,7 +205,6 @@ class _Update:
     matched: "tuple[models.Field[Any, Any], ...]"
 
 
-@functools.cache
 def own_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     """``model``'s field ``name`` (``pk`` for its primary key), which must be a column of its own
     table: a parent's field or a relation would be another table's."""
@@ -216,6 +215,7 @@ def own_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     return found
 
 
+@functools.cache
 def _update_statement(
     model: type[models.Model], names: tuple[str, ...], matched: tuple[str, ...]
 ) -> _Update:

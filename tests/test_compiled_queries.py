@@ -195,6 +195,24 @@ def test_a_compiled_update_writes_only_the_rows_it_matches(
     assert Settlement.objects.get(pk=town.pk).name == "Tatzlford"
 
 
+@pytest.mark.django_db
+def test_an_update_of_a_shape_seen_before_is_not_compiled_again(
+    owner: Actor, campaign: Campaign
+) -> None:
+    # Given a compiled update of a settlement's name, matched by id and version
+    town = builders.settlement(owner, builders.kingdom(owner, campaign), name="Restov")
+    match = {"pk": town.pk, "version": town.version}
+    compiled.update(Settlement, match=match, values={"name": "Tatzlford"})
+    seen = compiled._update_statement.cache_info()
+
+    # When another update of the same shape runs, with another value
+    compiled.update(Settlement, match=match, values={"name": "Oleg's"})
+
+    # Then its statement is the one compiled before
+    after = compiled._update_statement.cache_info()
+    assert (after.hits, after.misses) == (seen.hits + 1, seen.misses)
+
+
 def test_a_compiled_update_refuses_what_is_not_a_column_of_its_table() -> None:
     with pytest.raises(ValueError, match=r"Settlement\.structures is not a column"):
         compiled.update(Settlement, match={"pk": 1}, values={"structures": []})
